@@ -1,0 +1,83 @@
+// Random initialisation family: fills a buffer region with constants, N(0, std^2) or U(-a, a).
+// Generator: Philox4x32-10 (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3"),
+// counter-based, key = (seed, stream), counter = (index / 4, 0, 0, 0). The element at index i
+// depends only on (seed, stream, i), so the same seed gives the same tensor on every adapter
+// and in any dispatch order. Uniforms use 24 bits: u = (bits >> 8) * 2^-24 in [0, 1).
+// Normals come from Box-Muller on the pairs (u0, u1) and (u2, u3).
+//   out:      array<f32>, region [offset, offset + count)
+//   dispatch: one thread per 4 elements, workgroup 256, workgroups folded into 2-D when
+//             ceil(count / 1024) > 65535 (linear id = wid.x + wid.y * num_workgroups.x).
+
+struct InitParams {
+  offset: u32,
+  count: u32,
+  seed: u32,
+  stream: u32,
+  mode: u32,   // 0 constant, 1 normal, 2 uniform
+  scale: f32,  // std for normal, bound a for uniform
+  value: f32,  // constant value
+  _pad: u32,
+}
+
+@group(0) @binding(0) var<uniform> params: InitParams;
+@group(0) @binding(1) var<storage, read_write> out: array<f32>;
+
+// High 32 bits of a 32x32-bit product; WGSL has no mulhi.
+fn mulhi32(a: u32, b: u32) -> u32 {
+  let a_lo = a & 0xffffu;
+  let a_hi = a >> 16u;
+  let b_lo = b & 0xffffu;
+  let b_hi = b >> 16u;
+  let lo_lo = a_lo * b_lo;
+  let lo_hi = a_lo * b_hi;
+  let hi_lo = a_hi * b_lo;
+  let cross = (lo_lo >> 16u) + (lo_hi & 0xffffu) + (hi_lo & 0xffffu);
+  return a_hi * b_hi + (lo_hi >> 16u) + (hi_lo >> 16u) + (cross >> 16u);
+}
+
+fn philox4x32_10(counter: vec4<u32>, key: vec2<u32>) -> vec4<u32> {
+  var c = counter;
+  var k = key;
+  for (var round = 0u; round < 10u; round++) {
+    let hi0 = mulhi32(0xD2511F53u, c.x);
+    let lo0 = 0xD2511F53u * c.x;
+    let hi1 = mulhi32(0xCD9E8D57u, c.z);
+    let lo1 = 0xCD9E8D57u * c.z;
+    c = vec4<u32>(hi1 ^ c.y ^ k.x, lo1, hi0 ^ c.w ^ k.y, lo0);
+    k = k + vec2<u32>(0x9E3779B9u, 0xBB67AE85u);
+  }
+  return c;
+}
+
+fn unit_uniform(bits: u32) -> f32 { return f32(bits >> 8u) * (1.0 / 16777216.0); }
+
+// Box-Muller needs u in (0, 1] for the log.
+fn box_muller(b0: u32, b1: u32) -> vec2<f32> {
+  let u0 = f32((b0 >> 8u) + 1u) * (1.0 / 16777216.0);
+  let radius = sqrt(-2.0 * log(u0));
+  let angle = 6.283185307179586 * unit_uniform(b1);
+  return vec2<f32>(radius * cos(angle), radius * sin(angle));
+}
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+  let group = (wid.x + wid.y * nwg.x) * 256u + lid;
+  let first = group * 4u;
+  if (first >= params.count) { return; }
+  var values: vec4<f32>;
+  if (params.mode == 0u) {
+    values = vec4<f32>(params.value);
+  } else {
+    let bits = philox4x32_10(vec4<u32>(group, 0u, 0u, 0u), vec2<u32>(params.seed, params.stream));
+    if (params.mode == 1u) {
+      values = vec4<f32>(box_muller(bits.x, bits.y), box_muller(bits.z, bits.w)) * params.scale;
+    } else {
+      let u = vec4<f32>(unit_uniform(bits.x), unit_uniform(bits.y), unit_uniform(bits.z), unit_uniform(bits.w));
+      values = (2.0 * u - 1.0) * params.scale;
+    }
+  }
+  for (var j = 0u; j < 4u; j++) {
+    if (first + j < params.count) { out[params.offset + first + j] = values[j]; }
+  }
+}

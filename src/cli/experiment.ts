@@ -1,0 +1,59 @@
+// npm run experiment -- --act tanh --init xavier [--backward] [--json]
+// The lecture's experiment in a terminal: per-layer statistics of a forward (and backward) pass.
+import { createEngine, InitscopeError, type ActivationOption, type InitOption, type MLPOptions } from '../index';
+import { createNodeGPU } from '../node/index';
+import { formatTable, parseExperimentArgs, usage } from './args';
+
+async function main(): Promise<void> {
+  let args;
+  try {
+    args = parseExperimentArgs(process.argv.slice(2));
+  } catch (e) {
+    console.error(`experiment: ${(e as Error).message}\n\n${usage}`);
+    process.exit(2);
+  }
+  if (args.help) { console.log(usage); return; }
+  const engine = await createEngine({ gpu: await createNodeGPU() });
+  const info = engine.adapterInfo;
+  const log = (msg: string) => { if (!args.json) console.error(msg); };
+  log(`adapter: ${info.vendor} ${info.architecture} ${info.description}${info.isFallbackAdapter ? ' (software, CPU)' : ''}`);
+  const options: MLPOptions = {
+    dims: args.dims, batch: args.batch, activation: args.activation as ActivationOption, init: args.init as InitOption,
+    bias: args.bias, seed: args.seed,
+  };
+  const started = performance.now();
+  const net = engine.createMLP(options);
+  log(`net: dims ${args.dims.join('x')}, batch ${args.batch}, ${JSON.stringify(args.activation)}, ${JSON.stringify(args.init)}; initialising ${
+    args.dims.slice(1).reduce((s, d, i) => s + d * args.dims[i], 0).toLocaleString('en')} weights...`);
+  await net.ready();
+  log(`initialised in ${((performance.now() - started) / 1000).toFixed(1)} s; running ${args.backward ? 'forward + backward' : 'forward'}...`);
+  await net.setInput('randn');
+  const histogram = { bins: args.bins };
+  const pass = performance.now();
+  const result = args.backward
+    ? await net.forwardBackward(args.gradient, { histogram })
+    : { forward: await net.forward({ histogram }), backward: undefined };
+  log(`pass took ${((performance.now() - pass) / 1000).toFixed(2)} s wall${result.forward.gpuTimeMs ? `, ${result.forward.gpuTimeMs.toFixed(3)} ms GPU` : ''}`);
+  if (args.json) {
+    console.log(JSON.stringify({ adapter: info, options, ...result }, null, 2));
+  } else {
+    const weightStd: number[] = [];
+    if (args.backward) {
+      for (let l = 0; l < args.dims.length - 1; l++) {
+        const { W } = await net.readParameters(l);
+        let s = 0, s2 = 0;
+        for (const w of W) { s += w; s2 += w * w; }
+        const mean = s / W.length;
+        weightStd.push(Math.sqrt(Math.max(0, s2 / W.length - mean * mean)));
+      }
+    }
+    console.log(formatTable(result.forward, result.backward, weightStd));
+  }
+  net.destroy();
+  engine.destroy();
+}
+
+main().then(() => process.exit(0), (e: unknown) => {
+  console.error(e instanceof InitscopeError ? `experiment: ${e.message}` : e);
+  process.exit(1);
+});

@@ -1,0 +1,71 @@
+import { InitscopeError } from './errors';
+import { BufferPool } from './gpu/buffers';
+import { acquireDevice, type AdapterDescription, type EngineOptions } from './gpu/device';
+import { PipelineCache } from './gpu/pipelines';
+import { MLP, type EngineCore } from './net/mlp';
+import type { MLPOptions } from './net/options';
+
+export interface Engine {
+  /** Internal: what must outlive the device (see AcquiredDevice.keepAlive). */
+  readonly keepAlive: unknown;
+  readonly device: GPUDevice;
+  readonly adapterInfo: AdapterDescription;
+  /** Whether passes report GPU time (the adapter has `timestamp-query`). */
+  readonly hasTimestamps: boolean;
+  /** Resolves if the device is lost (driver reset, tab in background too long, destroy()). */
+  readonly lost: Promise<GPUDeviceLostInfo>;
+  createMLP(options: MLPOptions): MLP;
+  /** Live GPU buffers the engine holds; constant across steps. */
+  memory(): { buffers: number; bytes: number };
+  destroy(): void;
+}
+
+export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
+  const acquired = await acquireDevice(options);
+  const { device } = acquired;
+  const pool = new BufferPool(device);
+  const pipelines = new PipelineCache(device);
+  let failure: InitscopeError | undefined;
+  let destroyed = false;
+
+  const lost = device.lost.then((info) => {
+    if (!destroyed) {
+      failure = new InitscopeError(`the GPU device was lost (${info.reason}): ${info.message || 'no message'}; create a new engine to continue`);
+    }
+    return info;
+  });
+  device.addEventListener('uncapturederror', (event) => {
+    const error = (event as GPUUncapturedErrorEvent).error;
+    failure ??= new InitscopeError(`GPU error: ${error.message}`);
+    console.error('initscope:', error.message);
+  });
+
+  const core: EngineCore = {
+    ctx: { device, pipelines, pool },
+    pool,
+    timestamps: acquired.hasTimestamps,
+    assertHealthy(where: string) {
+      if (destroyed) throw new InitscopeError(`${where}: the engine was destroyed`);
+      if (failure) throw new InitscopeError(`${where}: ${failure.message}`);
+    },
+  };
+
+  return {
+    keepAlive: acquired.keepAlive,
+    device,
+    adapterInfo: acquired.adapterInfo,
+    hasTimestamps: acquired.hasTimestamps,
+    lost,
+    createMLP(mlpOptions: MLPOptions) {
+      core.assertHealthy('createMLP');
+      return new MLP(core, mlpOptions);
+    },
+    memory: () => pool.stats,
+    destroy() {
+      if (destroyed) return;
+      destroyed = true;
+      pool.releaseAll();
+      if (acquired.ownsDevice) device.destroy();
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import { InitscopeError } from '../errors';
+
+/** Creates labelled buffers after checking them against the device's limits, and keeps the
+ *  count and bytes of what is alive so `engine.memory()` can report it. */
+export class BufferPool {
+  private live = new Map<GPUBuffer, number>();
+
+  constructor(private device: GPUDevice) {}
+
+  create(label: string, size: number, usage: GPUBufferUsageFlags, storage = true): GPUBuffer {
+    const limits = this.device.limits;
+    const bytes = Math.max(16, Math.ceil(size / 16) * 16);
+    if (storage && bytes > limits.maxStorageBufferBindingSize) {
+      throw new InitscopeError(`buffer "${label}" needs ${bytes} bytes, more than this adapter's ` +
+        `maxStorageBufferBindingSize (${limits.maxStorageBufferBindingSize} bytes); use smaller dims or batch`);
+    }
+    if (bytes > limits.maxBufferSize) {
+      throw new InitscopeError(`buffer "${label}" needs ${bytes} bytes, more than this adapter's ` +
+        `maxBufferSize (${limits.maxBufferSize} bytes); use smaller dims or batch`);
+    }
+    const buffer = this.device.createBuffer({ label, size: bytes, usage });
+    this.live.set(buffer, bytes);
+    return buffer;
+  }
+
+  storage(label: string, size: number, extraUsage: GPUBufferUsageFlags = 0): GPUBuffer {
+    return this.create(label, size,
+      GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST | extraUsage);
+  }
+
+  uniform(label: string, data: ArrayBuffer): GPUBuffer {
+    const buffer = this.create(label, data.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, false);
+    this.device.queue.writeBuffer(buffer, 0, data);
+    return buffer;
+  }
+
+  release(buffer: GPUBuffer): void {
+    if (this.live.delete(buffer)) buffer.destroy();
+  }
+
+  releaseAll(): void {
+    for (const buffer of this.live.keys()) buffer.destroy();
+    this.live.clear();
+  }
+
+  get stats(): { buffers: number; bytes: number } {
+    let bytes = 0;
+    for (const size of this.live.values()) bytes += size;
+    return { buffers: this.live.size, bytes };
+  }
+}
+
+/** A uniform block of u32/f32 fields, written in declaration order; padded to 16 bytes. */
+export function packUniform(fields: Array<number | { f32: number }>): ArrayBuffer {
+  const words = Math.ceil(fields.length / 4) * 4;
+  const data = new ArrayBuffer(words * 4);
+  const u32 = new Uint32Array(data);
+  const f32 = new Float32Array(data);
+  fields.forEach((field, i) => {
+    if (typeof field === 'number') u32[i] = field >>> 0;
+    else f32[i] = field.f32;
+  });
+  return data;
+}
+
+/** queue.writeBuffer for any Float32Array (the WebGPU types reject views of SharedArrayBuffer). */
+export function writeFloats(queue: GPUQueue, buffer: GPUBuffer, offsetFloats: number, data: Float32Array): void {
+  queue.writeBuffer(buffer, offsetFloats * 4, data as Float32Array<ArrayBuffer>);
+}

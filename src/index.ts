@@ -1,0 +1,10 @@
+export { createEngine, type Engine } from './engine';
+export type { EngineOptions, AdapterDescription } from './gpu/device';
+export { MLP, type HistogramOptions, type PassOptions, type UpstreamGradient, type PlanKind } from './net/mlp';
+export type { MLPOptions } from './net/options';
+export { ACTIVATION_NAMES, type ActivationName, type ActivationOption } from './kernels/activations';
+export { INIT_NAMES, type InitName, type InitOption } from './kernels/initializers';
+export type { HistogramRange } from './kernels/stats';
+export type { TensorStats, Histogram, ForwardResult, BackwardResult, ForwardLayerStats, BackwardLayerStats } from './stats/types';
+export { formatPlan, summarizePlan, type Plan, type PlanSummary } from './scheduler/plan';
+export { InitscopeError } from './errors';

@@ -1,0 +1,46 @@
+import { invalid } from '../errors';
+
+export const INIT_NAMES = ['zeros', 'constant', 'small', 'normal', 'xavier', 'glorot', 'glorot_uniform', 'kaiming', 'lecun'] as const;
+export type InitName = typeof INIT_NAMES[number];
+export type InitOption = InitName | { name: 'normal'; std: number } | { name: 'constant'; value: number } | { name: InitName };
+
+export interface InitSpec { name: InitName; std?: number; value?: number }
+
+/** How one weight matrix is filled: mode 0 constant, 1 normal(0, scale^2), 2 uniform(-scale, scale). */
+export interface InitRule { mode: 0 | 1 | 2; scale: number; value: number }
+
+export function parseInit(option: unknown, where = 'createMLP'): InitSpec {
+  const record = typeof option === 'object' && option !== null ? option as Record<string, unknown> : undefined;
+  const name = typeof option === 'string' ? option : record?.name;
+  if (typeof name !== 'string' || !(INIT_NAMES as readonly string[]).includes(name)) {
+    throw invalid(where, 'init', typeof option === 'string' || !record ? option : record.name,
+      `one of ${INIT_NAMES.join(', ')} (or { name: 'normal', std } / { name: 'constant', value })`);
+  }
+  const spec: InitSpec = { name: name as InitName };
+  if (name === 'normal') {
+    const std = record?.std ?? 0.05;
+    if (typeof std !== 'number' || !Number.isFinite(std) || std < 0) throw invalid(where, 'init.std', std, 'a finite number >= 0');
+    spec.std = std;
+  }
+  if (name === 'constant') {
+    const value = record?.value ?? 0;
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(where, 'init.value', value, 'a finite number');
+    spec.value = value;
+  }
+  return spec;
+}
+
+/** design.md's table: fanIn = Din (rows of W), fanOut = columns of W. */
+export function initRule(spec: InitSpec, fanIn: number, fanOut: number): InitRule {
+  switch (spec.name) {
+    case 'zeros': return { mode: 0, scale: 0, value: 0 };
+    case 'constant': return { mode: 0, scale: 0, value: spec.value ?? 0 };
+    case 'small': return { mode: 1, scale: 0.01, value: 0 };
+    case 'normal': return { mode: 1, scale: spec.std ?? 0.05, value: 0 };
+    case 'xavier':
+    case 'lecun': return { mode: 1, scale: Math.sqrt(1 / fanIn), value: 0 };
+    case 'glorot': return { mode: 1, scale: Math.sqrt(2 / (fanIn + fanOut)), value: 0 };
+    case 'glorot_uniform': return { mode: 2, scale: Math.sqrt(6 / (fanIn + fanOut)), value: 0 };
+    case 'kaiming': return { mode: 1, scale: Math.sqrt(2 / fanIn), value: 0 };
+  }
+}

@@ -1,0 +1,108 @@
+import { packUniform } from '../gpu/buffers';
+import type { ActivationSpec } from './activations';
+import { bindGroup, type Dispatch, type KernelContext } from './dispatch';
+
+/** Thread block shape: WG_X x WG_Y threads, each owning TM x TN outputs, BK-deep k tiles. */
+export interface MatmulTile { wgX: number; wgY: number; tm: number; tn: number; bk: number }
+
+export const MATMUL_TILES = {
+  /** batch <= 32 rows (the lecture's 16): 16 x 128 outputs per workgroup, split-K for occupancy. */
+  skinny: { wgX: 64, wgY: 4, tm: 4, tn: 2, bk: 16 },
+  /** mid-size: 64 x 64 outputs, 4 x 4 per thread. */
+  square: { wgX: 16, wgY: 16, tm: 4, tn: 4, bk: 16 },
+  /** large M and N: 128 x 128 outputs, 8 x 8 per thread. */
+  large: { wgX: 16, wgY: 16, tm: 8, tn: 8, bk: 8 },
+} satisfies Record<string, MatmulTile>;
+export type MatmulTileName = keyof typeof MATMUL_TILES;
+
+/** Workgroups wanted in flight; enough to fill the largest GPUs (132 SMs x a few). */
+const TARGET_WORKGROUPS = 512;
+
+export function chooseTile(M: number, N: number): MatmulTileName {
+  if (M <= 32) return 'skinny';
+  if (M >= 128 && N >= 128) return 'large';
+  return 'square';
+}
+
+/** K is split when the output alone gives too few workgroups; each split keeps >= 4 k tiles. */
+export function chooseSplits(M: number, N: number, K: number, tile: MatmulTile): { splits: number; kPerSplit: number } {
+  const outputTiles = Math.ceil(N / (tile.wgX * tile.tn)) * Math.ceil(M / (tile.wgY * tile.tm));
+  const maxSplits = Math.max(1, Math.floor(K / (4 * tile.bk)));
+  const wanted = Math.min(maxSplits, Math.ceil(TARGET_WORKGROUPS / outputTiles));
+  const kPerSplit = Math.ceil(K / Math.max(1, wanted) / tile.bk) * tile.bk;
+  return { splits: Math.ceil(K / kPerSplit), kPerSplit };
+}
+
+/** dZ = dA * f'(Z) of a layer, read where the operand is loaded. */
+export interface DzOperand { daOffset: number; zOffset: number; alphaOffset: number; units: number; act: ActivationSpec }
+
+export type MatmulLhs = { kind: 'arena'; offset: number; transposed: boolean } | { kind: 'dz' };
+export type MatmulRhs = { kind: 'weights'; buffer: GPUBuffer; offset: number; transposed: boolean } | { kind: 'dz' };
+export type MatmulOut =
+  | { kind: 'activation'; zOffset: number; aOffset: number; act: ActivationSpec; biasOffset?: number; alphaOffset: number }
+  | { kind: 'arena'; offset: number }
+  | { kind: 'buffer'; buffer: GPUBuffer; offset: number }
+  | { kind: 'partials'; buffer: GPUBuffer; splits: number; kPerSplit: number };
+
+export interface MatmulRequest {
+  label: string;
+  M: number; N: number; K: number;
+  lhs: MatmulLhs;
+  rhs: MatmulRhs;
+  dz?: DzOperand;
+  out: MatmulOut;
+  tile: MatmulTileName;
+  arena: GPUBuffer;
+  small: GPUBuffer;
+  /** Bound where a binding is unused (WebGPU needs every binding). */
+  dummy: GPUBuffer;
+  reads: string[];
+  writes: string[];
+}
+
+export async function matmulDispatch(ctx: KernelContext, req: MatmulRequest): Promise<Dispatch> {
+  const tile = MATMUL_TILES[req.tile];
+  const act = req.out.kind === 'activation' ? req.out.act : req.dz?.act;
+  if ((req.lhs.kind === 'dz' || req.rhs.kind === 'dz') && !req.dz) throw new Error(`${req.label}: dz operand without dz`);
+  const constants = {
+    ACT: act?.id ?? 0,
+    MAXOUT_K: act?.pieces ?? 1,
+    WG_X: tile.wgX, WG_Y: tile.wgY, TM: tile.tm, TN: tile.tn, BK: tile.bk,
+    LHS_DZ: req.lhs.kind === 'dz',
+    LHS_T: req.lhs.kind === 'arena' && req.lhs.transposed,
+    RHS_DZ: req.rhs.kind === 'dz',
+    RHS_T: req.rhs.kind === 'weights' && req.rhs.transposed,
+    EPILOGUE_ACT: req.out.kind === 'activation',
+    HAS_BIAS: req.out.kind === 'activation' && req.out.biasOffset !== undefined,
+    OUT_IN_ACT: req.out.kind === 'arena',
+  };
+  if (req.out.kind === 'activation' && req.out.act.pieces !== 1) throw new Error(`${req.label}: maxout needs the epilogue kernel`);
+  const { pipeline, layout, key } = await ctx.pipelines.get('matmul', 'main', constants,
+    ['uniform', 'storage', 'read-only-storage', 'storage', 'read-only-storage']);
+  const split = req.out.kind === 'partials' ? req.out : { splits: 1, kPerSplit: req.K };
+  const out = req.out;
+  const dz = req.dz;
+  const uniform = ctx.pool.uniform(`${req.label} params`, packUniform([
+    req.M, req.N, req.K, split.kPerSplit,
+    req.lhs.kind === 'arena' ? req.lhs.offset : 0,
+    req.rhs.kind === 'weights' ? req.rhs.offset : 0,
+    out.kind === 'activation' ? out.zOffset : out.kind === 'partials' ? 0 : out.offset,
+    out.kind === 'activation' ? out.aOffset : 0,
+    dz?.daOffset ?? 0, dz?.zOffset ?? 0, dz?.units ?? 0,
+    out.kind === 'activation' ? out.biasOffset ?? 0 : 0,
+    out.kind === 'activation' ? out.alphaOffset : dz?.alphaOffset ?? 0,
+    { f32: act?.param ?? 0 }, 0, 0,
+  ]));
+  const outBuffer = out.kind === 'buffer' || out.kind === 'partials' ? out.buffer : req.dummy;
+  const w = req.rhs.kind === 'weights' ? req.rhs.buffer : req.dummy;
+  return {
+    label: req.label,
+    kernel: key,
+    pipeline,
+    bindGroup: bindGroup(ctx, req.label, layout, [uniform, req.arena, w, outBuffer, req.small]),
+    workgroups: [Math.ceil(req.N / (tile.wgX * tile.tn)), Math.ceil(req.M / (tile.wgY * tile.tm)), split.splits],
+    reads: req.reads,
+    writes: req.writes,
+    owned: [uniform],
+  };
+}

@@ -1,0 +1,460 @@
+import { InitscopeError, invalid } from '../errors';
+import { writeFloats, type BufferPool } from '../gpu/buffers';
+import { ReadbackRing } from '../gpu/readback';
+import type { Dispatch, KernelContext } from '../kernels/dispatch';
+import { initDispatch, STREAM_INPUT } from '../kernels/init';
+import { initRule } from '../kernels/initializers';
+import { PARTIAL_WORDS, statsScratch, statsSlotWords, type HistogramRange } from '../kernels/stats';
+import {
+  backwardSlot, backwardStatsBatches, buildPlan, forwardSlot, forwardStatsTensors, slotCount,
+  type BuiltPlan, type NetBuffers, type Upstream,
+} from '../scheduler/build';
+import { formatPlan, recordPlan, summarizePlan, type Plan, type PlanSummary } from '../scheduler/plan';
+import { layerShapes, partialFloats, type LayerShapes } from '../scheduler/shapes';
+import { decodeStats } from '../stats/decode';
+import type { BackwardLayerStats, BackwardResult, ForwardLayerStats, ForwardResult } from '../stats/types';
+import { inputGradOffset, layoutNet, type NetLayout } from './layout';
+import { checkArray, checkLayerIndex, parseMLPOptions, type MLPOptions, type MLPSpec } from './options';
+
+export interface HistogramOptions { bins?: number; range?: HistogramRange }
+export interface PassOptions { stats?: boolean; histogram?: HistogramOptions }
+export type UpstreamGradient = 'ones' | 'randn' | Float32Array;
+export type PlanKind = 'forward' | 'backward' | 'forwardBackward';
+
+/** What the net needs from its engine. */
+export interface EngineCore {
+  ctx: KernelContext;
+  pool: BufferPool;
+  timestamps: boolean;
+  /** Throws if the device was lost or an uncaptured GPU error happened. */
+  assertHealthy(where: string): void;
+}
+
+const DEFAULT_BINS = 64;
+const MAX_BINS = 1024;
+
+function parseHistogram(where: string, h: HistogramOptions | undefined): { bins: number; range: HistogramRange } {
+  if (h === undefined) return { bins: DEFAULT_BINS, range: 'auto' };
+  if (typeof h !== 'object' || h === null) throw invalid(where, 'histogram', h, "an object { bins?, range? }");
+  const bins = h.bins ?? DEFAULT_BINS;
+  if (!Number.isInteger(bins) || bins < 1 || bins > MAX_BINS) throw invalid(where, 'histogram.bins', bins, `an integer from 1 to ${MAX_BINS}`);
+  const range = h.range ?? 'auto';
+  if (range !== 'auto' && !(Array.isArray(range) && range.length === 2 && range.every(Number.isFinite) && range[0] < range[1])) {
+    throw invalid(where, 'histogram.range', range, "'auto' or [lo, hi] with finite lo < hi");
+  }
+  return { bins, range };
+}
+
+/** The lecture's MLP on the GPU. Every method is queued behind the previous one, so calls never
+ *  overlap on the GPU and `createMLP` can return before the weights are made. */
+export class MLP {
+  readonly spec: MLPSpec;
+  readonly layout: NetLayout;
+  private readonly shapes: LayerShapes[];
+  private readonly buffers: NetBuffers;
+  private queue: Promise<unknown>;
+  private plans = new Map<string, Promise<BuiltPlan>>();
+  private bins = DEFAULT_BINS;
+  private range: HistogramRange = 'auto';
+  private ring: ReadbackRing;
+  private stagingBytes = 0;
+  private cachedDispatches = new Map<string, Promise<Dispatch>>();
+  private querySet?: GPUQuerySet;
+  private resolveBuffer?: GPUBuffer;
+  private inputSet = false;
+  private forwardCurrent = false;
+  private destroyed = false;
+
+  constructor(private core: EngineCore, options: MLPOptions) {
+    this.spec = parseMLPOptions(options);
+    this.layout = layoutNet(this.spec);
+    this.shapes = layerShapes(this.spec, this.layout);
+    const pool = core.pool;
+    const made: GPUBuffer[] = [];
+    const storage = (label: string, bytes: number) => { const b = pool.storage(label, bytes); made.push(b); return b; };
+    try {
+      const scratch = this.statsScratchSizes();
+      this.buffers = {
+        arena: storage('arena (X, Z, A, dA, db, dalpha)', this.layout.arenaFloats * 4),
+        small: storage('biases and alphas', this.layout.smallFloats * 4),
+        weights: this.layout.layers.map((layer, l) => storage(`W${l} [${layer.din}x${layer.cols}]`, layer.weightCount * 4)),
+        weightGrads: [],
+        partials: storage('split-K partials', Math.max(4, partialFloats(this.shapes, this.spec.activation.pieces > 1)) * 4),
+        dummy: storage('unused binding', 16),
+        stats: storage('stats', slotCount(this.spec.layers) * statsSlotWords(this.bins) * 4),
+        statsPartials: storage('stats partials', scratch.partialWords * 4),
+        statsFlags: storage('stats column flags', scratch.flagWords * 4),
+      };
+    } catch (e) {
+      made.forEach((b) => pool.release(b));
+      throw e;
+    }
+    this.ring = this.makeRing();
+    if (core.timestamps) {
+      this.querySet = core.ctx.device.createQuerySet({ label: 'pass timestamps', type: 'timestamp', count: 2 });
+      this.resolveBuffer = pool.create('timestamp resolve', 16, GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC, false);
+    }
+    this.queue = this.initialize();
+  }
+
+  private statsScratchSizes(): { partialWords: number; flagWords: number } {
+    const batches = [forwardStatsTensors(this.spec, this.layout),
+      ...backwardStatsBatches(this.spec, this.layout, this.layout.layers.map(() => 'arena' as const))];
+    let partialWords = PARTIAL_WORDS;
+    let flagWords = 1;
+    for (const batch of batches) {
+      const s = statsScratch(batch);
+      partialWords = Math.max(partialWords, s.partialWords);
+      flagWords = Math.max(flagWords, s.flagWords);
+    }
+    return { partialWords, flagWords };
+  }
+
+  private makeRing(): ReadbackRing {
+    const slotsBytes = slotCount(this.spec.layers) * statsSlotWords(this.bins) * 4;
+    this.stagingBytes = slotsBytes + 16;
+    return new ReadbackRing((label) => this.core.pool.create(label, this.stagingBytes,
+      GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, false), 'stats');
+  }
+
+  private serial<T>(where: string, op: () => Promise<T>): Promise<T> {
+    if (this.destroyed) return Promise.reject(new InitscopeError(`${where}: this net was destroyed`));
+    const run = this.queue.then(() => { this.core.assertHealthy(where); return op(); });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async initialize(): Promise<void> {
+    const { spec, layout, core } = this;
+    const dispatches: Dispatch[] = [];
+    for (const [l, layer] of layout.layers.entries()) {
+      dispatches.push(await initDispatch(core.ctx, { label: `init W${l}`, buffer: this.buffers.weights[l], offset: 0,
+        count: layer.weightCount, seed: spec.seed, stream: l, rule: initRule(spec.init, layer.din, layer.cols) }));
+      if (layer.bias !== undefined) {
+        dispatches.push(await initDispatch(core.ctx, { label: `init b${l}`, buffer: this.buffers.small, offset: layer.bias,
+          count: layer.cols, seed: spec.seed, stream: 0, rule: { mode: 0, scale: 0, value: spec.biasInit ?? 0 } }));
+      }
+      if (layer.alpha !== undefined) {
+        dispatches.push(await initDispatch(core.ctx, { label: `init alpha${l}`, buffer: this.buffers.small, offset: layer.alpha,
+          count: layer.units, seed: spec.seed, stream: 0, rule: { mode: 0, scale: 0, value: spec.activation.param } }));
+      }
+    }
+    await this.submitOnce({ name: 'initialise parameters', dispatches });
+    dispatches.forEach((d) => d.owned.forEach((b) => core.pool.release(b)));
+  }
+
+  private async submitOnce(plan: Plan): Promise<void> {
+    const device = this.core.ctx.device;
+    const encoder = device.createCommandEncoder({ label: plan.name });
+    recordPlan(encoder, plan, { label: plan.name });
+    device.queue.submit([encoder.finish()]);
+    await device.queue.onSubmittedWorkDone();
+  }
+
+  /** Resolves once the weights exist (createMLP returns before that). */
+  ready(): Promise<void> { return this.serial('ready', async () => undefined); }
+
+  setInput(input: 'randn' | Float32Array): Promise<void> {
+    const B = this.spec.batch;
+    const din = this.spec.dims[0];
+    if (input !== 'randn') checkArray('setInput', 'input', input, B * din, `batch x dims[0] = ${B} x ${din}, row-major`);
+    this.forwardCurrent = false;
+    this.inputSet = true;
+    return this.serial('setInput', async () => {
+      if (input === 'randn') {
+        const d = await this.cachedDispatch('input randn', () => initDispatch(this.core.ctx, { label: 'input X (randn)',
+          buffer: this.buffers.arena, offset: this.layout.x, count: B * din, seed: this.spec.seed, stream: STREAM_INPUT,
+          rule: { mode: 1, scale: 1, value: 0 } }));
+        await this.submitOnce({ name: 'input randn', dispatches: [d] });
+      } else {
+        writeFloats(this.core.ctx.device.queue, this.buffers.arena, this.layout.x, input);
+      }
+    });
+  }
+
+  setParameters(l: number, params: { W?: Float32Array; b?: Float32Array; alpha?: Float32Array }): Promise<void> {
+    const where = 'setParameters';
+    checkLayerIndex(where, l, this.spec.layers);
+    const layer = this.layout.layers[l];
+    if (typeof params !== 'object' || params === null) throw invalid(where, 'params', params, 'an object { W?, b?, alpha? }');
+    for (const key of Object.keys(params)) {
+      if (!['W', 'b', 'alpha'].includes(key)) throw invalid(where, key, (params as Record<string, unknown>)[key], 'absent (known: W, b, alpha)');
+    }
+    if (params.W !== undefined) checkArray(where, 'W', params.W, layer.weightCount, `dims[l] x ${this.spec.activation.pieces > 1 ? 'k*' : ''}dims[l+1] = ${layer.din} x ${layer.cols}, row-major`);
+    if (params.b !== undefined) {
+      if (layer.bias === undefined) throw invalid(where, 'b', params.b, 'absent: this net was made with bias: false');
+      checkArray(where, 'b', params.b, layer.cols, `${layer.cols} columns`);
+    }
+    if (params.alpha !== undefined) {
+      if (layer.alpha === undefined) throw invalid(where, 'alpha', params.alpha, `absent: only prelu has alpha (activation is ${this.spec.activation.name})`);
+      checkArray(where, 'alpha', params.alpha, layer.units, `one per unit = ${layer.units}`);
+    }
+    this.forwardCurrent = false;
+    return this.serial(where, async () => {
+      const q = this.core.ctx.device.queue;
+      if (params.W) writeFloats(q, this.buffers.weights[l], 0, params.W);
+      if (params.b && layer.bias !== undefined) writeFloats(q, this.buffers.small, layer.bias, params.b);
+      if (params.alpha && layer.alpha !== undefined) writeFloats(q, this.buffers.small, layer.alpha, params.alpha);
+    });
+  }
+
+  private cachedDispatch(key: string, make: () => Promise<Dispatch>): Promise<Dispatch> {
+    let d = this.cachedDispatches.get(key);
+    if (!d) { d = make(); this.cachedDispatches.set(key, d); }
+    return d;
+  }
+
+  private useHistogram(where: string, h: HistogramOptions | undefined): void {
+    const { bins, range } = parseHistogram(where, h);
+    if (bins !== this.bins) {
+      this.core.pool.release(this.buffers.stats);
+      this.bins = bins;
+      this.buffers.stats = this.core.pool.storage('stats', slotCount(this.spec.layers) * statsSlotWords(bins) * 4);
+      this.plans.clear();
+      this.ring.drain().forEach((b) => this.core.pool.release(b));
+      this.ring = this.makeRing();
+    }
+    this.range = range;
+  }
+
+  private ensureGradientBuffers(): void {
+    if (this.buffers.weightGrads.length) return;
+    this.buffers.weightGrads = this.layout.layers.map((layer, l) =>
+      this.core.pool.storage(`dW${l} [${layer.din}x${layer.cols}]`, layer.weightCount * 4));
+  }
+
+  private planKey(forward: boolean, backward: Upstream | undefined, stats: boolean): string {
+    return `${forward}|${backward ?? ''}|${stats}|${this.bins}`;
+  }
+
+  private getPlan(forward: boolean, backward: Upstream | undefined, stats: boolean): Promise<BuiltPlan> {
+    if (backward) this.ensureGradientBuffers();
+    const key = this.planKey(forward, backward, stats);
+    let built = this.plans.get(key);
+    if (!built) {
+      built = buildPlan({ ctx: this.core.ctx, spec: this.spec, layout: this.layout, shapes: this.shapes, buffers: this.buffers,
+        bins: this.bins, range: this.range }, { forward, backward, stats });
+      this.plans.set(key, built);
+      built.catch(() => this.plans.delete(key));
+    }
+    return built;
+  }
+
+  /** The plan a call would run, as data (dispatches, kernels, workgroups, buffers). */
+  async plan(kind: PlanKind = 'forward', options: { stats?: boolean; upstream?: 'ones' | 'randn' | 'array' } = {}): Promise<Plan> {
+    const upstream = kind === 'forward' ? undefined : options.upstream ?? 'randn';
+    return (await this.serial('plan', () => this.getPlan(kind !== 'backward', upstream, options.stats ?? true))).plan;
+  }
+
+  async describePlan(kind: PlanKind = 'forward', options: { stats?: boolean; upstream?: 'ones' | 'randn' | 'array' } = {}): Promise<string> {
+    return formatPlan(await this.plan(kind, options));
+  }
+
+  async planSummary(kind: PlanKind = 'forward', options: { stats?: boolean; upstream?: 'ones' | 'randn' | 'array' } = {}): Promise<PlanSummary> {
+    return summarizePlan(await this.plan(kind, options));
+  }
+
+  private async execute(built: BuiltPlan): Promise<{ words?: Uint32Array; gpuTimeMs?: number; wallTimeMs: number }> {
+    const device = this.core.ctx.device;
+    const { plan } = built;
+    for (const batch of built.statsBatches) batch.setRange(this.range);
+    const start = performance.now();
+    const encoder = device.createCommandEncoder({ label: plan.name });
+    recordPlan(encoder, plan, { label: plan.name, timestamps: this.querySet });
+    const slotBytes = statsSlotWords(this.bins) * 4;
+    const wantsReadback = plan.statsSlots !== undefined || this.querySet !== undefined;
+    const staging = wantsReadback ? this.ring.acquire() : undefined;
+    if (staging && plan.statsSlots) {
+      encoder.copyBufferToBuffer(this.buffers.stats, plan.statsSlots.first * slotBytes, staging, 0, plan.statsSlots.count * slotBytes);
+    }
+    if (staging && this.querySet && this.resolveBuffer) {
+      encoder.resolveQuerySet(this.querySet, 0, 2, this.resolveBuffer, 0);
+      encoder.copyBufferToBuffer(this.resolveBuffer, 0, staging, this.stagingBytes - 16, 16);
+    }
+    device.queue.submit([encoder.finish()]);
+    if (!staging) {
+      await device.queue.onSubmittedWorkDone();
+      return { wallTimeMs: performance.now() - start };
+    }
+    const data = await this.ring.read(staging);
+    const wallTimeMs = performance.now() - start;
+    this.core.assertHealthy(plan.name);
+    let gpuTimeMs: number | undefined;
+    if (this.querySet) {
+      const [t0, t1] = new BigUint64Array(data, this.stagingBytes - 16, 2);
+      if (t1 > t0) gpuTimeMs = Number(t1 - t0) / 1e6;
+    }
+    const words = plan.statsSlots ? new Uint32Array(data, 0, plan.statsSlots.count * statsSlotWords(this.bins)) : undefined;
+    return { words, gpuTimeMs, wallTimeMs };
+  }
+
+  private slot(words: Uint32Array, firstSlot: number, slot: number, count: number, cols: number) {
+    const n = statsSlotWords(this.bins);
+    return decodeStats(words.subarray((slot - firstSlot) * n, (slot - firstSlot + 1) * n), count, cols, this.bins);
+  }
+
+  private forwardStats(words: Uint32Array): ForwardLayerStats[] {
+    const B = this.spec.batch;
+    return this.layout.layers.map((layer, l) => ({
+      layer: l,
+      preactivation: this.slot(words, 0, forwardSlot(l, 'preactivation'), B * layer.cols, layer.cols),
+      activation: this.slot(words, 0, forwardSlot(l, 'activation'), B * layer.units, layer.units),
+    }));
+  }
+
+  private backwardStats(words: Uint32Array, firstSlot: number): BackwardLayerStats[] {
+    const L = this.spec.layers;
+    const B = this.spec.batch;
+    return this.layout.layers.map((layer, l) => {
+      const stats: BackwardLayerStats = {
+        layer: l,
+        weightGrad: this.slot(words, firstSlot, backwardSlot(L, l, 'weightGrad'), layer.weightCount, layer.cols),
+        inputGrad: this.slot(words, firstSlot, backwardSlot(L, l, 'inputGrad'), B * layer.din, layer.din),
+      };
+      if (layer.db !== undefined) stats.biasGrad = this.slot(words, firstSlot, backwardSlot(L, l, 'biasGrad'), layer.cols, layer.cols);
+      if (layer.dalpha !== undefined) stats.alphaGrad = this.slot(words, firstSlot, backwardSlot(L, l, 'alphaGrad'), layer.units, layer.units);
+      return stats;
+    });
+  }
+
+  private requireInput(where: string): void {
+    if (!this.inputSet) throw new InitscopeError(`${where}: no input yet; call net.setInput('randn') or net.setInput(Float32Array of batch x dims[0])`);
+  }
+
+  private upstreamKind(where: string, gradient: UpstreamGradient): Upstream {
+    if (gradient === 'ones' || gradient === 'randn') return gradient;
+    const top = this.layout.layers[this.spec.layers - 1];
+    checkArray(where, 'gradient', gradient, this.spec.batch * top.units, `dL/dA_L, batch x dims[L] = ${this.spec.batch} x ${top.units}`);
+    return 'array';
+  }
+
+  private writeUpstream(gradient: UpstreamGradient): void {
+    if (gradient instanceof Float32Array) {
+      const top = this.layout.layers[this.spec.layers - 1];
+      writeFloats(this.core.ctx.device.queue, this.buffers.arena, top.da, gradient);
+    }
+  }
+
+  forward(options: PassOptions = {}): Promise<ForwardResult> {
+    this.requireInput('forward');
+    const stats = options.stats ?? true;
+    const hist = parseHistogram('forward', options.histogram);
+    return this.serial('forward', async () => {
+      this.useHistogram('forward', hist);
+      const result = await this.execute(await this.getPlan(true, undefined, stats));
+      this.forwardCurrent = true;
+      return { layers: result.words ? this.forwardStats(result.words) : [], gpuTimeMs: result.gpuTimeMs, wallTimeMs: result.wallTimeMs };
+    });
+  }
+
+  backward(gradient: UpstreamGradient = 'randn', options: PassOptions = {}): Promise<BackwardResult> {
+    const upstream = this.upstreamKind('backward', gradient);
+    const stats = options.stats ?? true;
+    const hist = parseHistogram('backward', options.histogram);
+    return this.serial('backward', async () => {
+      if (!this.forwardCurrent) {
+        throw new InitscopeError('backward: the forward activations are missing or stale; call net.forward() after setInput/setParameters and before backward()');
+      }
+      this.useHistogram('backward', hist);
+      this.writeUpstream(gradient);
+      const result = await this.execute(await this.getPlan(false, upstream, stats));
+      return { layers: result.words ? this.backwardStats(result.words, 2 * this.spec.layers) : [], gpuTimeMs: result.gpuTimeMs, wallTimeMs: result.wallTimeMs };
+    });
+  }
+
+  /** forward() and backward() as one recorded step: one submit, one readback. */
+  forwardBackward(gradient: UpstreamGradient = 'randn', options: PassOptions = {}): Promise<{ forward: ForwardResult; backward: BackwardResult }> {
+    this.requireInput('forwardBackward');
+    const upstream = this.upstreamKind('forwardBackward', gradient);
+    const stats = options.stats ?? true;
+    const hist = parseHistogram('forwardBackward', options.histogram);
+    return this.serial('forwardBackward', async () => {
+      this.useHistogram('forwardBackward', hist);
+      this.writeUpstream(gradient);
+      const r = await this.execute(await this.getPlan(true, upstream, stats));
+      this.forwardCurrent = true;
+      const words = r.words;
+      return {
+        forward: { layers: words ? this.forwardStats(words) : [], gpuTimeMs: r.gpuTimeMs, wallTimeMs: r.wallTimeMs },
+        backward: { layers: words ? this.backwardStats(words, 0) : [], gpuTimeMs: r.gpuTimeMs, wallTimeMs: r.wallTimeMs },
+      };
+    });
+  }
+
+  private async readRegion(buffer: GPUBuffer, offsetFloats: number, count: number, label: string): Promise<Float32Array> {
+    const device = this.core.ctx.device;
+    const bytes = count * 4;
+    const staging = this.core.pool.create(`read ${label}`, bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, false);
+    try {
+      const encoder = device.createCommandEncoder({ label: `read ${label}` });
+      encoder.copyBufferToBuffer(buffer, offsetFloats * 4, staging, 0, Math.ceil(bytes / 4) * 4);
+      device.queue.submit([encoder.finish()]);
+      await staging.mapAsync(GPUMapMode.READ);
+      return new Float32Array(staging.getMappedRange(0, bytes).slice(0));
+    } finally {
+      this.core.pool.release(staging);
+    }
+  }
+
+  readActivations(l: number): Promise<Float32Array> {
+    checkLayerIndex('readActivations', l, this.spec.layers);
+    const layer = this.layout.layers[l];
+    return this.serial('readActivations', () => this.readRegion(this.buffers.arena, layer.a, this.spec.batch * layer.units, `A${l}`));
+  }
+
+  readPreactivations(l: number): Promise<Float32Array> {
+    checkLayerIndex('readPreactivations', l, this.spec.layers);
+    const layer = this.layout.layers[l];
+    return this.serial('readPreactivations', () => this.readRegion(this.buffers.arena, layer.z, this.spec.batch * layer.cols, `Z${l}`));
+  }
+
+  readInput(): Promise<Float32Array> {
+    return this.serial('readInput', () => this.readRegion(this.buffers.arena, this.layout.x, this.spec.batch * this.spec.dims[0], 'X'));
+  }
+
+  /** The current parameters of layer l (W, and b / alpha where the net has them). */
+  readParameters(l: number): Promise<{ W: Float32Array; b?: Float32Array; alpha?: Float32Array }> {
+    checkLayerIndex('readParameters', l, this.spec.layers);
+    const layer = this.layout.layers[l];
+    return this.serial('readParameters', async () => ({
+      W: await this.readRegion(this.buffers.weights[l], 0, layer.weightCount, `W${l}`),
+      ...(layer.bias !== undefined ? { b: await this.readRegion(this.buffers.small, layer.bias, layer.cols, `b${l}`) } : {}),
+      ...(layer.alpha !== undefined ? { alpha: await this.readRegion(this.buffers.small, layer.alpha, layer.units, `alpha${l}`) } : {}),
+    }));
+  }
+
+  /** dL/dW_l, dL/db_l, dL/dalpha_l and dL/dA_{l-1} (dL/dX for l = 0) of the last backward. */
+  readGradients(l: number): Promise<{ W: Float32Array; b?: Float32Array; alpha?: Float32Array; input: Float32Array }> {
+    checkLayerIndex('readGradients', l, this.spec.layers);
+    const layer = this.layout.layers[l];
+    return this.serial('readGradients', async () => {
+      if (!this.buffers.weightGrads.length) throw new InitscopeError('readGradients: no gradients yet; call net.backward() first');
+      return {
+        W: await this.readRegion(this.buffers.weightGrads[l], 0, layer.weightCount, `dW${l}`),
+        ...(layer.db !== undefined ? { b: await this.readRegion(this.buffers.arena, layer.db, layer.cols, `db${l}`) } : {}),
+        ...(layer.dalpha !== undefined ? { alpha: await this.readRegion(this.buffers.arena, layer.dalpha, layer.units, `dalpha${l}`) } : {}),
+        input: await this.readRegion(this.buffers.arena, inputGradOffset(this.layout, l), this.spec.batch * layer.din, l === 0 ? 'dX' : `dA${l - 1}`),
+      };
+    });
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    const pool = this.core.pool;
+    const release = async () => {
+      await this.queue;
+      for (const built of this.plans.values()) {
+        const b = await built.catch(() => undefined);
+        b?.plan.dispatches.forEach((d) => d.owned.forEach((buf) => pool.release(buf)));
+      }
+      for (const d of this.cachedDispatches.values()) (await d.catch(() => undefined))?.owned.forEach((buf) => pool.release(buf));
+      const { weights, weightGrads, ...rest } = this.buffers;
+      [...weights, ...weightGrads, ...Object.values(rest)].forEach((buf) => pool.release(buf));
+      this.ring.drain().forEach((buf) => pool.release(buf));
+      if (this.resolveBuffer) pool.release(this.resolveBuffer);
+      this.querySet?.destroy();
+    };
+    void release();
+  }
+}

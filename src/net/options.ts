@@ -1,0 +1,77 @@
+import { InitscopeError, invalid, isPositiveInteger } from '../errors';
+import { parseActivation, type ActivationOption, type ActivationSpec } from '../kernels/activations';
+import { parseInit, type InitOption, type InitSpec } from '../kernels/initializers';
+
+export interface MLPOptions {
+  /** Din, then one entry per layer. */
+  dims: number[];
+  batch: number;
+  activation?: ActivationOption;
+  init?: InitOption;
+  /** false (the lecture), true = zeros, { init: 0.01 } for "slightly positive". */
+  bias?: boolean | { init: number };
+  seed?: number;
+}
+
+export interface MLPSpec {
+  dims: number[];
+  batch: number;
+  layers: number;
+  activation: ActivationSpec;
+  init: InitSpec;
+  /** Initial bias value, or undefined when the net has no bias. */
+  biasInit: number | undefined;
+  seed: number;
+}
+
+const WHERE = 'createMLP';
+const KNOWN = ['dims', 'batch', 'activation', 'init', 'bias', 'seed'];
+
+export function parseMLPOptions(options: unknown): MLPSpec {
+  if (typeof options !== 'object' || options === null) throw invalid(WHERE, 'options', options, 'an object { dims, batch, ... }');
+  const o = options as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    if (!KNOWN.includes(key)) throw invalid(WHERE, key, o[key], `absent (known options: ${KNOWN.join(', ')})`);
+  }
+  if (!Array.isArray(o.dims) || o.dims.length < 2) {
+    throw invalid(WHERE, 'dims', o.dims, 'an array of at least 2 positive integers (Din, then one width per layer)');
+  }
+  o.dims.forEach((d, i) => {
+    if (!isPositiveInteger(d)) throw invalid(WHERE, `dims[${i}]`, d, 'a positive integer');
+  });
+  if (!isPositiveInteger(o.batch)) throw invalid(WHERE, 'batch', o.batch, 'an integer >= 1');
+  const seed = o.seed ?? 0;
+  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+    throw invalid(WHERE, 'seed', seed, 'an integer from 0 to 4294967295');
+  }
+  let biasInit: number | undefined;
+  if (o.bias === undefined || o.bias === false) biasInit = undefined;
+  else if (o.bias === true) biasInit = 0;
+  else if (typeof o.bias === 'object' && o.bias !== null && typeof (o.bias as { init?: unknown }).init === 'number'
+    && Number.isFinite((o.bias as { init: number }).init)) biasInit = (o.bias as { init: number }).init;
+  else throw invalid(WHERE, 'bias', o.bias, 'false, true (zeros) or { init: <finite number> }');
+  return {
+    dims: [...o.dims as number[]],
+    batch: o.batch,
+    layers: o.dims.length - 1,
+    activation: parseActivation(o.activation ?? 'tanh', WHERE),
+    init: parseInit(o.init ?? 'xavier', WHERE),
+    biasInit,
+    seed,
+  };
+}
+
+export function checkLayerIndex(where: string, l: unknown, layers: number): number {
+  if (typeof l !== 'number' || !Number.isInteger(l) || l < 0 || l >= layers) {
+    throw invalid(where, 'layer', l, `an integer from 0 to ${layers - 1}`);
+  }
+  return l;
+}
+
+export function checkArray(where: string, field: string, value: unknown, length: number, shape: string): Float32Array {
+  if (!(value instanceof Float32Array)) throw invalid(where, field, value, `a Float32Array of length ${length} (${shape})`);
+  if (value.length !== length) {
+    throw new InitscopeError(`${where}: ${field} must have length ${length} (${shape}), got Float32Array(${value.length})`);
+  }
+  return value;
+}

@@ -1,0 +1,35 @@
+import { existsSync } from 'node:fs';
+
+export interface NodeGPUOptions {
+  /** Extra Dawn toggles, e.g. ['enable-dawn-features=allow_unsafe_apis']. */
+  dawnOptions?: string[];
+  /** Skip the real GPU and go straight to SwiftShader. */
+  forceSwiftShader?: boolean;
+}
+
+/** Where Debian's chromium package ships SwiftShader's Vulkan ICD. */
+export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+
+/** A `GPU` from Dawn (the `webgpu` npm package). When no adapter is found (no GPU driver), it
+ *  retries with SwiftShader, the CPU Vulkan driver, selected with VK_ICD_FILENAMES; the engine's
+ *  adapterInfo then says SwiftShader and isFallbackAdapter is true. */
+export async function createNodeGPU(options: NodeGPUOptions = {}): Promise<GPU> {
+  const dawn = await import('webgpu');
+  Object.assign(globalThis, dawn.globals);
+  const dawnOptions = options.dawnOptions ?? [];
+  if (!options.forceSwiftShader) {
+    const gpu = dawn.create(dawnOptions) as GPU;
+    if (await gpu.requestAdapter({ powerPreference: 'high-performance' })) return gpu;
+  }
+  if (!existsSync(SWIFTSHADER_ICD)) {
+    throw new Error(`createNodeGPU: Dawn found no GPU adapter, and SwiftShader is not at ${SWIFTSHADER_ICD} ` +
+      '(Debian/Ubuntu: apt-get install chromium libvulkan1). Install a Vulkan GPU driver or SwiftShader.');
+  }
+  process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  const gpu = dawn.create(dawnOptions) as GPU;
+  if (!(await gpu.requestAdapter())) {
+    throw new Error(`createNodeGPU: no adapter even with SwiftShader (${SWIFTSHADER_ICD}); is libvulkan1 installed?`);
+  }
+  return gpu;
+}

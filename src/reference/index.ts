@@ -1,0 +1,4 @@
+export * from './activations';
+export * from './rng';
+export * from './mlp';
+export * from './stats';

@@ -1,0 +1,42 @@
+export interface Histogram {
+  lo: number;
+  hi: number;
+  counts: number[];
+  /** Finite values below lo / above hi (only with a fixed range). */
+  underflow: number;
+  overflow: number;
+}
+
+/** Statistics of one tensor. Moments (mean ... rms) are over the finite entries; NaN and Inf
+ *  are counted apart. Fractions are of all `count` entries. */
+export interface TensorStats {
+  count: number;
+  mean: number;
+  /** Population standard deviation, like numpy's `.std()`. */
+  std: number;
+  min: number;
+  max: number;
+  meanAbs: number;
+  rms: number;
+  zeroFraction: number;
+  /** Fraction of columns (units) that are exactly zero in every row of the batch. */
+  deadUnitFraction: number;
+  /** Fraction of entries whose unit has |f'(z)| < 1% of the activation's largest slope
+   *  (forward tensors only; 0 for gradients and for maxout). */
+  saturatedFraction: number;
+  nanCount: number;
+  infCount: number;
+  histogram: Histogram;
+}
+
+export interface ForwardLayerStats { layer: number; preactivation: TensorStats; activation: TensorStats }
+export interface ForwardResult { layers: ForwardLayerStats[]; gpuTimeMs?: number; wallTimeMs?: number }
+
+export interface BackwardLayerStats {
+  layer: number;
+  weightGrad: TensorStats;
+  biasGrad?: TensorStats;
+  alphaGrad?: TensorStats;
+  inputGrad: TensorStats;
+}
+export interface BackwardResult { layers: BackwardLayerStats[]; gpuTimeMs?: number; wallTimeMs?: number }
