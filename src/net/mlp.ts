@@ -396,6 +396,20 @@ export class MLP {
     }
   }
 
+  /** Fills every output the passes write (arena except X, dW, stats) with NaN, so a test can
+   *  tell an element a kernel never wrote from one it wrote. */
+  poisonForTesting(): Promise<void> {
+    return this.serial('poisonForTesting', async () => {
+      const q = this.core.ctx.device.queue;
+      const nan = (n: number) => new Float32Array(n).fill(NaN);
+      const xEnd = this.layout.x + this.spec.batch * this.spec.dims[0];
+      writeFloats(q, this.buffers.arena, xEnd, nan(this.layout.arenaFloats - xEnd));
+      this.buffers.weightGrads.forEach((b, l) => writeFloats(q, b, 0, nan(this.layout.layers[l].weightCount)));
+      writeFloats(q, this.buffers.stats, 0, nan(this.buffers.stats.size / 4));
+      this.forwardCurrent = false;
+    });
+  }
+
   readActivations(l: number): Promise<Float32Array> {
     checkLayerIndex('readActivations', l, this.spec.layers);
     const layer = this.layout.layers[l];

@@ -1,0 +1,55 @@
+// Test harness page: exposes the engine, the float64 references and comparison helpers to
+// Playwright, which runs each check inside the page (the GPU is here) and gets a summary back.
+import * as initscope from '../src/index';
+import * as reference from '../src/reference/index';
+import { parseActivation } from '../src/kernels/activations';
+
+export interface Mismatch { index: number; got: number; ref: number }
+export interface Comparison { ok: boolean; count: number; bad: number; worst?: Mismatch; maxAbsRef: number }
+
+/** |got - ref| <= atol + rtol * |ref|; NaN only matches NaN, Inf only the same Inf. */
+export function compare(got: ArrayLike<number>, ref: ArrayLike<number>, atol: number, rtol: number): Comparison {
+  let bad = 0;
+  let worst: Mismatch | undefined;
+  let worstExcess = -Infinity;
+  let maxAbsRef = 0;
+  if (got.length !== ref.length) return { ok: false, count: got.length, bad: Math.max(got.length, ref.length), maxAbsRef };
+  for (let i = 0; i < ref.length; i++) if (Number.isFinite(ref[i])) maxAbsRef = Math.max(maxAbsRef, Math.abs(ref[i]));
+  for (let i = 0; i < ref.length; i++) {
+    const g = got[i];
+    const r = ref[i];
+    let okHere: boolean;
+    let excess: number;
+    if (Number.isNaN(r) || Number.isNaN(g)) { okHere = Number.isNaN(r) && Number.isNaN(g); excess = okHere ? 0 : Infinity; }
+    else if (!Number.isFinite(r) || !Number.isFinite(g)) { okHere = g === r; excess = okHere ? 0 : Infinity; }
+    else { excess = Math.abs(g - r) - (atol + rtol * Math.abs(r)); okHere = excess <= 0; }
+    if (!okHere) bad++;
+    if (excess > worstExcess) { worstExcess = excess; worst = { index: i, got: g, ref: r }; }
+  }
+  return { ok: bad === 0, count: ref.length, bad, worst, maxAbsRef };
+}
+
+/** Deterministic non-zero random numbers in [-scale, scale] \ (-scale/100, scale/100). */
+export function randomArray(n: number, seed: number, scale = 1): Float32Array {
+  let s = (seed * 2654435761 + 12345) >>> 0;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s ^ (s >>> 15), 2246822507) + 0x6d2b79f5) >>> 0;
+    s = (s ^ (s >>> 13)) >>> 0;
+    const u = (s >>> 8) / 16777216;
+    const magnitude = 0.01 + 0.99 * u;
+    out[i] = ((s & 1) ? 1 : -1) * magnitude * scale;
+  }
+  return out;
+}
+
+let enginePromise: Promise<initscope.Engine> | undefined;
+function engine(): Promise<initscope.Engine> {
+  enginePromise ??= initscope.createEngine();
+  return enginePromise;
+}
+
+const api = { initscope, reference, parseActivation, compare, randomArray, engine };
+declare global { interface Window { harness: typeof api } }
+window.harness = api;
+document.getElementById('status')!.textContent = 'ready';
