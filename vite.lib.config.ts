@@ -1,5 +1,5 @@
 // Builds the engine as plain ESM for Node and bundlers: dist/index.js (engine), dist/node.js
-// (Dawn helper), dist/cli.js (npm run experiment), dist/bench.js (npm run bench).
+// (Dawn helper), dist/reference.js (float64 references), dist/cli.js (npm run experiment).
 // WGSL sources are inlined as strings, so the output needs nothing from shaders/ at run time.
 import { defineConfig } from 'vite';
 import { builtinModules } from 'node:module';
@@ -16,6 +16,7 @@ export default defineConfig({
         index: 'src/index.ts',
         node: 'src/node/index.ts',
         cli: 'src/cli/experiment.ts',
+        reference: 'src/reference/index.ts',
       },
       formats: ['es'],
     },

@@ -51,7 +51,7 @@ export interface MatmulRequest {
   rhs: MatmulRhs;
   dz?: DzOperand;
   out: MatmulOut;
-  tile: MatmulTileName;
+  tile: MatmulTileName | MatmulTile;
   arena: GPUBuffer;
   small: GPUBuffer;
   /** Bound where a binding is unused (WebGPU needs every binding). */
@@ -61,7 +61,7 @@ export interface MatmulRequest {
 }
 
 export async function matmulDispatch(ctx: KernelContext, req: MatmulRequest): Promise<Dispatch> {
-  const tile = MATMUL_TILES[req.tile];
+  const tile = typeof req.tile === 'string' ? MATMUL_TILES[req.tile] : req.tile;
   const act = req.out.kind === 'activation' ? req.out.act : req.dz?.act;
   if ((req.lhs.kind === 'dz' || req.rhs.kind === 'dz') && !req.dz) throw new Error(`${req.label}: dz operand without dz`);
   const constants = {

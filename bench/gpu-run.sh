@@ -1,0 +1,21 @@
+#!/bin/bash
+# One call on a lent GPU machine (no Node, no network): correctness on the real GPU, the lecture's
+# four cases at full size, then the benchmark with a tile sweep. Results land in $OUT.
+# Prepare here first: npm ci && npm run build && npx vite build --config vite.bench.config.ts
+#   && bash ../shared/gpu/pack.sh dist bench-dist
+set -u
+OUT=${OUT:-/tmp/out}
+mkdir -p "$OUT"
+bash .carry/unpack.sh && source .carry/env.sh
+NODE=.carry/bin/node
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee "$OUT/gpu.txt"
+echo "== node tests on the GPU"
+timeout 180 $NODE --test test/node/ 2>&1 | grep -v -e XDG_RUNTIME -e "^ *at " | tee "$OUT/node-tests.txt" | grep -E "^(not )?ok|# (pass|fail)|adapter"
+echo "== lecture, full size"
+for cfg in "small tanh" "xavier tanh" "xavier relu" "kaiming relu"; do
+  set -- $cfg
+  echo "-- init $1, act $2"
+  timeout 60 $NODE dist/cli.js --init "$1" --act "$2" --backward 2>&1 | grep -v XDG_RUNTIME | tee -a "$OUT/lecture.txt"
+done
+echo "== bench"
+timeout 300 $NODE bench-dist/bench.js ${BENCH_ARGS:-} --out "$OUT/results" 2>&1 | grep -v XDG_RUNTIME | tee "$OUT/bench.txt"

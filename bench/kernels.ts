@@ -1,0 +1,137 @@
+// Kernel-level benchmarks: one matmul dispatch of the engine's kernels on raw buffers, for the
+// lecture's shapes, timed on the GPU (timestamp-query) or by wall clock over many repetitions.
+import { BufferPool } from '../src/gpu/buffers';
+import { PipelineCache } from '../src/gpu/pipelines';
+import { parseActivation } from '../src/kernels/activations';
+import type { Dispatch, KernelContext } from '../src/kernels/dispatch';
+import { epilogueDispatch } from '../src/kernels/epilogue';
+import { initDispatch } from '../src/kernels/init';
+import { chooseSplits, chooseTile, MATMUL_TILES, matmulDispatch, type MatmulTile } from '../src/kernels/matmul';
+
+export interface Timing { gpuMs?: number; wallMs: number }
+
+export class KernelBench {
+  readonly ctx: KernelContext;
+  private querySet?: GPUQuerySet;
+  private resolve?: GPUBuffer;
+  private read?: GPUBuffer;
+
+  constructor(readonly device: GPUDevice) {
+    this.ctx = { device, pipelines: new PipelineCache(device), pool: new BufferPool(device) };
+    if (device.features.has('timestamp-query')) {
+      this.querySet = device.createQuerySet({ type: 'timestamp', count: 2 });
+      this.resolve = this.ctx.pool.create('ts resolve', 16, GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC, false);
+      this.read = this.ctx.pool.create('ts read', 16, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, false);
+    }
+  }
+
+  /** Median over `reps` of the dispatches run back to back in one pass, divided by `inner`. */
+  async time(dispatches: Dispatch[], reps: number, inner: number): Promise<Timing> {
+    const device = this.device;
+    const gpu: number[] = [];
+    const wall: number[] = [];
+    for (let r = 0; r < reps + 1; r++) {
+      const start = performance.now();
+      const encoder = device.createCommandEncoder();
+      const pass = encoder.beginComputePass(this.querySet
+        ? { timestampWrites: { querySet: this.querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } } : {});
+      for (let i = 0; i < inner; i++) {
+        for (const d of dispatches) {
+          pass.setPipeline(d.pipeline);
+          pass.setBindGroup(0, d.bindGroup);
+          pass.dispatchWorkgroups(...d.workgroups);
+        }
+      }
+      pass.end();
+      if (this.querySet && this.resolve && this.read) {
+        encoder.resolveQuerySet(this.querySet, 0, 2, this.resolve, 0);
+        encoder.copyBufferToBuffer(this.resolve, 0, this.read, 0, 16);
+      }
+      device.queue.submit([encoder.finish()]);
+      if (this.read) {
+        await this.read.mapAsync(GPUMapMode.READ);
+        const [t0, t1] = new BigUint64Array(this.read.getMappedRange().slice(0));
+        this.read.unmap();
+        if (r > 0) gpu.push(Number(t1 - t0) / 1e6 / inner);
+      } else {
+        await device.queue.onSubmittedWorkDone();
+      }
+      if (r > 0) wall.push((performance.now() - start) / inner);
+    }
+    const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    return { gpuMs: gpu.length ? median(gpu) : undefined, wallMs: median(wall) };
+  }
+
+  private async randomBuffer(label: string, count: number): Promise<GPUBuffer> {
+    const buffer = this.ctx.pool.storage(label, count * 4);
+    const d = await initDispatch(this.ctx, { label, buffer, offset: 0, count, seed: 1, stream: 7, rule: { mode: 1, scale: 0.02, value: 0 } });
+    await this.time([d], 0, 1);
+    return buffer;
+  }
+
+  /** Forward layer: A[M x K] W[K x N] -> Z, act(Z); split-K + epilogue where the engine would. */
+  async forwardLayer(M: number, N: number, K: number, act: string, tileChoice?: MatmulTile, splitChoice?: number): Promise<{ dispatches: Dispatch[]; describe: string }> {
+    const spec = parseActivation(act);
+    const arena = await this.randomBuffer('arena', M * K + 2 * M * N);
+    const W = await this.randomBuffer('W', K * N);
+    const small = this.ctx.pool.storage('small', 16);
+    const dummy = this.ctx.pool.storage('dummy', 16);
+    const tile = tileChoice ?? MATMUL_TILES[chooseTile(M, N)];
+    const chosen = chooseSplits(M, N, K, tile);
+    const splits = splitChoice ?? chosen.splits;
+    const kPerSplit = splitChoice ? Math.ceil(K / splitChoice / tile.bk) * tile.bk : chosen.kPerSplit;
+    const name = tileChoice ? JSON.stringify(tile) : chooseTile(M, N);
+    const common = { arena, small, dummy, reads: [], writes: [] };
+    const lhs = { kind: 'arena' as const, offset: 0, transposed: false };
+    const rhs = { kind: 'weights' as const, buffer: W, offset: 0, transposed: false };
+    if (splits === 1) {
+      return { describe: `${name}, fused`, dispatches: [await matmulDispatch(this.ctx, { ...common, label: 'fwd', M, N, K, lhs, rhs, tile,
+        out: { kind: 'activation', zOffset: M * K, aOffset: M * K + M * N, act: spec, alphaOffset: 0 } })] };
+    }
+    const partials = this.ctx.pool.storage('partials', splits * M * N * 4);
+    return { describe: `${name}, split-K ${splits}`, dispatches: [
+      await matmulDispatch(this.ctx, { ...common, label: 'fwd', M, N, K, lhs, rhs, tile, out: { kind: 'partials', buffer: partials, splits, kPerSplit } }),
+      await epilogueDispatch(this.ctx, { arena, small, reads: [], writes: [], label: 'epi', rows: M, units: N, splits, partials, act: spec,
+        zOffset: M * K, aOffset: M * K + M * N, alphaOffset: 0 }),
+    ] };
+  }
+
+  /** dX = dZ W^T with dZ = dA * f'(Z) read in the prologue: M x N from an N x K weight. */
+  async inputGradLayer(M: number, N: number, K: number, act: string): Promise<{ dispatches: Dispatch[]; describe: string }> {
+    const spec = parseActivation(act);
+    const arena = await this.randomBuffer('arena', 2 * M * K + M * N);
+    const W = await this.randomBuffer('W', K * N);
+    const small = this.ctx.pool.storage('small', 16);
+    const dummy = this.ctx.pool.storage('dummy', 16);
+    const tile = chooseTile(M, N);
+    const { splits, kPerSplit } = chooseSplits(M, N, K, MATMUL_TILES[tile]);
+    const dz = { daOffset: 0, zOffset: M * K, alphaOffset: 0, units: K, act: spec };
+    const common = { arena, small, dummy, reads: [], writes: [], M, N, K, tile, dz, lhs: { kind: 'dz' as const },
+      rhs: { kind: 'weights' as const, buffer: W, offset: 0, transposed: true } };
+    if (splits === 1) {
+      return { describe: `${tile}, direct`, dispatches: [await matmulDispatch(this.ctx, { ...common, label: 'dx', out: { kind: 'arena', offset: 2 * M * K } })] };
+    }
+    const partials = this.ctx.pool.storage('partials', splits * M * N * 4);
+    return { describe: `${tile}, split-K ${splits}`, dispatches: [
+      await matmulDispatch(this.ctx, { ...common, label: 'dx', out: { kind: 'partials', buffer: partials, splits, kPerSplit } }),
+      await epilogueDispatch(this.ctx, { arena, small, reads: [], writes: [], label: 'dx reduce', rows: M, units: N, splits, partials,
+        act: parseActivation('linear'), aOffset: 2 * M * K, alphaOffset: 0 }),
+    ] };
+  }
+
+  /** dW = A^T dZ: [M x N] from A [K x M] and dZ [K x N] (K = batch). */
+  async weightGradLayer(M: number, N: number, K: number, act: string): Promise<{ dispatches: Dispatch[]; describe: string }> {
+    const spec = parseActivation(act);
+    const arena = await this.randomBuffer('arena', K * M + 2 * K * N);
+    const dW = this.ctx.pool.storage('dW', M * N * 4);
+    const small = this.ctx.pool.storage('small', 16);
+    const dummy = this.ctx.pool.storage('dummy', 16);
+    const tile = chooseTile(M, N);
+    return { describe: `${tile}`, dispatches: [await matmulDispatch(this.ctx, { arena, small, dummy, reads: [], writes: [], label: 'dw', M, N, K, tile,
+      lhs: { kind: 'arena', offset: 0, transposed: true }, rhs: { kind: 'dz' },
+      dz: { daOffset: K * M, zOffset: K * M + K * N, alphaOffset: 0, units: N, act: spec },
+      out: { kind: 'buffer', buffer: dW, offset: 0 } })] };
+  }
+
+  release(): void { this.ctx.pool.releaseAll(); }
+}

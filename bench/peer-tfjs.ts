@@ -1,0 +1,63 @@
+// The peer: @tensorflow/tfjs-backend-webgpu on the same adapter, same shapes, same warm-up.
+import type * as TF from '@tensorflow/tfjs-core';
+
+export interface PeerTimings { layerMs: number; forwardStatsMs: number; forwardBackwardStatsMs: number; squareMs?: number }
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function timeSteps(steps: number, warmup: number, run: () => Promise<void>): Promise<number> {
+  for (let i = 0; i < warmup; i++) await run();
+  const times: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const t = performance.now();
+    await run();
+    times.push(performance.now() - t);
+  }
+  return median(times);
+}
+
+export async function benchTfjs(gpu: GPU, o: { width: number; layers: number; batch: number; steps: number; warmup: number; square?: number }): Promise<PeerTimings> {
+  Object.defineProperty(globalThis, 'navigator', { value: { gpu, userAgent: 'node' }, configurable: true });
+  // Bundled into dist/ by vite (tfjs-core's ESM build does not load in plain Node); gradients
+  // are registered by the union package normally, here by hand.
+  const tf = await import('@tensorflow/tfjs-core') as typeof TF;
+  await import('@tensorflow/tfjs-core/dist/register_all_gradients');
+  await import('@tensorflow/tfjs-backend-webgpu');
+  await tf.setBackend('webgpu');
+  await tf.ready();
+  const { width: n, layers, batch } = o;
+  const X = tf.randomNormal([batch, n]);
+  const G = tf.randomNormal([batch, n]);
+  const Ws = Array.from({ length: layers }, () => tf.mul(tf.randomNormal([n, n]), 1 / Math.sqrt(n)) as TF.Tensor2D);
+  const read = async (t: TF.Tensor) => { await t.data(); t.dispose(); };
+
+  const layerMs = await timeSteps(o.steps, o.warmup, () => read(tf.fused.matMul({ a: X as TF.Tensor2D, b: Ws[0], activation: 'relu' })));
+
+  const forward = (x: TF.Tensor, ws: TF.Tensor[]) => {
+    const moments: TF.Tensor[] = [];
+    let a = x;
+    for (const w of ws) {
+      a = tf.tanh(tf.matMul(a as TF.Tensor2D, w as TF.Tensor2D));
+      const m = tf.moments(a);
+      moments.push(m.mean, m.variance);
+    }
+    return { a, moments };
+  };
+  const forwardStatsMs = await timeSteps(o.steps, o.warmup, () => read(tf.tidy(() => tf.stack(forward(X, Ws).moments))));
+
+  const lossAndGrads = tf.grads((...ws: TF.Tensor[]) => tf.sum(tf.mul(forward(X, ws).a, G)));
+  const forwardBackwardStatsMs = await timeSteps(o.steps, o.warmup, () => read(tf.tidy(() => {
+    const grads = lossAndGrads(Ws);
+    const stats = [...forward(X, Ws).moments];
+    for (const g of grads) { const m = tf.moments(g); stats.push(m.mean, m.variance); }
+    return tf.stack(stats);
+  })));
+
+  let squareMs: number | undefined;
+  if (o.square) {
+    const A = tf.randomNormal([o.square, o.square]) as TF.Tensor2D;
+    const B = tf.randomNormal([o.square, o.square]) as TF.Tensor2D;
+    squareMs = await timeSteps(Math.max(3, Math.floor(o.steps / 4)), 1, () => read(tf.matMul(A, B)));
+  }
+  return { layerMs, forwardStatsMs, forwardBackwardStatsMs, squareMs };
+}
