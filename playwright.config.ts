@@ -29,7 +29,7 @@ export default defineConfig({
     screenshot: 'only-on-failure',
   },
   webServer: {
-    command: `npx vite --port ${PORT} --strictPort --logLevel warn`,
+    command: `INITSCOPE_TEST=1 npx vite --port ${PORT} --strictPort --logLevel warn`,
     url: `http://localhost:${PORT}/e2e/harness.html`,
     reuseExistingServer: false,
     timeout: 120_000,

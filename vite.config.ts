@@ -2,9 +2,13 @@
 // static build of the demo (npm run build -> site/, relative paths so any static host serves it).
 import { defineConfig } from 'vite';
 
+// Under the tests (INITSCOPE_TEST=1) the server neither watches files nor reloads pages, so
+// editing the project while a long GPU test runs cannot navigate its page away.
+const testing = process.env.INITSCOPE_TEST === '1';
+
 export default defineConfig({
   base: './',
-  server: { port: 5173, strictPort: false },
+  server: { port: 5173, strictPort: false, hmr: !testing, watch: testing ? null : undefined },
   build: {
     outDir: 'site',
     emptyOutDir: true,

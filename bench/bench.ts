@@ -5,7 +5,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createEngine } from '../src/index';
 import { createNodeGPU } from '../src/node/index';
 import { KernelBench, type Timing } from './kernels';
-import type { MatmulTile } from '../src/kernels/matmul';
 import { benchTfjs, type PeerTimings } from './peer-tfjs';
 
 interface Options { width: number; layers: number; batch: number; steps: number; warmup: number; square: number; peer: boolean; sweep: boolean; out: string }
@@ -45,7 +44,7 @@ async function main(): Promise<void> {
   const adapter = `${info.vendor} ${info.architecture} ${info.description}`.trim();
   console.error(`adapter: ${adapter}${slow ? ' (software; few steps)' : ''}; width ${o.width}, layers ${o.layers}, batch ${o.batch}, steps ${o.steps}`);
   const n = o.width, B = o.batch;
-  const kb = new KernelBench(engine.device);
+  const kb = new KernelBench(engine.device, info.isFallbackAdapter);
   const lines: Array<{ name: string; ms: number; gpu: boolean; flops: number; bytes: number; peerMs?: number; detail: string }> = [];
   const kernel = async (name: string, made: { dispatches: Parameters<KernelBench['time']>[0]; describe: string }, flops: number, bytes: number) => {
     const t = await kb.time(made.dispatches, o.steps, slow ? 1 : 10);
@@ -56,17 +55,14 @@ async function main(): Promise<void> {
   await kernel(`dX ${B}x${n} from ${n}x${n}`, await kb.inputGradLayer(B, n, n, 'tanh'), 2 * B * n * n, 4 * (n * n + 3 * B * n));
   await kernel(`dW ${n}x${n} from batch ${B}`, await kb.weightGradLayer(n, n, B, 'tanh'), 2 * B * n * n, 4 * (n * n + 3 * B * n));
   if (o.sweep) {
-    const tiles: MatmulTile[] = [
-      { wgX: 64, wgY: 4, tm: 4, tn: 2, bk: 16 }, { wgX: 64, wgY: 4, tm: 4, tn: 4, bk: 8 }, { wgX: 32, wgY: 8, tm: 2, tn: 4, bk: 16 },
-      { wgX: 128, wgY: 2, tm: 8, tn: 1, bk: 16 }, { wgX: 64, wgY: 2, tm: 8, tn: 2, bk: 16 }, { wgX: 32, wgY: 2, tm: 8, tn: 4, bk: 32 },
-    ];
-    for (const tile of tiles) {
-      for (const splits of [4, 8, 16, 32, 64]) {
-        await kernel(`sweep forward ${B}x${n}x${n}`, await kb.forwardLayer(B, n, n, 'relu', tile, splits), 2 * B * n * n, 4 * (n * n + 3 * B * n));
-      }
+    for (const splits of [8, 16, 24, 32, 48, 64]) {
+      await kernel(`sweep skinny forward ${B}x${n}x${n}`, await kb.forwardLayer(B, n, n, 'relu', { splits, skinny: true }), 2 * B * n * n, 4 * (n * n + 3 * B * n));
     }
-    for (const tile of [{ wgX: 16, wgY: 16, tm: 8, tn: 8, bk: 8 }, { wgX: 16, wgY: 16, tm: 4, tn: 4, bk: 16 }, { wgX: 16, wgY: 16, tm: 8, tn: 8, bk: 16 }, { wgX: 32, wgY: 8, tm: 4, tn: 8, bk: 8 }]) {
-      await kernel(`sweep square ${n}^3`, await kb.forwardLayer(n, n, n, 'linear', tile, 1), 2 * n ** 3, 4 * 3 * n * n);
+    for (const tile of [{ wgX: 64, wgY: 4, tm: 4, tn: 2, bk: 16 }, { wgX: 32, wgY: 8, tm: 2, tn: 4, bk: 16 }]) {
+      await kernel(`sweep tiled forward ${B}x${n}x${n}`, await kb.forwardLayer(B, n, n, 'relu', { tile, splits: 32 }), 2 * B * n * n, 4 * (n * n + 3 * B * n));
+    }
+    for (const tile of [{ wgX: 16, wgY: 16, tm: 8, tn: 8, bk: 8 }, { wgX: 16, wgY: 16, tm: 4, tn: 4, bk: 16 }, { wgX: 16, wgY: 16, tm: 4, tn: 8, bk: 16 }, { wgX: 8, wgY: 32, tm: 8, tn: 4, bk: 16 }]) {
+      await kernel(`sweep square ${n}^3`, await kb.forwardLayer(n, n, n, 'linear', { tile, splits: 1 }), 2 * n ** 3, 4 * 3 * n * n);
     }
   }
   const sq = o.square;

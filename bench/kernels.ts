@@ -7,6 +7,7 @@ import type { Dispatch, KernelContext } from '../src/kernels/dispatch';
 import { epilogueDispatch } from '../src/kernels/epilogue';
 import { initDispatch } from '../src/kernels/init';
 import { chooseSplits, chooseTile, MATMUL_TILES, matmulDispatch, type MatmulTile } from '../src/kernels/matmul';
+import { skinnyApplies, skinnyDispatch, skinnySplits } from '../src/kernels/matmulSkinny';
 
 export interface Timing { gpuMs?: number; wallMs: number }
 
@@ -16,7 +17,7 @@ export class KernelBench {
   private resolve?: GPUBuffer;
   private read?: GPUBuffer;
 
-  constructor(readonly device: GPUDevice) {
+  constructor(readonly device: GPUDevice, private software: boolean) {
     this.ctx = { device, pipelines: new PipelineCache(device), pool: new BufferPool(device) };
     if (device.features.has('timestamp-query')) {
       this.querySet = device.createQuerySet({ type: 'timestamp', count: 2 });
@@ -69,18 +70,29 @@ export class KernelBench {
     return buffer;
   }
 
-  /** Forward layer: A[M x K] W[K x N] -> Z, act(Z); split-K + epilogue where the engine would. */
-  async forwardLayer(M: number, N: number, K: number, act: string, tileChoice?: MatmulTile, splitChoice?: number): Promise<{ dispatches: Dispatch[]; describe: string }> {
+  /** Forward layer: A[M x K] W[K x N] -> Z, act(Z), with the kernels the engine would pick
+   *  (skinny for M <= 32 on software adapters, else tiled; split-K + epilogue), or forced ones. */
+  async forwardLayer(M: number, N: number, K: number, act: string, force: { tile?: MatmulTile; splits?: number; skinny?: boolean } = {}): Promise<{ dispatches: Dispatch[]; describe: string }> {
     const spec = parseActivation(act);
     const arena = await this.randomBuffer('arena', M * K + 2 * M * N);
     const W = await this.randomBuffer('W', K * N);
     const small = this.ctx.pool.storage('small', 16);
     const dummy = this.ctx.pool.storage('dummy', 16);
-    const tile = tileChoice ?? MATMUL_TILES[chooseTile(M, N)];
+    const epilogue = async (partials: GPUBuffer, splits: number) => epilogueDispatch(this.ctx, { arena, small, reads: [], writes: [],
+      label: 'epi', rows: M, units: N, splits, partials, act: spec, zOffset: M * K, aOffset: M * K + M * N, alphaOffset: 0 });
+    if (!force.tile && (force.skinny ?? this.software) && skinnyApplies(M, N)) {
+      const { splits, kPerSplit } = skinnySplits(N, K, force.splits);
+      const partials = this.ctx.pool.storage('partials', splits * M * N * 4);
+      return { describe: `skinny, split-K ${splits}`, dispatches: [
+        await skinnyDispatch(this.ctx, { label: 'fwd', M, N, K, lhsOffset: 0, weights: W, partials, splits, kPerSplit, arena, reads: [], writes: [] }),
+        await epilogue(partials, splits),
+      ] };
+    }
+    const tile = force.tile ?? MATMUL_TILES[chooseTile(M, N)];
     const chosen = chooseSplits(M, N, K, tile);
-    const splits = splitChoice ?? chosen.splits;
-    const kPerSplit = splitChoice ? Math.ceil(K / splitChoice / tile.bk) * tile.bk : chosen.kPerSplit;
-    const name = tileChoice ? JSON.stringify(tile) : chooseTile(M, N);
+    const splits = force.splits ?? chosen.splits;
+    const kPerSplit = force.splits ? Math.ceil(K / force.splits / tile.bk) * tile.bk : chosen.kPerSplit;
+    const name = force.tile ? JSON.stringify(tile) : chooseTile(M, N);
     const common = { arena, small, dummy, reads: [], writes: [] };
     const lhs = { kind: 'arena' as const, offset: 0, transposed: false };
     const rhs = { kind: 'weights' as const, buffer: W, offset: 0, transposed: false };
@@ -91,8 +103,7 @@ export class KernelBench {
     const partials = this.ctx.pool.storage('partials', splits * M * N * 4);
     return { describe: `${name}, split-K ${splits}`, dispatches: [
       await matmulDispatch(this.ctx, { ...common, label: 'fwd', M, N, K, lhs, rhs, tile, out: { kind: 'partials', buffer: partials, splits, kPerSplit } }),
-      await epilogueDispatch(this.ctx, { arena, small, reads: [], writes: [], label: 'epi', rows: M, units: N, splits, partials, act: spec,
-        zOffset: M * K, aOffset: M * K + M * N, alphaOffset: 0 }),
+      await epilogue(partials, splits),
     ] };
   }
 

@@ -1,6 +1,7 @@
 // Forward kernels against the float64 reference: every activation, with and without bias, on
-// shapes that hit every matmul path (fused epilogue, split-K + epilogue, maxout, 64x64 and
-// 128x128 tiles) with sizes that are not tile multiples, outputs poisoned with NaN first.
+// shapes that hit every matmul path (skinny with and without split-K, tiled fused epilogue,
+// split-K + epilogue, maxout, 64x64 and 128x128 tiles) with sizes that are not tile multiples
+// (K = 1999 leaves a k tail in the last split), outputs poisoned with NaN first.
 import { ACTIVATIONS, expect, test } from './fixtures';
 
 // Z and A: |got - ref| <= ATOL + RTOL * |ref|. float32 sums of up to 1000 products of O(1)
@@ -13,6 +14,7 @@ const CASES = [
   { dims: [1, 1000, 17], batch: 1 },
   { dims: [65, 3, 129], batch: 33 },
   { dims: [129, 130], batch: 130 },
+  { dims: [1999, 256, 4], batch: 5 },
 ];
 
 for (const activation of ACTIVATIONS) {

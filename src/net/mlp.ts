@@ -26,6 +26,8 @@ export interface EngineCore {
   ctx: KernelContext;
   pool: BufferPool;
   timestamps: boolean;
+  /** A CPU adapter (SwiftShader): kernels are chosen for it. */
+  software: boolean;
   /** Throws if the device was lost or an uncaptured GPU error happened. */
   assertHealthy(where: string): void;
 }
@@ -68,7 +70,7 @@ export class MLP {
   constructor(private core: EngineCore, options: MLPOptions) {
     this.spec = parseMLPOptions(options);
     this.layout = layoutNet(this.spec);
-    this.shapes = layerShapes(this.spec, this.layout);
+    this.shapes = layerShapes(this.spec, this.layout, core.software);
     const pool = core.pool;
     const made: GPUBuffer[] = [];
     const storage = (label: string, bytes: number) => { const b = pool.storage(label, bytes); made.push(b); return b; };

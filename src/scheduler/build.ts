@@ -3,6 +3,7 @@ import type { Dispatch, KernelContext } from '../kernels/dispatch';
 import { epilogueDispatch } from '../kernels/epilogue';
 import { initDispatch, STREAM_UPSTREAM } from '../kernels/init';
 import { matmulDispatch, type DzOperand } from '../kernels/matmul';
+import { skinnyDispatch } from '../kernels/matmulSkinny';
 import { statsBatch, type HistogramRange, type StatsBatch, type StatsTensor } from '../kernels/stats';
 import { inputGradOffset, inputOffset, type NetLayout } from '../net/layout';
 import type { MLPSpec } from '../net/options';
@@ -81,10 +82,14 @@ async function forwardDispatches(p: PlanInputs): Promise<Dispatch[]> {
     const lhs = { kind: 'arena' as const, offset: inputOffset(layout, l), transposed: false };
     const rhs = { kind: 'weights' as const, buffer: buffers.weights[l], offset: 0, transposed: false };
     const reads = [input, `W${l}`, ...(layer.bias !== undefined ? [`b${l}`] : [])];
-    if (s.splits > 1 || spec.activation.pieces > 1) {
-      out.push(await matmulDispatch(ctx, { ...common, label: `layer ${l} forward matmul`, M: s.M, N: s.N, K: s.K, lhs, rhs,
-        out: { kind: 'partials', buffer: buffers.partials, splits: s.splits, kPerSplit: s.kPerSplit }, tile: s.tile,
-        dummy: buffers.dummy, reads: [input, `W${l}`], writes: ['partials'] }));
+    if (s.kernel === 'skinny' || s.splits > 1 || spec.activation.pieces > 1) {
+      out.push(s.kernel === 'skinny'
+        ? await skinnyDispatch(ctx, { label: `layer ${l} forward matmul (skinny)`, M: s.M, N: s.N, K: s.K, lhsOffset: lhs.offset,
+          weights: buffers.weights[l], partials: buffers.partials, splits: s.splits, kPerSplit: s.kPerSplit, arena: buffers.arena,
+          reads: [input, `W${l}`], writes: ['partials'] })
+        : await matmulDispatch(ctx, { ...common, label: `layer ${l} forward matmul`, M: s.M, N: s.N, K: s.K, lhs, rhs,
+          out: { kind: 'partials', buffer: buffers.partials, splits: s.splits, kPerSplit: s.kPerSplit }, tile: s.tile,
+          dummy: buffers.dummy, reads: [input, `W${l}`], writes: ['partials'] }));
       out.push(await epilogueDispatch(ctx, { ...common, label: `layer ${l} forward epilogue`, rows: spec.batch, units: layer.units,
         splits: s.splits, partials: buffers.partials, act: spec.activation, zOffset: layer.z, aOffset: layer.a,
         biasOffset: layer.bias, alphaOffset: layer.alpha ?? 0, reads: ['partials', ...reads.slice(2)], writes: [`Z${l}`, `A${l}`] }));

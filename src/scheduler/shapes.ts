@@ -1,22 +1,35 @@
 import { chooseSplits, chooseTile, MATMUL_TILES, type MatmulTileName } from '../kernels/matmul';
+import { skinnyApplies, skinnySplits } from '../kernels/matmulSkinny';
 import type { NetLayout } from '../net/layout';
 import type { MLPSpec } from '../net/options';
 
-export interface MatmulShape { M: number; N: number; K: number; tile: MatmulTileName; splits: number; kPerSplit: number }
+export interface MatmulShape {
+  M: number; N: number; K: number;
+  /** 'skinny': matmul_skinny.wgsl (batch <= 32, streams W with vec4 loads); else the tiled kernel. */
+  kernel: 'skinny' | 'tiled';
+  tile: MatmulTileName; splits: number; kPerSplit: number;
+}
 
 export interface LayerShapes { forward: MatmulShape; dx: MatmulShape; dw: MatmulShape }
 
 function shape(M: number, N: number, K: number, allowSplit: boolean): MatmulShape {
   const tile = chooseTile(M, N);
   const { splits, kPerSplit } = allowSplit ? chooseSplits(M, N, K, MATMUL_TILES[tile]) : { splits: 1, kPerSplit: K };
-  return { M, N, K, tile, splits, kPerSplit };
+  return { M, N, K, kernel: 'tiled', tile, splits, kPerSplit };
 }
 
-/** The three matmuls of each layer, with their tiles and split-K factors. dW contracts over the
- *  batch only, so it is never split. */
-export function layerShapes(spec: MLPSpec, layout: NetLayout): LayerShapes[] {
+function forwardShape(M: number, N: number, K: number, preferSkinny: boolean): MatmulShape {
+  if (!preferSkinny || !skinnyApplies(M, N)) return shape(M, N, K, true);
+  return { M, N, K, kernel: 'skinny', tile: chooseTile(M, N), ...skinnySplits(N, K) };
+}
+
+/** The three matmuls of each layer, with their kernels, tiles and split-K factors. dW contracts
+ *  over the batch only, so it is never split. The skinny forward kernel is used on software
+ *  adapters, where it is ~30x faster than the tiled one (no barriers around a shared W tile);
+ *  on the NVIDIA H200 the tiled kernel with split-K was 14% faster (bench/NOTES.md). */
+export function layerShapes(spec: MLPSpec, layout: NetLayout, preferSkinny: boolean): LayerShapes[] {
   return layout.layers.map((layer) => ({
-    forward: shape(spec.batch, layer.cols, layer.din, true),
+    forward: forwardShape(spec.batch, layer.cols, layer.din, preferSkinny),
     dx: shape(spec.batch, layer.din, layer.cols, true),
     dw: shape(layer.din, layer.cols, spec.batch, false),
   }));
@@ -26,7 +39,7 @@ export function layerShapes(spec: MLPSpec, layout: NetLayout): LayerShapes[] {
 export function partialFloats(shapes: LayerShapes[], maxout: boolean): number {
   let floats = 0;
   for (const s of shapes) {
-    if (s.forward.splits > 1 || maxout) floats = Math.max(floats, s.forward.splits * s.forward.M * s.forward.N);
+    if (s.forward.splits > 1 || s.forward.kernel === 'skinny' || maxout) floats = Math.max(floats, s.forward.splits * s.forward.M * s.forward.N);
     if (s.dx.splits > 1) floats = Math.max(floats, s.dx.splits * s.dx.M * s.dx.N);
   }
   return floats;

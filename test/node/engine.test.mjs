@@ -30,9 +30,8 @@ const engine = await createEngine({ gpu: await createNodeGPU() });
 console.log(`# adapter: ${JSON.stringify(engine.adapterInfo)}`);
 
 test('forward and backward of every activation match float64 (Node, Dawn)', async () => {
-  const dims = [33, 70, 9];
-  const batch = 5;
-  for (const name of ACTIVATIONS) {
+  // [33, 70, 9]: tiled kernels; [260, 128, 12]: the skinny forward with split-K.
+  for (const [dims, batch] of [[[33, 70, 9], 5], [[260, 128, 12], 7]]) for (const name of ACTIVATIONS) {
     const act = name === 'maxout' ? { name, k: 2 } : name;
     const pieces = name === 'maxout' ? 2 : 1;
     const net = engine.createMLP({ dims, batch, activation: act, bias: true });
@@ -43,7 +42,7 @@ test('forward and backward of every activation match float64 (Node, Dawn)', asyn
       alpha.push(random(dims[l + 1], 31 + l, 0.4));
       net.setParameters(l, { W: W[l], b: b[l], ...(name === 'prelu' ? { alpha: alpha[l] } : {}) });
     }
-    const X = random(batch * dims[0], 41, 2);
+    const X = random(batch * dims[0], 41, 1);
     const G = random(batch * dims[2], 51, 1);
     net.setInput(X);
     await net.forwardBackward(G, { stats: false });

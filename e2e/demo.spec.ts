@@ -1,0 +1,82 @@
+// The demo page as a user meets it: presets, numbers shown equal to lastResult, URL state,
+// hostile hashes, the page without WebGPU, and screenshots.
+import { test, expect, type Page } from '@playwright/test';
+
+const SMALL = 'width=96&layers=4&batch=16&seed=0&backward=1';
+
+async function waitDone(page: Page, timeout = 120_000): Promise<void> {
+  await expect(page.locator('body')).toHaveAttribute('data-state', /done|error/, { timeout });
+  await expect(page.locator('body'), await page.locator('#status').innerText()).toHaveAttribute('data-state', 'done');
+}
+
+test('every preset runs, and the table shows the numbers of lastResult', async ({ page }, testInfo) => {
+  await page.goto(`/demo/#${SMALL}`);
+  const presets = await page.locator('#presets button').allInnerTexts();
+  expect(presets).toHaveLength(8);
+  for (const name of presets) {
+    await page.locator('#presets button', { hasText: name }).click();
+    await waitDone(page);
+    const { table, result, state } = await page.evaluate(() => ({
+      table: Array.from(document.querySelectorAll('#fractions tr')).slice(1).map((tr) => Array.from(tr.children).map((td) => td.textContent)),
+      result: window.initscope.lastResult!,
+      state: window.initscope.state,
+    }));
+    expect(state.width).toBe(96);
+    expect(table).toHaveLength(4);
+    table.forEach((row, l) => {
+      const a = result.forward.layers[l].activation;
+      expect(row[2]).toBe(a.std.toPrecision(4));
+      expect(row[3]).toBe(`${(100 * a.saturatedFraction).toFixed(1)}%`);
+      expect(row[6]).toBe(result.backward!.layers[l].weightGrad.std.toPrecision(4));
+    });
+    await expect(page.locator('#hist-activation figure')).toHaveCount(4);
+    await page.screenshot({ path: testInfo.outputPath(`preset-${name.replace(/\W+/g, '-')}.png`), fullPage: true });
+  }
+});
+
+test('full size Xavier + tanh: layer 6 std within 5% of the lecture', async ({ page }, testInfo) => {
+  test.setTimeout(10 * 60_000);
+  await page.goto('/demo/#act=tanh&init=xavier&width=4096&layers=6&batch=16&seed=0&backward=0');
+  await page.locator('#run').click();
+  await expect(page.locator('#status')).toContainText('initialising 100,663,296 weights');
+  await waitDone(page, 8 * 60_000);
+  const std6 = await page.evaluate(() => window.initscope.lastResult!.forward.layers[5].activation.std);
+  expect(Math.abs(std6 - 0.292)).toBeLessThan(0.05 * 0.292);
+  const shot = testInfo.outputPath('xavier-tanh-4096.png');
+  await page.screenshot({ path: shot, fullPage: true });
+  if (process.env.UPDATE_DOCS === '1') await page.screenshot({ path: 'docs/demo-xavier-tanh.png', fullPage: true });
+});
+
+test('URL state round-trips; hostile values are refused with a note and never become HTML', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('dialog', (d) => { errors.push(`dialog: ${d.message()}`); void d.dismiss(); });
+  await page.goto('/demo/#act=relu&init=kaiming&width=64&layers=3&batch=8&seed=7&bias=zeros&range=fixed&grad=ones&backward=0');
+  await expect(page.locator('select[name=act]')).toHaveValue('relu');
+  await expect(page.locator('input[name=width]')).toHaveValue('64');
+  expect(await page.evaluate(() => location.hash)).toBe('#act=relu&init=kaiming&width=64&layers=3&batch=8&seed=7&bias=zeros&range=fixed&grad=ones&backward=0');
+  await page.locator('input[name=batch]').fill('4');
+  await page.locator('input[name=batch]').dispatchEvent('change');
+  expect(await page.evaluate(() => location.hash)).toContain('batch=4');
+
+  const hostile = '#act=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&width=99999999999&layers=-3&batch=0&seed=abc&init=%3Cscript%3Ealert(2)%3C%2Fscript%3E&bogus=1';
+  await page.goto(`/demo/${hostile}`);
+  await page.reload();
+  const notes = await page.locator('#notes div').allInnerTexts();
+  expect(notes.length).toBe(6);
+  expect(notes.join('\n')).toContain('"act" in the URL was "<img src=x onerror=alert(1)>"');
+  expect(await page.locator('#notes img, #notes script').count()).toBe(0);
+  await expect(page.locator('select[name=act]')).toHaveValue('tanh');
+  await expect(page.locator('input[name=width]')).toHaveValue('4096');
+  await expect(page.locator('body')).toHaveAttribute('data-state', 'idle');
+  expect(errors).toEqual([]);
+});
+
+test('without WebGPU the page says what is missing and how to enable it', async ({ page }) => {
+  await page.addInitScript(() => { Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined }); });
+  await page.goto('/demo/');
+  await expect(page.locator('#no-webgpu')).toBeVisible();
+  await expect(page.locator('#no-webgpu')).toContainText('--enable-unsafe-webgpu');
+  await expect(page.locator('#app')).toBeHidden();
+  await expect(page.locator('body')).toHaveAttribute('data-state', 'error');
+});
