@@ -46,7 +46,7 @@ export function lines(id: string, title: string, layers: number, series: Array<{
   const u = new uPlot({
     width: Math.max(380, host.clientWidth || 480), height: 240, title,
     scales: { x: { time: false }, y: log ? { distr: 3 } : {} },
-    axes: [{ label: 'layer' }, { size: 60 }],
+    axes: [{ label: 'layer', incrs: [1] }, { size: 60 }],
     series: [{ label: 'layer' }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, points: { size: 6 } }))],
   }, [xs, ...series.map((s) => s.values.map((v) => (log ? Math.max(v, 1e-12) : v)))], host);
   charts.get(id)!.push(u);
