@@ -12,7 +12,8 @@ export const CHROMIUM_ARGS = [
   '--disable-sync', '--disable-quic', '--no-first-run', '--disable-dev-shm-usage',
 ];
 
-const PORT = 5179;
+// INITSCOPE_TEST_PORT lets two checkouts run their suites side by side.
+const PORT = Number(process.env.INITSCOPE_TEST_PORT ?? 5179);
 
 export default defineConfig({
   testDir: 'e2e',

@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   const adapter = `${info.vendor} ${info.architecture} ${info.description}`.trim();
   console.error(`adapter: ${adapter}${slow ? ' (software; few steps)' : ''}; width ${o.width}, layers ${o.layers}, batch ${o.batch}, steps ${o.steps}`);
   const n = o.width, B = o.batch;
-  const kb = new KernelBench(engine.device, info.isFallbackAdapter);
+  const kb = new KernelBench(engine.device);
   const lines: Array<{ name: string; ms: number; gpu: boolean; flops: number; bytes: number; peerMs?: number; detail: string }> = [];
   const kernel = async (name: string, made: { dispatches: Parameters<KernelBench['time']>[0]; describe: string }, flops: number, bytes: number) => {
     const t = await kb.time(made.dispatches, o.steps, slow ? 1 : 10);
@@ -55,8 +55,9 @@ async function main(): Promise<void> {
   await kernel(`dX ${B}x${n} from ${n}x${n}`, await kb.inputGradLayer(B, n, n, 'tanh'), 2 * B * n * n, 4 * (n * n + 3 * B * n));
   await kernel(`dW ${n}x${n} from batch ${B}`, await kb.weightGradLayer(n, n, B, 'tanh'), 2 * B * n * n, 4 * (n * n + 3 * B * n));
   if (o.sweep) {
+    await kernel(`sweep tiled dX ${B}x${n} from ${n}x${n}`, await kb.inputGradLayer(B, n, n, 'tanh', { tiled: true }), 2 * B * n * n, 4 * (n * n + 3 * B * n));
     for (const splits of [8, 16, 24, 32, 48, 64]) {
-      await kernel(`sweep skinny forward ${B}x${n}x${n}`, await kb.forwardLayer(B, n, n, 'relu', { splits, skinny: true }), 2 * B * n * n, 4 * (n * n + 3 * B * n));
+      await kernel(`sweep skinny forward ${B}x${n}x${n}`, await kb.forwardLayer(B, n, n, 'relu', { splits }), 2 * B * n * n, 4 * (n * n + 3 * B * n));
     }
     for (const tile of [{ wgX: 64, wgY: 4, tm: 4, tn: 2, bk: 16 }, { wgX: 32, wgY: 8, tm: 2, tn: 4, bk: 16 }]) {
       await kernel(`sweep tiled forward ${B}x${n}x${n}`, await kb.forwardLayer(B, n, n, 'relu', { tile, splits: 32 }), 2 * B * n * n, 4 * (n * n + 3 * B * n));

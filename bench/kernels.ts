@@ -7,7 +7,7 @@ import type { Dispatch, KernelContext } from '../src/kernels/dispatch';
 import { epilogueDispatch } from '../src/kernels/epilogue';
 import { initDispatch } from '../src/kernels/init';
 import { chooseSplits, chooseTile, MATMUL_TILES, matmulDispatch, type MatmulTile } from '../src/kernels/matmul';
-import { skinnyApplies, skinnyDispatch, skinnySplits } from '../src/kernels/matmulSkinny';
+import { skinnyApplies, skinnyDispatch, skinnySplits, skinnyTransposedApplies, skinnyTransposedDispatch } from '../src/kernels/matmulSkinny';
 
 export interface Timing { gpuMs?: number; wallMs: number }
 
@@ -17,7 +17,7 @@ export class KernelBench {
   private resolve?: GPUBuffer;
   private read?: GPUBuffer;
 
-  constructor(readonly device: GPUDevice, private software: boolean) {
+  constructor(readonly device: GPUDevice) {
     this.ctx = { device, pipelines: new PipelineCache(device), pool: new BufferPool(device) };
     if (device.features.has('timestamp-query')) {
       this.querySet = device.createQuerySet({ type: 'timestamp', count: 2 });
@@ -71,8 +71,8 @@ export class KernelBench {
   }
 
   /** Forward layer: A[M x K] W[K x N] -> Z, act(Z), with the kernels the engine would pick
-   *  (skinny for M <= 32 on software adapters, else tiled; split-K + epilogue), or forced ones. */
-  async forwardLayer(M: number, N: number, K: number, act: string, force: { tile?: MatmulTile; splits?: number; skinny?: boolean } = {}): Promise<{ dispatches: Dispatch[]; describe: string }> {
+   *  (skinny for M <= 32, else tiled; split-K + epilogue), or a forced tile / split count. */
+  async forwardLayer(M: number, N: number, K: number, act: string, force: { tile?: MatmulTile; splits?: number } = {}): Promise<{ dispatches: Dispatch[]; describe: string }> {
     const spec = parseActivation(act);
     const arena = await this.randomBuffer('arena', M * K + 2 * M * N);
     const W = await this.randomBuffer('W', K * N);
@@ -80,7 +80,7 @@ export class KernelBench {
     const dummy = this.ctx.pool.storage('dummy', 16);
     const epilogue = async (partials: GPUBuffer, splits: number) => epilogueDispatch(this.ctx, { arena, small, reads: [], writes: [],
       label: 'epi', rows: M, units: N, splits, partials, act: spec, zOffset: M * K, aOffset: M * K + M * N, alphaOffset: 0 });
-    if (!force.tile && (force.skinny ?? this.software) && skinnyApplies(M, N)) {
+    if (!force.tile && skinnyApplies(M, N)) {
       const { splits, kPerSplit } = skinnySplits(N, K, force.splits);
       const partials = this.ctx.pool.storage('partials', splits * M * N * 4);
       return { describe: `skinny, split-K ${splits}`, dispatches: [
@@ -108,15 +108,25 @@ export class KernelBench {
   }
 
   /** dX = dZ W^T with dZ = dA * f'(Z) read in the prologue: M x N from an N x K weight. */
-  async inputGradLayer(M: number, N: number, K: number, act: string): Promise<{ dispatches: Dispatch[]; describe: string }> {
+  async inputGradLayer(M: number, N: number, K: number, act: string, force: { tiled?: boolean } = {}): Promise<{ dispatches: Dispatch[]; describe: string }> {
     const spec = parseActivation(act);
     const arena = await this.randomBuffer('arena', 2 * M * K + M * N);
     const W = await this.randomBuffer('W', K * N);
     const small = this.ctx.pool.storage('small', 16);
     const dummy = this.ctx.pool.storage('dummy', 16);
+    const dz = { daOffset: 0, zOffset: M * K, alphaOffset: 0, units: K, act: spec };
+    const reduce = async (partials: GPUBuffer, splits: number) => epilogueDispatch(this.ctx, { arena, small, reads: [], writes: [],
+      label: 'dx reduce', rows: M, units: N, splits, partials, act: parseActivation('linear'), aOffset: 2 * M * K, alphaOffset: 0 });
+    if (!force.tiled && skinnyTransposedApplies(M, K)) {
+      const { splits, kPerSplit } = skinnySplits(N, K, undefined, true);
+      const partials = this.ctx.pool.storage('partials', splits * M * N * 4);
+      return { describe: `skinny transposed, split-K ${splits}`, dispatches: [
+        await skinnyTransposedDispatch(this.ctx, { label: 'dx', M, N, K, dz, weights: W, partials, splits, kPerSplit, arena, small, reads: [], writes: [] }),
+        await reduce(partials, splits),
+      ] };
+    }
     const tile = chooseTile(M, N);
     const { splits, kPerSplit } = chooseSplits(M, N, K, MATMUL_TILES[tile]);
-    const dz = { daOffset: 0, zOffset: M * K, alphaOffset: 0, units: K, act: spec };
     const common = { arena, small, dummy, reads: [], writes: [], M, N, K, tile, dz, lhs: { kind: 'dz' as const },
       rhs: { kind: 'weights' as const, buffer: W, offset: 0, transposed: true } };
     if (splits === 1) {
@@ -125,8 +135,7 @@ export class KernelBench {
     const partials = this.ctx.pool.storage('partials', splits * M * N * 4);
     return { describe: `${tile}, split-K ${splits}`, dispatches: [
       await matmulDispatch(this.ctx, { ...common, label: 'dx', out: { kind: 'partials', buffer: partials, splits, kPerSplit } }),
-      await epilogueDispatch(this.ctx, { arena, small, reads: [], writes: [], label: 'dx reduce', rows: M, units: N, splits, partials,
-        act: parseActivation('linear'), aOffset: 2 * M * K, alphaOffset: 0 }),
+      await reduce(partials, splits),
     ] };
   }
 

@@ -44,7 +44,6 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     ctx: { device, pipelines, pool },
     pool,
     timestamps: acquired.hasTimestamps,
-    software: acquired.adapterInfo.isFallbackAdapter,
     assertHealthy(where: string) {
       if (destroyed) throw new InitscopeError(`${where}: the engine was destroyed`);
       if (failure) throw new InitscopeError(`${where}: ${failure.message}`);

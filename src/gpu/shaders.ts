@@ -4,17 +4,19 @@ import dz from '../../shaders/dz.wgsl?raw';
 import rng from '../../shaders/rng.wgsl?raw';
 import matmul from '../../shaders/matmul.wgsl?raw';
 import matmulSkinny from '../../shaders/matmul_skinny.wgsl?raw';
+import matmulSkinnyT from '../../shaders/matmul_skinny_t.wgsl?raw';
 import epilogue from '../../shaders/epilogue.wgsl?raw';
 import biasGrad from '../../shaders/bias_grad.wgsl?raw';
 import stats from '../../shaders/stats.wgsl?raw';
 
-export type KernelFamily = 'rng' | 'matmul' | 'matmul_skinny' | 'epilogue' | 'bias_grad' | 'stats';
+export type KernelFamily = 'rng' | 'matmul' | 'matmul_skinny' | 'matmul_skinny_t' | 'epilogue' | 'bias_grad' | 'stats';
 export type ShaderConstants = Record<string, number | boolean>;
 
 const FAMILIES: Record<KernelFamily, { file: string; source: string; includes: Array<[string, string]> }> = {
   rng: { file: 'rng.wgsl', source: rng, includes: [] },
   matmul: { file: 'matmul.wgsl', source: matmul, includes: [['activations.wgsl', activations], ['dz.wgsl', dz]] },
   matmul_skinny: { file: 'matmul_skinny.wgsl', source: matmulSkinny, includes: [] },
+  matmul_skinny_t: { file: 'matmul_skinny_t.wgsl', source: matmulSkinnyT, includes: [['activations.wgsl', activations], ['dz.wgsl', dz]] },
   epilogue: { file: 'epilogue.wgsl', source: epilogue, includes: [['activations.wgsl', activations]] },
   bias_grad: { file: 'bias_grad.wgsl', source: biasGrad, includes: [['activations.wgsl', activations], ['dz.wgsl', dz]] },
   stats: { file: 'stats.wgsl', source: stats, includes: [['activations.wgsl', activations]] },

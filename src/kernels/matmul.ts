@@ -7,7 +7,7 @@ export interface MatmulTile { wgX: number; wgY: number; tm: number; tn: number; 
 
 export const MATMUL_TILES = {
   /** batch <= 32 rows (the lecture's 16): 16 x 128 outputs per workgroup, split-K for occupancy. */
-  skinny: { wgX: 64, wgY: 4, tm: 4, tn: 2, bk: 16 },
+  short: { wgX: 64, wgY: 4, tm: 4, tn: 2, bk: 16 },
   /** mid-size: 64 x 64 outputs, 4 x 4 per thread. */
   square: { wgX: 16, wgY: 16, tm: 4, tn: 4, bk: 16 },
   /** large M and N: 128 x 128 outputs, 8 x 8 per thread. */
@@ -19,7 +19,7 @@ export type MatmulTileName = keyof typeof MATMUL_TILES;
 const TARGET_WORKGROUPS = 512;
 
 export function chooseTile(M: number, N: number): MatmulTileName {
-  if (M <= 32) return 'skinny';
+  if (M <= 32) return 'short';
   if (M >= 128 && N >= 128) return 'large';
   return 'square';
 }

@@ -26,8 +26,6 @@ export interface EngineCore {
   ctx: KernelContext;
   pool: BufferPool;
   timestamps: boolean;
-  /** A CPU adapter (SwiftShader): kernels are chosen for it. */
-  software: boolean;
   /** Throws if the device was lost or an uncaptured GPU error happened. */
   assertHealthy(where: string): void;
 }
@@ -70,7 +68,7 @@ export class MLP {
   constructor(private core: EngineCore, options: MLPOptions) {
     this.spec = parseMLPOptions(options);
     this.layout = layoutNet(this.spec);
-    this.shapes = layerShapes(this.spec, this.layout, core.software);
+    this.shapes = layerShapes(this.spec, this.layout);
     const pool = core.pool;
     const made: GPUBuffer[] = [];
     const storage = (label: string, bytes: number) => { const b = pool.storage(label, bytes); made.push(b); return b; };

@@ -3,7 +3,7 @@ import type { Dispatch, KernelContext } from '../kernels/dispatch';
 import { epilogueDispatch } from '../kernels/epilogue';
 import { initDispatch, STREAM_UPSTREAM } from '../kernels/init';
 import { matmulDispatch, type DzOperand } from '../kernels/matmul';
-import { skinnyDispatch } from '../kernels/matmulSkinny';
+import { skinnyDispatch, skinnyTransposedDispatch } from '../kernels/matmulSkinny';
 import { statsBatch, type HistogramRange, type StatsBatch, type StatsTensor } from '../kernels/stats';
 import { inputGradOffset, inputOffset, type NetLayout } from '../net/layout';
 import type { MLPSpec } from '../net/options';
@@ -134,10 +134,14 @@ async function backwardDispatches(p: PlanInputs, upstream: Upstream): Promise<Di
     }
     const x = shapes[l].dx;
     const rhs = { kind: 'weights' as const, buffer: buffers.weights[l], offset: 0, transposed: true };
-    if (x.splits > 1) {
-      out.push(await matmulDispatch(ctx, { ...common, label: `layer ${l} dX = dZ W^T`, M: x.M, N: x.N, K: x.K, lhs: { kind: 'dz' },
-        rhs, dz, out: { kind: 'partials', buffer: buffers.partials, splits: x.splits, kPerSplit: x.kPerSplit }, tile: x.tile,
-        reads: [...dzReads, `W${l}`], writes: ['partials'] }));
+    if (x.kernel === 'skinny' || x.splits > 1) {
+      out.push(x.kernel === 'skinny'
+        ? await skinnyTransposedDispatch(ctx, { label: `layer ${l} dX = dZ W^T (skinny)`, M: x.M, N: x.N, K: x.K, dz,
+          weights: buffers.weights[l], partials: buffers.partials, splits: x.splits, kPerSplit: x.kPerSplit, arena: buffers.arena,
+          small: buffers.small, reads: [...dzReads, `W${l}`], writes: ['partials'] })
+        : await matmulDispatch(ctx, { ...common, label: `layer ${l} dX = dZ W^T`, M: x.M, N: x.N, K: x.K, lhs: { kind: 'dz' },
+          rhs, dz, out: { kind: 'partials', buffer: buffers.partials, splits: x.splits, kPerSplit: x.kPerSplit }, tile: x.tile,
+          reads: [...dzReads, `W${l}`], writes: ['partials'] }));
       out.push(await epilogueDispatch(ctx, { arena: buffers.arena, small: buffers.small, label: `layer ${l} dX reduce`,
         rows: spec.batch, units: layer.din, splits: x.splits, partials: buffers.partials,
         act: { name: 'linear', id: 0, param: 0, pieces: 1, maxSlope: 1 }, aOffset: inputGradOffset(layout, l), alphaOffset: 0,

@@ -1,5 +1,5 @@
 import { chooseSplits, chooseTile, MATMUL_TILES, type MatmulTileName } from '../kernels/matmul';
-import { skinnyApplies, skinnySplits } from '../kernels/matmulSkinny';
+import { skinnyApplies, skinnySplits, skinnyTransposedApplies } from '../kernels/matmulSkinny';
 import type { NetLayout } from '../net/layout';
 import type { MLPSpec } from '../net/options';
 
@@ -18,19 +18,23 @@ function shape(M: number, N: number, K: number, allowSplit: boolean): MatmulShap
   return { M, N, K, kernel: 'tiled', tile, splits, kPerSplit };
 }
 
-function forwardShape(M: number, N: number, K: number, preferSkinny: boolean): MatmulShape {
-  if (!preferSkinny || !skinnyApplies(M, N)) return shape(M, N, K, true);
+function inputGradShape(M: number, N: number, K: number): MatmulShape {
+  if (!skinnyTransposedApplies(M, K)) return shape(M, N, K, true);
+  return { M, N, K, kernel: 'skinny', tile: chooseTile(M, N), ...skinnySplits(N, K, undefined, true) };
+}
+
+function forwardShape(M: number, N: number, K: number): MatmulShape {
+  if (!skinnyApplies(M, N)) return shape(M, N, K, true);
   return { M, N, K, kernel: 'skinny', tile: chooseTile(M, N), ...skinnySplits(N, K) };
 }
 
 /** The three matmuls of each layer, with their kernels, tiles and split-K factors. dW contracts
- *  over the batch only, so it is never split. The skinny forward kernel is used on software
- *  adapters, where it is ~30x faster than the tiled one (no barriers around a shared W tile);
- *  on the NVIDIA H200 the tiled kernel with split-K was 14% faster (bench/NOTES.md). */
-export function layerShapes(spec: MLPSpec, layout: NetLayout, preferSkinny: boolean): LayerShapes[] {
+ *  over the batch only, so it is never split. For batch <= 32 the skinny kernels beat the tiled
+ *  one on the H200 (0.072 vs 0.092 ms) and on SwiftShader (~30x; bench/NOTES.md). */
+export function layerShapes(spec: MLPSpec, layout: NetLayout): LayerShapes[] {
   return layout.layers.map((layer) => ({
-    forward: forwardShape(spec.batch, layer.cols, layer.din, preferSkinny),
-    dx: shape(spec.batch, layer.din, layer.cols, true),
+    forward: forwardShape(spec.batch, layer.cols, layer.din),
+    dx: inputGradShape(spec.batch, layer.din, layer.cols),
     dw: shape(layer.din, layer.cols, spec.batch, false),
   }));
 }
@@ -40,7 +44,7 @@ export function partialFloats(shapes: LayerShapes[], maxout: boolean): number {
   let floats = 0;
   for (const s of shapes) {
     if (s.forward.splits > 1 || s.forward.kernel === 'skinny' || maxout) floats = Math.max(floats, s.forward.splits * s.forward.M * s.forward.N);
-    if (s.dx.splits > 1) floats = Math.max(floats, s.dx.splits * s.dx.M * s.dx.N);
+    if (s.dx.splits > 1 || s.dx.kernel === 'skinny') floats = Math.max(floats, s.dx.splits * s.dx.M * s.dx.N);
   }
   return floats;
 }
