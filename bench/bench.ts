@@ -1,16 +1,13 @@
-// npm run bench [-- --width 4096 --layers 6 --batch 16 --steps 50 --no-peer]
-// The engine's kernels and the lecture's step, and tfjs-backend-webgpu on the same adapter in the
-// same process. Writes bench/results/<date>-<adapter>.json and prints a side-by-side table.
+// npm run bench [-- --width 4096 --layers 6 --batch 16 --steps 30 --no-peer --sweep]
+// The benchmark in Node on Dawn (the real GPU when there is one, SwiftShader otherwise). Writes
+// bench/results/<date>-<runtime>-<adapter>.json and prints the side-by-side table.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createEngine } from '../src/index';
 import { createNodeGPU } from '../src/node/index';
-import { KernelBench, type Timing } from './kernels';
-import { benchTfjs, type PeerTimings } from './peer-tfjs';
+import { DEFAULT_OPTIONS, formatBench, runBench, type BenchOptions, type BenchResult } from './run';
 
-interface Options { width: number; layers: number; batch: number; steps: number; warmup: number; square: number; peer: boolean; sweep: boolean; out: string }
-
-function parse(argv: string[]): Options {
-  const o: Options = { width: 4096, layers: 6, batch: 16, steps: 30, warmup: 3, square: 0, peer: true, sweep: false, out: 'bench/results' };
+export function parseBenchArgs(argv: string[]): BenchOptions & { out: string } {
+  const o = { ...DEFAULT_OPTIONS, out: 'bench/results' };
   for (let i = 0; i < argv.length; i++) {
     const v = () => { const n = Number(argv[++i]); if (!Number.isInteger(n) || n < 0) throw new Error(`${argv[i - 1]} needs a non-negative integer`); return n; };
     switch (argv[i]) {
@@ -23,110 +20,27 @@ function parse(argv: string[]): Options {
       case '--no-peer': o.peer = false; break;
       case '--sweep': o.sweep = true; break;
       case '--out': o.out = argv[++i]; break;
-      default: throw new Error(`unknown option ${argv[i]} (known: --width --layers --batch --steps --warmup --square --no-peer --out)`);
+      default: throw new Error(`unknown option ${argv[i]} (known: --width --layers --batch --steps --warmup --square --no-peer --sweep --out, and --browser)`);
     }
   }
   return o;
 }
 
-const ms = (t: Timing) => t.gpuMs ?? t.wallMs;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+export function saveBench(result: BenchResult, out: string): string {
+  mkdirSync(out, { recursive: true });
+  const info = result.adapter;
+  const file = `${out}/${result.date}-${result.runtime}-${(info.description || info.architecture || 'adapter').replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.json`;
+  writeFileSync(file, JSON.stringify(result, null, 2));
+  return file;
+}
 
 async function main(): Promise<void> {
-  const o = parse(process.argv.slice(2));
+  const { out, ...options } = parseBenchArgs(process.argv.slice(2));
   const gpu = await createNodeGPU();
   const engine = await createEngine({ gpu });
-  const info = engine.adapterInfo;
-  const slow = info.isFallbackAdapter;
-  if (!o.square) o.square = slow ? Math.min(o.width, 512) : o.width;
-  if (slow && o.steps > 5) o.steps = 3;
-  if (slow) o.warmup = 1;
-  const adapter = `${info.vendor} ${info.architecture} ${info.description}`.trim();
-  console.error(`adapter: ${adapter}${slow ? ' (software; few steps)' : ''}; width ${o.width}, layers ${o.layers}, batch ${o.batch}, steps ${o.steps}`);
-  const n = o.width, B = o.batch;
-  const kb = new KernelBench(engine.device);
-  const lines: Array<{ name: string; ms: number; gpu: boolean; flops: number; bytes: number; peerMs?: number; detail: string }> = [];
-  const kernel = async (name: string, made: { dispatches: Parameters<KernelBench['time']>[0]; describe: string }, flops: number, bytes: number) => {
-    const t = await kb.time(made.dispatches, o.steps, slow ? 1 : 10);
-    lines.push({ name, ms: ms(t), gpu: t.gpuMs !== undefined, flops, bytes, detail: made.describe });
-    console.error(`  ${name}: ${ms(t).toFixed(4)} ms (${made.describe})`);
-  };
-  await kernel(`forward layer ${B}x${n}x${n} +relu`, await kb.forwardLayer(B, n, n, 'relu'), 2 * B * n * n, 4 * (n * n + 3 * B * n));
-  await kernel(`dX ${B}x${n} from ${n}x${n}`, await kb.inputGradLayer(B, n, n, 'tanh'), 2 * B * n * n, 4 * (n * n + 3 * B * n));
-  await kernel(`dW ${n}x${n} from batch ${B}`, await kb.weightGradLayer(n, n, B, 'tanh'), 2 * B * n * n, 4 * (n * n + 3 * B * n));
-  if (o.sweep) {
-    await kernel(`sweep tiled dX ${B}x${n} from ${n}x${n}`, await kb.inputGradLayer(B, n, n, 'tanh', { tiled: true }), 2 * B * n * n, 4 * (n * n + 3 * B * n));
-    for (const splits of [8, 16, 24, 32, 48, 64]) {
-      await kernel(`sweep skinny forward ${B}x${n}x${n}`, await kb.forwardLayer(B, n, n, 'relu', { splits }), 2 * B * n * n, 4 * (n * n + 3 * B * n));
-    }
-    for (const tile of [{ wgX: 64, wgY: 4, tm: 4, tn: 2, bk: 16 }, { wgX: 32, wgY: 8, tm: 2, tn: 4, bk: 16 }]) {
-      await kernel(`sweep tiled forward ${B}x${n}x${n}`, await kb.forwardLayer(B, n, n, 'relu', { tile, splits: 32 }), 2 * B * n * n, 4 * (n * n + 3 * B * n));
-    }
-    for (const tile of [{ wgX: 16, wgY: 16, tm: 8, tn: 8, bk: 8 }, { wgX: 16, wgY: 16, tm: 4, tn: 4, bk: 16 }, { wgX: 16, wgY: 16, tm: 4, tn: 8, bk: 16 }, { wgX: 8, wgY: 32, tm: 8, tn: 4, bk: 16 }]) {
-      await kernel(`sweep square ${n}^3`, await kb.forwardLayer(n, n, n, 'linear', { tile, splits: 1 }), 2 * n ** 3, 4 * 3 * n * n);
-    }
-  }
-  const sq = o.square;
-  await kernel(`square ${sq}^3`, await kb.forwardLayer(sq, sq, sq, 'linear'), 2 * sq ** 3, 4 * 3 * sq * sq);
-  kb.release();
-
-  const net = engine.createMLP({ dims: Array.from({ length: o.layers + 1 }, () => n), batch: B, activation: 'tanh', init: 'xavier' });
-  await net.setInput('randn');
-  const step = async (run: () => Promise<{ gpuTimeMs?: number }>) => {
-    for (let i = 0; i < o.warmup; i++) await run();
-    const wall: number[] = [], gpuT: number[] = [];
-    for (let i = 0; i < o.steps; i++) {
-      const t = performance.now();
-      const r = await run();
-      wall.push(performance.now() - t);
-      if (r.gpuTimeMs !== undefined) gpuT.push(r.gpuTimeMs);
-    }
-    return { wallMs: median(wall), gpuMs: gpuT.length ? median(gpuT) : undefined };
-  };
-  const fwd = await step(() => net.forward());
-  console.error(`  lecture forward + stats: ${fwd.wallMs.toFixed(3)} ms wall, ${fwd.gpuMs?.toFixed(3)} ms GPU`);
-  const fb = await step(async () => (await net.forwardBackward('randn')).forward);
-  console.error(`  lecture forward + backward + stats: ${fb.wallMs.toFixed(3)} ms wall, ${fb.gpuMs?.toFixed(3)} ms GPU`);
-  const memory = engine.memory();
-  const forwardPlan = (await net.planSummary('forward')).dispatchCount;
-  const stepPlan = (await net.planSummary('forwardBackward')).dispatchCount;
-  net.destroy();
-
-  let peer: PeerTimings | undefined;
-  if (o.peer) {
-    try {
-      peer = await benchTfjs(gpu, { width: n, layers: o.layers, batch: B, steps: o.steps, warmup: o.warmup, square: sq });
-    } catch (e) {
-      console.error(`tfjs peer failed: ${(e as Error).message}`);
-    }
-  }
-  if (peer) {
-    lines.find((l) => l.name.startsWith('forward layer'))!.peerMs = peer.layerMs;
-    lines.find((l) => l.name.startsWith('square'))!.peerMs = peer.squareMs;
-  }
-  const stepLines = [
-    { name: `lecture forward + stats (${forwardPlan} dispatches), wall`, ms: fwd.wallMs, gpuMs: fwd.gpuMs, peerMs: peer?.forwardStatsMs, bytes: 4 * o.layers * n * n },
-    { name: `lecture forward + backward + stats (${stepPlan} dispatches), wall`, ms: fb.wallMs, gpuMs: fb.gpuMs, peerMs: peer?.forwardBackwardStatsMs, bytes: 3 * 4 * o.layers * n * n },
-  ];
-  const date = new Date().toISOString().slice(0, 10);
-  const result = { date, adapter: info, options: o, kernels: lines, steps: stepLines, memory, peer: peer ? 'tfjs-backend-webgpu 4.22.0' : undefined };
-  mkdirSync(o.out, { recursive: true });
-  const file = `${o.out}/${date}-${(info.description || info.architecture || 'adapter').replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.json`;
-  writeFileSync(file, JSON.stringify(result, null, 2));
-
-  const rows = [['line', 'initscope ms', 'GFLOP/s', 'GB/s', 'tfjs ms', 'speedup']];
-  for (const l of lines) {
-    rows.push([`${l.name} [${l.detail}]`, `${l.ms.toFixed(4)}${l.gpu ? '' : ' (wall)'}`, (l.flops / l.ms / 1e6).toFixed(1),
-      (l.bytes / l.ms / 1e6).toFixed(1), l.peerMs?.toFixed(4) ?? '-', l.peerMs ? `${(l.peerMs / l.ms).toFixed(1)}x` : '-']);
-  }
-  for (const s of stepLines) {
-    rows.push([s.name, `${s.ms.toFixed(3)} (GPU ${s.gpuMs?.toFixed(3) ?? '-'})`, '-', (s.bytes / s.ms / 1e6).toFixed(1), s.peerMs?.toFixed(3) ?? '-',
-      s.peerMs ? `${(s.peerMs / s.ms).toFixed(1)}x` : '-']);
-  }
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  console.log(`\n${date}, ${adapter}${info.isFallbackAdapter ? ' (software)' : ''}; engine holds ${memory.buffers} buffers, ${(memory.bytes / 2 ** 20).toFixed(1)} MiB`);
-  for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
-  console.log(`results: ${file}`);
+  const result = await runBench(engine, gpu, options, 'node', (line) => console.error(line));
+  const file = saveBench(result, out);
+  console.log(['', ...formatBench(result), `results: ${file}`].join('\n'));
   engine.destroy();
 }
 

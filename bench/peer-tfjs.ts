@@ -17,9 +17,12 @@ async function timeSteps(steps: number, warmup: number, run: () => Promise<void>
 }
 
 export async function benchTfjs(gpu: GPU, o: { width: number; layers: number; batch: number; steps: number; warmup: number; square?: number }): Promise<PeerTimings> {
-  Object.defineProperty(globalThis, 'navigator', { value: { gpu, userAgent: 'node' }, configurable: true });
-  // Bundled into dist/ by vite (tfjs-core's ESM build does not load in plain Node); gradients
-  // are registered by the union package normally, here by hand.
+  // tfjs finds WebGPU through navigator.gpu; Node 20 has no navigator, so give it Dawn's.
+  if (typeof navigator === 'undefined' || !navigator.gpu) {
+    Object.defineProperty(globalThis, 'navigator', { value: { gpu, userAgent: 'node' }, configurable: true });
+  }
+  // Bundled by vite (tfjs-core's ESM build does not load in plain Node); gradients are
+  // registered by the union package normally, here by hand.
   const tf = await import('@tensorflow/tfjs-core') as typeof TF;
   await import('@tensorflow/tfjs-core/dist/register_all_gradients');
   await import('@tensorflow/tfjs-backend-webgpu');

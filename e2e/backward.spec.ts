@@ -18,22 +18,13 @@ for (const activation of ACTIVATIONS) {
   for (const bias of [false, true]) {
     test(`backward ${activation}${bias ? ' + bias' : ''} matches float64`, async ({ harness }) => {
       const report = await harness.evaluate(async ({ activation, bias, cases, ATOL_FRACTION, RTOL }) => {
-        const { reference, compare, randomArray, engine, parseActivation } = window.harness;
+        const { reference, compare, randomArray, randomNet, engine } = window.harness;
         const e = await engine();
         const out: string[] = [];
         for (const [ci, { dims, batch }] of cases.entries()) {
           const act = activation === 'leaky_relu' ? { name: 'leaky_relu' as const, slope: 0.1 }
             : activation === 'maxout' ? { name: 'maxout' as const, k: 2 } : activation;
-          const spec = parseActivation(act);
-          const net = e.createMLP({ dims, batch, activation: act, bias: bias ? true : false, seed: ci });
-          const W: Float32Array[] = [], b: Float32Array[] = [], alpha: Float32Array[] = [];
-          for (let l = 0; l < dims.length - 1; l++) {
-            const cols = dims[l + 1] * spec.pieces;
-            W.push(randomArray(dims[l] * cols, 10 * ci + l, 2 / Math.sqrt(dims[l])));
-            b.push(randomArray(cols, 20 * ci + l, 0.5));
-            alpha.push(randomArray(dims[l + 1], 30 * ci + l, 0.5));
-            net.setParameters(l, { W: W[l], ...(bias ? { b: b[l] } : {}), ...(activation === 'prelu' ? { alpha: alpha[l] } : {}) });
-          }
+          const { net, refNet } = randomNet(e, { dims, batch, activation: act, bias, seed: ci });
           const X = randomArray(batch * dims[0], 40 + ci, 2);
           const G = randomArray(batch * dims[dims.length - 1], 50 + ci, 1);
           net.setInput(X);
@@ -41,7 +32,6 @@ for (const activation of ACTIVATIONS) {
           await net.poisonForTesting();
           await net.forward({ stats: false });
           await net.backward(G, { stats: false });
-          const refNet = { dims, batch, activation: spec, W, b: bias ? b : undefined, alpha };
           const fwd = reference.referenceForward(refNet, X);
           const ref = reference.referenceBackward(refNet, X, fwd, G);
           for (let l = 0; l < dims.length - 1; l++) {

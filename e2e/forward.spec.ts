@@ -21,28 +21,19 @@ for (const activation of ACTIVATIONS) {
   for (const bias of [false, true]) {
     test(`forward ${activation}${bias ? ' + bias' : ''} matches float64`, async ({ harness }) => {
       const report = await harness.evaluate(async ({ activation, bias, cases, ATOL, RTOL }) => {
-        const { reference, compare, randomArray, engine, parseActivation } = window.harness;
+        const { reference, compare, randomArray, randomNet, engine } = window.harness;
         const e = await engine();
         const out: string[] = [];
         for (const [ci, { dims, batch }] of cases.entries()) {
           const act = activation === 'leaky_relu' ? { name: 'leaky_relu' as const, slope: 0.1 }
             : activation === 'maxout' ? { name: 'maxout' as const, k: 3 } : activation;
-          const net = e.createMLP({ dims, batch, activation: act, init: 'xavier', bias: bias ? { init: 0 } : false, seed: ci });
-          const spec = parseActivation(act);
-          const W: Float32Array[] = [], b: Float32Array[] = [], alpha: Float32Array[] = [];
-          for (let l = 0; l < dims.length - 1; l++) {
-            const cols = dims[l + 1] * spec.pieces;
-            W.push(randomArray(dims[l] * cols, 100 * ci + l, 2 / Math.sqrt(dims[l])));
-            b.push(randomArray(cols, 200 * ci + l, 0.5));
-            alpha.push(randomArray(dims[l + 1], 300 * ci + l, 0.5));
-            net.setParameters(l, { W: W[l], ...(bias ? { b: b[l] } : {}), ...(activation === 'prelu' ? { alpha: alpha[l] } : {}) });
-          }
+          const { net, refNet } = randomNet(e, { dims, batch, activation: act, bias, seed: ci });
           const X = randomArray(batch * dims[0], 400 + ci, 2);
           net.setInput(X);
           await net.poisonForTesting();
           net.setInput(X);
           await net.forward({ stats: false });
-          const ref = reference.referenceForward({ dims, batch, activation: spec, W, b: bias ? b : undefined, alpha }, X);
+          const ref = reference.referenceForward(refNet, X);
           for (let l = 0; l < dims.length - 1; l++) {
             for (const [name, got, want] of [['Z', await net.readPreactivations(l), ref.Z[l]], ['A', await net.readActivations(l), ref.A[l]]] as const) {
               const c = compare(got, want, ATOL, RTOL);

@@ -43,13 +43,29 @@ export function randomArray(n: number, seed: number, scale = 1): Float32Array {
   return out;
 }
 
+/** A net whose parameters are random and non-zero (W ~ 2/sqrt(Din), b ~ 0.5, PReLU alpha ~ 0.5),
+ *  set on the GPU, and the same net for the float64 reference. */
+export function randomNet(e: initscope.Engine, o: { dims: number[]; batch: number; activation: initscope.ActivationOption; bias: boolean; seed: number }) {
+  const spec = parseActivation(o.activation);
+  const net = e.createMLP({ dims: o.dims, batch: o.batch, activation: o.activation, bias: o.bias, seed: o.seed });
+  const W: Float32Array[] = [], b: Float32Array[] = [], alpha: Float32Array[] = [];
+  for (let l = 0; l < o.dims.length - 1; l++) {
+    const cols = o.dims[l + 1] * spec.pieces;
+    W.push(randomArray(o.dims[l] * cols, 100 * o.seed + l, 2 / Math.sqrt(o.dims[l])));
+    b.push(randomArray(cols, 200 * o.seed + l, 0.5));
+    alpha.push(randomArray(o.dims[l + 1], 300 * o.seed + l, 0.5));
+    net.setParameters(l, { W: W[l], ...(o.bias ? { b: b[l] } : {}), ...(spec.name === 'prelu' ? { alpha: alpha[l] } : {}) });
+  }
+  return { net, refNet: { dims: o.dims, batch: o.batch, activation: spec, W, b: o.bias ? b : undefined, alpha } };
+}
+
 let enginePromise: Promise<initscope.Engine> | undefined;
 function engine(): Promise<initscope.Engine> {
   enginePromise ??= initscope.createEngine();
   return enginePromise;
 }
 
-const api = { initscope, reference, parseActivation, compare, randomArray, engine };
+const api = { initscope, reference, parseActivation, compare, randomArray, randomNet, engine };
 declare global { interface Window { harness: typeof api } }
 window.harness = api;
 document.getElementById('status')!.textContent = 'ready';
