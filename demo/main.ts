@@ -29,9 +29,12 @@ function fillSelect(name: string, values: readonly string[]): void {
   select.replaceChildren(...values.map((v) => Object.assign(document.createElement('option'), { value: v, textContent: v })));
 }
 
+// Form field names are the URL's keys; two differ from the state's.
+const FIELD_NAMES: Partial<Record<keyof DemoState, string>> = { eluAlpha: 'elu_alpha', preluAlpha: 'prelu_alpha' };
+
 function writeForm(s: DemoState): void {
   for (const [key, value] of Object.entries(s)) {
-    const el = form.elements.namedItem(key) as HTMLInputElement | HTMLSelectElement | null;
+    const el = form.elements.namedItem(FIELD_NAMES[key as keyof DemoState] ?? key) as HTMLInputElement | HTMLSelectElement | null;
     if (!el) continue;
     if (el instanceof HTMLInputElement && el.type === 'checkbox') el.checked = Boolean(value);
     else el.value = String(value);

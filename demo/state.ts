@@ -6,6 +6,8 @@ import { ACTIVATION_NAMES, INIT_NAMES } from '../src/index';
 export interface DemoState {
   act: string;
   slope: number;
+  eluAlpha: number;
+  preluAlpha: number;
   k: number;
   init: string;
   std: number;
@@ -21,7 +23,7 @@ export interface DemoState {
 }
 
 export const DEFAULTS: DemoState = {
-  act: 'tanh', slope: 0.01, k: 2, init: 'xavier', std: 0.05, value: 0, width: 4096, layers: 6, batch: 16, seed: 0,
+  act: 'tanh', slope: 0.01, eluAlpha: 1, preluAlpha: 0.25, k: 2, init: 'xavier', std: 0.05, value: 0, width: 4096, layers: 6, batch: 16, seed: 0,
   bias: 'off', range: 'auto', grad: 'randn', backward: true,
 };
 
@@ -68,6 +70,8 @@ export function parseHash(hash: string): { state: DemoState; notes: string[] } {
         break;
       }
       case 'slope': { const v = readNumber(raw, -10, 10); if (v === undefined) refuse(key, raw, DEFAULTS.slope); else state.slope = v; break; }
+      case 'elu_alpha': { const v = readNumber(raw, 0, 10); if (v === undefined) refuse(key, raw, DEFAULTS.eluAlpha); else state.eluAlpha = v; break; }
+      case 'prelu_alpha': { const v = readNumber(raw, -10, 10); if (v === undefined) refuse(key, raw, DEFAULTS.preluAlpha); else state.preluAlpha = v; break; }
       case 'std': { const v = readNumber(raw, 0, 100); if (v === undefined) refuse(key, raw, DEFAULTS.std); else state.std = v; break; }
       case 'value': { const v = readNumber(raw, -100, 100); if (v === undefined) refuse(key, raw, DEFAULTS.value); else state.value = v; break; }
       case 'bias': if (raw === 'off' || raw === 'zeros' || raw === '0.01') state.bias = raw; else refuse(key, raw, DEFAULTS.bias); break;
@@ -86,6 +90,8 @@ export function toHash(s: DemoState): string {
     bias: s.bias, range: s.range, grad: s.grad, backward: s.backward ? '1' : '0',
   });
   if (s.act === 'leaky_relu') p.set('slope', String(s.slope));
+  if (s.act === 'elu') p.set('elu_alpha', String(s.eluAlpha));
+  if (s.act === 'prelu') p.set('prelu_alpha', String(s.preluAlpha));
   if (s.act === 'maxout') p.set('k', String(s.k));
   if (s.init === 'normal') p.set('std', String(s.std));
   if (s.init === 'constant') p.set('value', String(s.value));
@@ -95,6 +101,8 @@ export function toHash(s: DemoState): string {
 /** The createMLP options for a state. */
 export function mlpOptions(s: DemoState) {
   const activation = s.act === 'leaky_relu' ? { name: 'leaky_relu' as const, slope: s.slope }
+    : s.act === 'elu' ? { name: 'elu' as const, alpha: s.eluAlpha }
+    : s.act === 'prelu' ? { name: 'prelu' as const, alpha: s.preluAlpha }
     : s.act === 'maxout' ? { name: 'maxout' as const, k: s.k } : s.act;
   const init = s.init === 'normal' ? { name: 'normal' as const, std: s.std }
     : s.init === 'constant' ? { name: 'constant' as const, value: s.value } : s.init;

@@ -59,6 +59,12 @@ test('URL state round-trips; hostile values are refused with a note and never be
   await page.locator('input[name=batch]').dispatchEvent('change');
   expect(await page.evaluate(() => location.hash)).toContain('batch=4');
 
+  await page.goto('/demo/#act=elu&elu_alpha=0.5&width=64&layers=2&batch=4&backward=0');
+  await expect(page.locator('input[name=elu_alpha]')).toHaveValue('0.5');
+  await expect(page.locator('input[name=elu_alpha]')).toBeVisible();
+  await expect(page.locator('input[name=prelu_alpha]')).toBeHidden();
+  expect(await page.evaluate(() => location.hash)).toContain('elu_alpha=0.5');
+
   const hostile = '#act=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&width=99999999999&layers=-3&batch=0&seed=abc&init=%3Cscript%3Ealert(2)%3C%2Fscript%3E&bogus=1';
   await page.goto(`/demo/${hostile}`);
   await page.reload();
