@@ -31,13 +31,13 @@ const PLACEHOLDER = /\$\{(\w+)\}/g;
  *  value is written in. */
 function renderTemplate(file: string, source: string, constants: ShaderConstants): string {
   const strings: string[] = [];
-  const values: string[] = [];
+  const values: Array<string | boolean> = [];
   let last = 0;
   for (const match of source.matchAll(PLACEHOLDER)) {
     const value = constants[match[1]];
     if (value === undefined) throw new Error(`${file}: constant \${${match[1]}} was not given`);
     strings.push(source.slice(last, match.index));
-    values.push(typeof value === 'boolean' ? (value as unknown as string) : String(value));
+    values.push(typeof value === 'boolean' ? value : String(value));
     last = (match.index ?? 0) + match[0].length;
   }
   strings.push(source.slice(last));
