@@ -140,14 +140,14 @@ export class KernelBench {
   }
 
   /** dW = A^T dZ: [M x N] from A [K x M] and dZ [K x N] (K = batch). */
-  async weightGradLayer(M: number, N: number, K: number, act: string): Promise<{ dispatches: Dispatch[]; describe: string }> {
+  async weightGradLayer(M: number, N: number, K: number, act: string, force: { tile?: MatmulTile } = {}): Promise<{ dispatches: Dispatch[]; describe: string }> {
     const spec = parseActivation(act);
     const arena = await this.randomBuffer('arena', K * M + 2 * K * N);
     const dW = this.ctx.pool.storage('dW', M * N * 4);
     const small = this.ctx.pool.storage('small', 16);
     const dummy = this.ctx.pool.storage('dummy', 16);
-    const tile = chooseTile(M, N);
-    return { describe: `${tile}`, dispatches: [await matmulDispatch(this.ctx, { arena, small, dummy, reads: [], writes: [], label: 'dw', M, N, K, tile,
+    const tile = force.tile ?? chooseTile(M, N);
+    return { describe: JSON.stringify(tile), dispatches: [await matmulDispatch(this.ctx, { arena, small, dummy, reads: [], writes: [], label: 'dw', M, N, K, tile,
       lhs: { kind: 'arena', offset: 0, transposed: true }, rhs: { kind: 'dz' },
       dz: { daOffset: K * M, zOffset: K * M + K * N, alphaOffset: 0, units: N, act: spec },
       out: { kind: 'buffer', buffer: dW, offset: 0 } })] };

@@ -52,8 +52,9 @@ export async function runBench(engine: Engine, gpu: GPU, options: BenchOptions, 
     for (const tile of [{ wgX: 64, wgY: 4, tm: 4, tn: 2, bk: 16 }, { wgX: 32, wgY: 8, tm: 2, tn: 4, bk: 16 }]) {
       await kernel(`sweep tiled forward ${B}x${n}x${n}`, await kb.forwardLayer(B, n, n, 'relu', { tile, splits: 32 }), 2 * B * n * n, 4 * (n * n + 3 * B * n));
     }
-    for (const tile of [{ wgX: 16, wgY: 16, tm: 8, tn: 8, bk: 8 }, { wgX: 16, wgY: 16, tm: 4, tn: 4, bk: 16 }, { wgX: 16, wgY: 16, tm: 4, tn: 8, bk: 16 }, { wgX: 8, wgY: 32, tm: 8, tn: 4, bk: 16 }]) {
+    for (const tile of [{ wgX: 16, wgY: 16, tm: 8, tn: 8, bk: 8 }, { wgX: 16, wgY: 16, tm: 4, tn: 4, bk: 16 }, { wgX: 16, wgY: 16, tm: 4, tn: 8, bk: 16 }, { wgX: 16, wgY: 16, tm: 4, tn: 8, bk: 8 }]) {
       await kernel(`sweep square ${n}^3`, await kb.forwardLayer(n, n, n, 'linear', { tile, splits: 1 }), 2 * n ** 3, 4 * 3 * n * n);
+      await kernel(`sweep dW ${n}x${n} from batch ${B}`, await kb.weightGradLayer(n, n, B, 'tanh', { tile }), 2 * B * n * n, 4 * (n * n + 3 * B * n));
     }
   }
   const sq = o.square;
