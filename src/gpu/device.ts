@@ -37,18 +37,17 @@ const WANTED_LIMITS = [
   'maxComputeWorkgroupSizeY', 'maxComputeWorkgroupsPerDimension',
 ] as const;
 
-function describeAdapter(adapter: GPUAdapter): AdapterDescription {
-  const info = adapter.info;
-  const legacyFallback = (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter;
-  const infoFallback = (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter;
+/** Adapter info as the engine reports it; software adapters (SwiftShader, llvmpipe, ...) count as
+ *  fallback adapters whether or not the browser flags them. */
+function describeAdapterInfo(info: GPUAdapterInfo | undefined, flaggedFallback: boolean | undefined): AdapterDescription {
   const software = /swiftshader|llvmpipe|lavapipe|software|microsoft basic/i
-    .test(`${info.vendor} ${info.architecture} ${info.description} ${info.device}`);
+    .test(`${info?.vendor} ${info?.architecture} ${info?.description} ${info?.device}`);
   return {
-    vendor: info.vendor ?? '',
-    architecture: info.architecture ?? '',
-    device: info.device ?? '',
-    description: info.description ?? '',
-    isFallbackAdapter: Boolean(infoFallback ?? legacyFallback ?? false) || software,
+    vendor: info?.vendor ?? '',
+    architecture: info?.architecture ?? '',
+    device: info?.device ?? '',
+    description: info?.description ?? '',
+    isFallbackAdapter: Boolean(flaggedFallback) || software,
   };
 }
 
@@ -57,11 +56,7 @@ export async function acquireDevice(options: EngineOptions): Promise<AcquiredDev
     const info = options.device.adapterInfo;
     return {
       device: options.device,
-      adapterInfo: {
-        vendor: info?.vendor ?? '', architecture: info?.architecture ?? '', device: info?.device ?? '',
-        description: info?.description ?? '',
-        isFallbackAdapter: /swiftshader/i.test(`${info?.vendor} ${info?.architecture} ${info?.description}`),
-      },
+      adapterInfo: describeAdapterInfo(info, (info as GPUAdapterInfo & { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter),
       ownsDevice: false,
       hasTimestamps: options.device.features.has('timestamp-query'),
       keepAlive: [options.gpu],
@@ -81,7 +76,9 @@ export async function acquireDevice(options: EngineOptions): Promise<AcquiredDev
   const device = await adapter.requestDevice({ label: 'initscope', requiredLimits, requiredFeatures });
   return {
     device,
-    adapterInfo: describeAdapter(adapter),
+    adapterInfo: describeAdapterInfo(adapter.info,
+      (adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter
+        ?? (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter),
     ownsDevice: true,
     hasTimestamps: device.features.has('timestamp-query'),
     keepAlive: [gpu, adapter],
