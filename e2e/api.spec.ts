@@ -85,8 +85,16 @@ test('the plan is data: one submit, counted dispatches, bind groups and buffers 
     proto.mapAsync = mapAsync;
     (queue as { submit: GPUQueue['submit'] }).submit = submit;
     const after = e.memory();
+    // Another bin count rebuilds the stats buffer and the plans; switching back and forth must
+    // release what each rebuild replaced, so two cycles hold what one cycle holds.
+    const cycle = async () => {
+      await net.forwardBackward('randn', { histogram: { bins: 32 } });
+      await net.forwardBackward('randn', { histogram: { bins: 64 } });
+      return e.memory();
+    };
+    const rebinned = [await cycle(), await cycle()];
     net.destroy();
-    return { forward, stepCount: step.dispatchCount, printed, submits, maps, before, after };
+    return { forward, stepCount: step.dispatchCount, printed, submits, maps, before, after, rebinned };
   });
   // forward: per layer one fused matmul or split-K matmul + epilogue, then 3 stats dispatches.
   expect(r.forward.dispatchCount).toBeGreaterThanOrEqual(3 + 3);
@@ -98,4 +106,5 @@ test('the plan is data: one submit, counted dispatches, bind groups and buffers 
   expect(r.submits).toEqual([1, 1, 1, 1, 1]);
   expect(r.maps).toEqual([1, 1, 1, 1, 1]);
   expect(r.after).toEqual(r.before);
+  expect(r.rebinned[1]).toEqual(r.rebinned[0]);
 });

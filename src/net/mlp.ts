@@ -204,13 +204,22 @@ export class MLP {
     return d;
   }
 
-  private useHistogram(where: string, h: HistogramOptions | undefined): void {
-    const { bins, range } = parseHistogram(where, h);
+  /** Drops every built plan and the uniform and descriptor buffers its dispatches own. */
+  private async releasePlans(): Promise<void> {
+    const plans = [...this.plans.values()];
+    this.plans.clear();
+    for (const built of plans) {
+      (await built.catch(() => undefined))?.plan.dispatches.forEach((d) => d.owned.forEach((b) => this.core.pool.release(b)));
+    }
+  }
+
+  /** Switches to the histogram settings of a call; a new bin count needs a new stats buffer and plans. */
+  private async useHistogram({ bins, range }: { bins: number; range: HistogramRange }): Promise<void> {
     if (bins !== this.bins) {
       this.core.pool.release(this.buffers.stats);
       this.bins = bins;
       this.buffers.stats = this.core.pool.storage('stats', slotCount(this.spec.layers) * statsSlotWords(bins) * 4);
-      this.plans.clear();
+      await this.releasePlans();
       this.ring.drain().forEach((b) => this.core.pool.release(b));
       this.ring = this.makeRing();
     }
@@ -340,7 +349,7 @@ export class MLP {
     const stats = options.stats ?? true;
     const hist = parseHistogram('forward', options.histogram);
     return this.serial('forward', async () => {
-      this.useHistogram('forward', hist);
+      await this.useHistogram(hist);
       const result = await this.execute(await this.getPlan(true, undefined, stats));
       this.forwardCurrent = true;
       return { layers: result.words ? this.forwardStats(result.words) : [], gpuTimeMs: result.gpuTimeMs, wallTimeMs: result.wallTimeMs };
@@ -355,7 +364,7 @@ export class MLP {
       if (!this.forwardCurrent) {
         throw new InitscopeError('backward: the forward activations are missing or stale; call net.forward() after setInput/setParameters and before backward()');
       }
-      this.useHistogram('backward', hist);
+      await this.useHistogram(hist);
       this.writeUpstream(gradient);
       const result = await this.execute(await this.getPlan(false, upstream, stats));
       return { layers: result.words ? this.backwardStats(result.words, 2 * this.spec.layers) : [], gpuTimeMs: result.gpuTimeMs, wallTimeMs: result.wallTimeMs };
@@ -369,7 +378,7 @@ export class MLP {
     const stats = options.stats ?? true;
     const hist = parseHistogram('forwardBackward', options.histogram);
     return this.serial('forwardBackward', async () => {
-      this.useHistogram('forwardBackward', hist);
+      await this.useHistogram(hist);
       this.writeUpstream(gradient);
       const r = await this.execute(await this.getPlan(true, upstream, stats));
       this.forwardCurrent = true;
@@ -458,10 +467,7 @@ export class MLP {
     const pool = this.core.pool;
     const release = async () => {
       await this.queue;
-      for (const built of this.plans.values()) {
-        const b = await built.catch(() => undefined);
-        b?.plan.dispatches.forEach((d) => d.owned.forEach((buf) => pool.release(buf)));
-      }
+      await this.releasePlans();
       for (const d of this.cachedDispatches.values()) (await d.catch(() => undefined))?.owned.forEach((buf) => pool.release(buf));
       const { weights, weightGrads, ...rest } = this.buffers;
       [...weights, ...weightGrads, ...Object.values(rest)].forEach((buf) => pool.release(buf));
