@@ -3,7 +3,7 @@
 import { BufferPool } from '../src/gpu/buffers';
 import { PipelineCache } from '../src/gpu/pipelines';
 import { parseActivation } from '../src/kernels/activations';
-import type { Dispatch, KernelContext } from '../src/kernels/dispatch';
+import type { Dispatch, KernelContext, KernelTarget } from '../src/kernels/dispatch';
 import { epilogueDispatch } from '../src/kernels/epilogue';
 import { initDispatch } from '../src/kernels/init';
 import { chooseSplits, chooseTile, MATMUL_TILES, matmulDispatch, type MatmulTile } from '../src/kernels/matmul';
@@ -17,8 +17,8 @@ export class KernelBench {
   private resolve?: GPUBuffer;
   private read?: GPUBuffer;
 
-  constructor(readonly device: GPUDevice) {
-    this.ctx = { device, pipelines: new PipelineCache(device), pool: new BufferPool(device) };
+  constructor(readonly device: GPUDevice, target: KernelTarget) {
+    this.ctx = { device, target, pipelines: new PipelineCache(device), pool: new BufferPool(device) };
     if (device.features.has('timestamp-query')) {
       this.querySet = device.createQuerySet({ type: 'timestamp', count: 2 });
       this.resolve = this.ctx.pool.create('ts resolve', 16, GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC, false);

@@ -34,7 +34,7 @@ export async function runBench(engine: Engine, gpu: GPU, options: BenchOptions, 
   const adapter = `${info.vendor} ${info.architecture} ${info.description}`.trim();
   log(`adapter: ${adapter}${slow ? ' (software; few steps)' : ''}; width ${o.width}, layers ${o.layers}, batch ${o.batch}, steps ${o.steps}`);
   const n = o.width, B = o.batch;
-  const kb = new KernelBench(engine.device);
+  const kb = new KernelBench(engine.device, engine.kernelTarget);
   const lines: KernelLine[] = [];
   const kernel = async (name: string, made: { dispatches: Parameters<KernelBench['time']>[0]; describe: string }, flops: number, bytes: number) => {
     const t = await kb.time(made.dispatches, o.steps, slow ? 1 : 10);

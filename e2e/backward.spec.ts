@@ -1,5 +1,5 @@
 // Backward kernels against the float64 reference: dW, db, dalpha and dX for every activation,
-// with and without bias, batch 1, 3 and 33, shapes that are not tile multiples, NaN-poisoned
+// with the GPU kernels and the CPU-adapter kernels (dz_store + matmul_outer for dW), with and without bias, batch 1, 3 and 33, shapes that are not tile multiples, NaN-poisoned
 // outputs; plus kinks (z = 0) and maxout ties, and |z| up to 1e4.
 import { ACTIVATIONS, expect, test } from './fixtures';
 
@@ -19,9 +19,9 @@ for (const activation of ACTIVATIONS) {
     test(`backward ${activation}${bias ? ' + bias' : ''} matches float64`, async ({ harness }) => {
       const report = await harness.evaluate(async ({ activation, bias, cases, ATOL_FRACTION, RTOL }) => {
         const { reference, compare, randomArray, randomNet, engine } = window.harness;
-        const e = await engine();
         const out: string[] = [];
-        for (const [ci, { dims, batch }] of cases.entries()) {
+        for (const kernels of ['gpu', 'cpu'] as const) for (const [ci, { dims, batch }] of cases.entries()) {
+          const e = await engine(kernels);
           const act = activation === 'leaky_relu' ? { name: 'leaky_relu' as const, slope: 0.1 }
             : activation === 'maxout' ? { name: 'maxout' as const, k: 2 } : activation;
           const { net, refNet } = randomNet(e, { dims, batch, activation: act, bias, seed: ci });
@@ -40,11 +40,11 @@ for (const activation of ACTIVATIONS) {
             if (bias) pairs.push(['db', got.b, ref.db[l]]);
             if (activation === 'prelu') pairs.push(['dalpha', got.alpha, ref.dalpha[l]]);
             for (const [name, g, r] of pairs) {
-              if (!g) { out.push(`case ${ci} layer ${l} ${name}: missing`); continue; }
+              if (!g) { out.push(`${kernels} case ${ci} layer ${l} ${name}: missing`); continue; }
               let maxAbs = 0;
               for (let i = 0; i < r.length; i++) maxAbs = Math.max(maxAbs, Math.abs(r[i]));
               const c = compare(g, r, ATOL_FRACTION * maxAbs, RTOL);
-              if (!c.ok) out.push(`case ${ci} ${JSON.stringify(dims)} batch ${batch} layer ${l} ${name}: ${c.bad}/${c.count} bad, worst ${JSON.stringify(c.worst)} max|ref| ${maxAbs}`);
+              if (!c.ok) out.push(`${kernels} kernels, case ${ci} ${JSON.stringify(dims)} batch ${batch} layer ${l} ${name}: ${c.bad}/${c.count} bad, worst ${JSON.stringify(c.worst)} max|ref| ${maxAbs}`);
             }
           }
           net.destroy();

@@ -59,10 +59,13 @@ export function randomNet(e: initscope.Engine, o: { dims: number[]; batch: numbe
   return { net, refNet: { dims: o.dims, batch: o.batch, activation: spec, W, b: o.bias ? b : undefined, alpha } };
 }
 
-let enginePromise: Promise<initscope.Engine> | undefined;
-function engine(): Promise<initscope.Engine> {
-  enginePromise ??= initscope.createEngine();
-  return enginePromise;
+/** One engine per kernel choice: 'auto' is what users get (here, SwiftShader: the 'cpu' kernels);
+ *  'gpu' forces the GPU kernels so they are tested on this adapter too. */
+const engines = new Map<string, Promise<initscope.Engine>>();
+function engine(kernels: 'auto' | 'gpu' | 'cpu' = 'auto'): Promise<initscope.Engine> {
+  let e = engines.get(kernels);
+  if (!e) { e = initscope.createEngine({ kernels }); engines.set(kernels, e); }
+  return e;
 }
 
 const api = { initscope, reference, parseActivation, compare, randomArray, randomNet, engine };

@@ -33,13 +33,14 @@ for (const activation of ACTIVATIONS) {
     const report = await harness.evaluate(async ({ activation, diffSource }) => {
       const diffFn = new Function(`return (${diffSource})`)() as typeof diff;
       const { engine, reference, parseActivation, randomArray } = window.harness;
-      const e = await engine();
       const act = activation === 'maxout' ? { name: 'maxout' as const, k: 2 } : activation;
       const spec = parseActivation(act);
       const dims = [40, 300, 17];
       const batch = 9;
       const out: string[] = [];
-      for (const histogram of [{ bins: 64, range: 'auto' as const }, { bins: 10, range: [-0.5, 0.7] as [number, number] }]) {
+      // GPU stats kernels (256-wide workgroups, fine grids) and CPU-adapter ones (64-wide, coarse).
+      for (const kernels of ['gpu', 'cpu'] as const) for (const histogram of [{ bins: 64, range: 'auto' as const }, { bins: 10, range: [-0.5, 0.7] as [number, number] }]) {
+        const e = await engine(kernels);
         const net = e.createMLP({ dims, batch, activation: act, init: { name: 'normal', std: 0.4 }, bias: { init: -0.3 }, seed: 3 });
         // Layer 1 gets 5 columns that are exactly zero for every row (weights zero, bias zero):
         // dead units for every activation whose f(0) = 0.
@@ -60,13 +61,13 @@ for (const activation of ACTIVATIONS) {
             param: (c: number) => (alpha ? alpha[c] : spec.param),
             maxSlope: (c: number) => (alpha ? Math.max(1, Math.abs(alpha[c])) : spec.maxSlope),
           };
-          out.push(...diffFn(`${histogram.range} L${l} Z`, r.forward.layers[l].preactivation, reference.referenceStats(z, batch, cols, { ...histogram, saturation })));
-          out.push(...diffFn(`${histogram.range} L${l} A`, r.forward.layers[l].activation, reference.referenceStats(a, batch, dims[l + 1], { ...histogram, saturation })));
+          out.push(...diffFn(`${kernels} ${histogram.range} L${l} Z`, r.forward.layers[l].preactivation, reference.referenceStats(z, batch, cols, { ...histogram, saturation })));
+          out.push(...diffFn(`${kernels} ${histogram.range} L${l} A`, r.forward.layers[l].activation, reference.referenceStats(a, batch, dims[l + 1], { ...histogram, saturation })));
           const g = await net.readGradients(l);
-          out.push(...diffFn(`L${l} dW`, r.backward.layers[l].weightGrad, reference.referenceStats(g.W, dims[l], cols, histogram)));
-          out.push(...diffFn(`L${l} db`, r.backward.layers[l].biasGrad!, reference.referenceStats(g.b!, 1, cols, histogram)));
-          out.push(...diffFn(`L${l} dX`, r.backward.layers[l].inputGrad, reference.referenceStats(g.input, batch, dims[l], histogram)));
-          if (alpha) out.push(...diffFn(`L${l} dalpha`, r.backward.layers[l].alphaGrad!, reference.referenceStats(g.alpha!, 1, dims[l + 1], histogram)));
+          out.push(...diffFn(`${kernels} L${l} dW`, r.backward.layers[l].weightGrad, reference.referenceStats(g.W, dims[l], cols, histogram)));
+          out.push(...diffFn(`${kernels} L${l} db`, r.backward.layers[l].biasGrad!, reference.referenceStats(g.b!, 1, cols, histogram)));
+          out.push(...diffFn(`${kernels} L${l} dX`, r.backward.layers[l].inputGrad, reference.referenceStats(g.input, batch, dims[l], histogram)));
+          if (alpha) out.push(...diffFn(`${kernels} L${l} dalpha`, r.backward.layers[l].alphaGrad!, reference.referenceStats(g.alpha!, 1, dims[l + 1], histogram)));
         }
         const a1 = r.forward.layers[1].activation;
         const fZero = reference.activate(spec.name, 0, spec.param) === 0;

@@ -1,11 +1,11 @@
 // Statistics family: every TensorStats field of design.md for a batch of tensors in one set of
 // three dispatches (all layers of a step at once). Each tensor is a [rows x cols] region of the
 // arena (`act`) or of `extra` (a weight-gradient buffer), described by one record of `desc`:
-//   0 src (0 act, 1 extra)  1 offset  2 rows  3 cols  4 col_groups = ceil(cols / 256)
+//   0 src (0 act, 1 extra)  1 offset  2 rows  3 cols  4 col_groups = ceil(cols / WG)
 //   5 row_chunk  6 groups = col_groups * ceil(rows / row_chunk)  7 partial_base  8 flag_base
 //   9 slot  10 sat_act (activation id, or NO_SAT)  11 z_off  12 alpha_off  13 slope (f32 bits)
 //   14 max_slope (f32 bits)  15 hist_fixed  16 lo (f32 bits)  17 hi (f32 bits)  (stride 20)
-// A workgroup owns 256 consecutive columns and row_chunk rows: thread = column, so reads
+// A workgroup owns WG consecutive columns and row_chunk rows: thread = column, so reads
 // coalesce and a column's "any non-zero" flag (dead units) costs one atomic per thread.
 //   moments:   grid (max groups, tensors). Welford per thread, Chan's merge across the
 //              workgroup; one partial record per workgroup; ORs the column flags.
@@ -19,6 +19,10 @@
 // activation's largest slope, from the layer's Z at z_off (same [rows x cols] layout).
 
 const BINS: u32 = ${BINS}u;
+// Workgroup size: 256 on GPUs, 64 on CPU adapters (where a workgroup with barriers costs time
+// superlinear in its size). LEVEL * LEVEL == WG.
+const WG: u32 = ${WG}u;
+const LEVEL: u32 = ${LEVEL}u;
 const SLOT_STRIDE: u32 = 16u + BINS;
 const DESC_STRIDE: u32 = 20u;
 const PARTIAL_STRIDE: u32 = 12u;
@@ -38,7 +42,13 @@ struct Moments {
   n: u32, mean: f32, m2: f32, lo: f32, hi: f32, abs_sum: f32, counts: vec4<u32>,
 }
 
-var<workgroup> shared_m: array<Moments, 256>;
+var<workgroup> shared_n: array<u32, WG>;
+var<workgroup> shared_mean: array<f32, WG>;
+var<workgroup> shared_m2: array<f32, WG>;
+var<workgroup> shared_lo: array<f32, WG>;
+var<workgroup> shared_hi: array<f32, WG>;
+var<workgroup> shared_abs: array<f32, WG>;
+var<workgroup> shared_counts: array<vec4<u32>, WG>;
 var<workgroup> shared_dead: atomic<u32>;
 var<workgroup> shared_bins: array<atomic<u32>, BINS>;
 var<workgroup> shared_under: atomic<u32>;
@@ -72,17 +82,36 @@ fn merge(a: Moments, b: Moments) -> Moments {
   return Moments(n, mean, m2, min(a.lo, b.lo), max(a.hi, b.hi), a.abs_sum + b.abs_sum, a.counts + b.counts);
 }
 
-fn reduce_workgroup(lid: u32, mine: Moments) -> Moments {
-  shared_m[lid] = mine;
-  workgroupBarrier();
-  for (var s = 128u; s > 0u; s >>= 1u) {
-    if (lid < s) { shared_m[lid] = merge(shared_m[lid], shared_m[lid + s]); }
-    workgroupBarrier();
-  }
-  return shared_m[0];
+// Two levels (LEVEL threads merge LEVEL records each, then thread 0 merges those): two barriers
+// instead of a tree's log2(WG), which matters where a barrier is a context switch of every lane
+// group (CPU adapters). Records live as one array per field: SwiftShader copies a whole struct
+// array element far more slowly. The result is valid in thread 0 only.
+fn put_shared(i: u32, m: Moments) {
+  shared_n[i] = m.n; shared_mean[i] = m.mean; shared_m2[i] = m.m2; shared_lo[i] = m.lo; shared_hi[i] = m.hi;
+  shared_abs[i] = m.abs_sum; shared_counts[i] = m.counts;
 }
 
-@compute @workgroup_size(256)
+fn get_shared(i: u32) -> Moments {
+  return Moments(shared_n[i], shared_mean[i], shared_m2[i], shared_lo[i], shared_hi[i], shared_abs[i], shared_counts[i]);
+}
+
+fn reduce_workgroup(lid: u32, mine: Moments) -> Moments {
+  put_shared(lid, mine);
+  workgroupBarrier();
+  if (lid < LEVEL) {
+    var m = get_shared(lid * LEVEL);
+    for (var i = 1u; i < LEVEL; i++) { m = merge(m, get_shared(lid * LEVEL + i)); }
+    put_shared(lid * LEVEL, m);
+  }
+  workgroupBarrier();
+  var total = get_shared(0u);
+  if (lid == 0u) {
+    for (var i = 1u; i < LEVEL; i++) { total = merge(total, get_shared(i * LEVEL)); }
+  }
+  return total;
+}
+
+@compute @workgroup_size(WG)
 fn moments(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let t = wid.y;
   let group = wid.x;
@@ -90,7 +119,7 @@ fn moments(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_inde
   var m = empty_moments();
   if (in_range) {
     let cols = d(t, 3u);
-    let c = (group % d(t, 4u)) * 256u + lid;
+    let c = (group % d(t, 4u)) * WG + lid;
     let r0 = (group / d(t, 4u)) * d(t, 5u);
     let r1 = min(d(t, 2u), r0 + d(t, 5u));
     if (c < cols) {
@@ -143,14 +172,14 @@ fn moments(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_inde
 
 fn put(slot_base: u32, field: u32, v: u32) { atomicStore(&stats[slot_base + field], v); }
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn finalize(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let t = wid.x;
   let slot_base = d(t, 9u) * SLOT_STRIDE;
   if (lid == 0u) { atomicStore(&shared_dead, 0u); }
   workgroupBarrier();
   var m = empty_moments();
-  for (var g = lid; g < d(t, 6u); g += 256u) {
+  for (var g = lid; g < d(t, 6u); g += WG) {
     let base = (d(t, 7u) + g) * PARTIAL_STRIDE;
     let part = Moments(partials[base], bitcast<f32>(partials[base + 1u]), bitcast<f32>(partials[base + 2u]),
       bitcast<f32>(partials[base + 3u]), bitcast<f32>(partials[base + 4u]), bitcast<f32>(partials[base + 5u]),
@@ -158,12 +187,12 @@ fn finalize(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_ind
     m = merge(m, part);
   }
   var dead = 0u;
-  for (var c = lid; c < d(t, 3u); c += 256u) {
+  for (var c = lid; c < d(t, 3u); c += WG) {
     if (atomicLoad(&flags[d(t, 8u) + c]) == 0u) { dead += 1u; }
     atomicStore(&flags[d(t, 8u) + c], 0u);
   }
   atomicAdd(&shared_dead, dead);
-  for (var b = lid; b < BINS; b += 256u) { atomicStore(&stats[slot_base + 16u + b], 0u); }
+  for (var b = lid; b < BINS; b += WG) { atomicStore(&stats[slot_base + 16u + b], 0u); }
   let total = reduce_workgroup(lid, m);
   if (lid == 0u) {
     var lo = df(t, 16u);
@@ -191,18 +220,18 @@ fn finalize(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_ind
   }
 }
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn histogram(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let t = wid.y;
   let group = wid.x;
   let in_range = group < d(t, 6u);
   let slot_base = d(t, 9u) * SLOT_STRIDE;
-  for (var b = lid; b < BINS; b += 256u) { atomicStore(&shared_bins[b], 0u); }
+  for (var b = lid; b < BINS; b += WG) { atomicStore(&shared_bins[b], 0u); }
   if (lid == 0u) { atomicStore(&shared_under, 0u); atomicStore(&shared_over, 0u); }
   workgroupBarrier();
   if (in_range) {
     let cols = d(t, 3u);
-    let c = (group % d(t, 4u)) * 256u + lid;
+    let c = (group % d(t, 4u)) * WG + lid;
     let r0 = (group / d(t, 4u)) * d(t, 5u);
     let r1 = min(d(t, 2u), r0 + d(t, 5u));
     if (c < cols) {
@@ -225,7 +254,7 @@ fn histogram(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_in
   }
   workgroupBarrier();
   if (!in_range) { return; }
-  for (var b = lid; b < BINS; b += 256u) {
+  for (var b = lid; b < BINS; b += WG) {
     let count = atomicLoad(&shared_bins[b]);
     if (count > 0u) { atomicAdd(&stats[slot_base + 16u + b], count); }
   }

@@ -1,7 +1,8 @@
-import { InitscopeError } from './errors';
+import { InitscopeError, invalid } from './errors';
 import { BufferPool } from './gpu/buffers';
 import { acquireDevice, type AdapterDescription, type EngineOptions } from './gpu/device';
 import { PipelineCache } from './gpu/pipelines';
+import type { KernelTarget } from './kernels/dispatch';
 import { MLP, type EngineCore } from './net/mlp';
 import type { MLPOptions } from './net/options';
 
@@ -12,6 +13,8 @@ export interface Engine {
   readonly adapterInfo: AdapterDescription;
   /** Whether passes report GPU time (the adapter has `timestamp-query`). */
   readonly hasTimestamps: boolean;
+  /** The kernel variants in use: 'cpu' on software adapters unless EngineOptions.kernels says otherwise. */
+  readonly kernelTarget: KernelTarget;
   /** Resolves if the device is lost (driver reset, tab in background too long, destroy()). */
   readonly lost: Promise<GPUDeviceLostInfo>;
   createMLP(options: MLPOptions): MLP;
@@ -21,7 +24,10 @@ export interface Engine {
 }
 
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
+  const kernels = options.kernels ?? 'auto';
+  if (!['auto', 'gpu', 'cpu'].includes(kernels)) throw invalid('createEngine', 'kernels', kernels, "'auto', 'gpu' or 'cpu'");
   const acquired = await acquireDevice(options);
+  const target: KernelTarget = kernels === 'auto' ? (acquired.adapterInfo.isFallbackAdapter ? 'cpu' : 'gpu') : kernels;
   const { device } = acquired;
   const pool = new BufferPool(device);
   const pipelines = new PipelineCache(device);
@@ -41,7 +47,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   });
 
   const core: EngineCore = {
-    ctx: { device, pipelines, pool },
+    ctx: { device, target, pipelines, pool },
     pool,
     timestamps: acquired.hasTimestamps,
     assertHealthy(where: string) {
@@ -55,6 +61,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     device,
     adapterInfo: acquired.adapterInfo,
     hasTimestamps: acquired.hasTimestamps,
+    kernelTarget: target,
     lost,
     createMLP(mlpOptions: MLPOptions) {
       core.assertHealthy('createMLP');

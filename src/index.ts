@@ -7,4 +7,5 @@ export { INIT_NAMES, type InitName, type InitOption } from './kernels/initialize
 export type { HistogramRange } from './kernels/stats';
 export type { TensorStats, Histogram, ForwardResult, BackwardResult, ForwardLayerStats, BackwardLayerStats } from './stats/types';
 export { formatPlan, summarizePlan, type Plan, type PlanSummary } from './scheduler/plan';
+export { formatProfile, type PlanProfile, type DispatchTime } from './scheduler/profile';
 export { InitscopeError } from './errors';

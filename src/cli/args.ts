@@ -15,7 +15,8 @@ export const usage = `usage: npm run experiment -- [options]
   --bins N          histogram bins (64)
   --backward        also run backward: std of dL/dW, std(dW)/std(W), std of dL/dA per layer
   --gradient G      upstream gradient dL/dA_L: randn (default) or ones
-  --json            print the full statistics as JSON`;
+  --json            print the full statistics as JSON
+  --profile         also time each dispatch of the step alone (where the time goes)`;
 
 export interface ExperimentArgs {
   activation: string | Record<string, unknown>;
@@ -28,6 +29,7 @@ export interface ExperimentArgs {
   backward: boolean;
   gradient: 'randn' | 'ones';
   json: boolean;
+  profile: boolean;
   help: boolean;
 }
 
@@ -48,7 +50,7 @@ export function parseExperimentArgs(argv: string[]): ExperimentArgs {
   let dims: number[] | undefined;
   let slope: number | undefined, alpha: number | undefined, k: number | undefined, std: number | undefined, value: number | undefined;
   const out: ExperimentArgs = { activation: act, init, dims: [], batch: 16, seed: 0, bias: false, bins: 64, backward: false,
-    gradient: 'randn', json: false, help: false };
+    gradient: 'randn', json: false, profile: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const next = () => argv[++i];
@@ -79,6 +81,7 @@ export function parseExperimentArgs(argv: string[]): ExperimentArgs {
         break;
       }
       case '--json': out.json = true; break;
+      case '--profile': out.profile = true; break;
       case '-h': case '--help': out.help = true; break;
       default: throw new Error(`unknown option ${JSON.stringify(flag)}`);
     }

@@ -1,6 +1,6 @@
 // npm run experiment -- --act tanh --init xavier [--backward] [--json]
 // The lecture's experiment in a terminal: per-layer statistics of a forward (and backward) pass.
-import { createEngine, InitscopeError, type ActivationOption, type InitOption, type MLPOptions } from '../index';
+import { createEngine, formatProfile, InitscopeError, type ActivationOption, type InitOption, type MLPOptions } from '../index';
 import { createNodeGPU } from '../node/index';
 import { formatTable, parseExperimentArgs, usage } from './args';
 
@@ -48,6 +48,10 @@ async function main(): Promise<void> {
       }
     }
     console.log(formatTable(result.forward, result.backward, weightStd));
+  }
+  if (args.profile) {
+    const profile = await net.profile(args.backward ? 'forwardBackward' : 'forward');
+    console.log(args.json ? JSON.stringify(profile, null, 2) : `\n${formatProfile(profile)}`);
   }
   net.destroy();
   engine.destroy();

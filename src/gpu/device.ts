@@ -6,6 +6,8 @@ export interface EngineOptions {
   /** An existing device to run on; the engine then neither requests nor destroys one. */
   device?: GPUDevice;
   powerPreference?: GPUPowerPreference;
+  /** Kernel variants: 'auto' (default) picks 'cpu' on software adapters (SwiftShader), else 'gpu'. */
+  kernels?: 'auto' | 'gpu' | 'cpu';
 }
 
 export interface AdapterDescription {

@@ -15,8 +15,14 @@ export interface Dispatch {
   owned: GPUBuffer[];
 }
 
+/** Which kernel variants to use. 'cpu' is for CPU rasterisers (SwiftShader): a workgroup barrier
+ *  there is a switch of every 4-lane group of the workgroup, and two cores want a few large
+ *  workgroups, so 'cpu' kernels avoid barriers and use coarse grids. */
+export type KernelTarget = 'gpu' | 'cpu';
+
 export interface KernelContext {
   device: GPUDevice;
+  target: KernelTarget;
   pipelines: PipelineCache;
   pool: BufferPool;
 }

@@ -1,11 +1,15 @@
-import { bindGroup, type Dispatch, type KernelContext } from './dispatch';
+import { bindGroup, type Dispatch, type KernelContext, type KernelTarget } from './dispatch';
 import type { ActivationSpec } from './activations';
 
 export const STATS_HEADER_WORDS = 16;
 export const DESC_WORDS = 20;
 export const PARTIAL_WORDS = 12;
 export const NO_SATURATION = 0xffffffff;
-const MAX_GROUPS_PER_TENSOR = 4096;
+// GPUs want thousands of workgroups in flight; a CPU adapter runs a few at a time on its cores
+// and pays per workgroup for the barriers of the reduction.
+const MAX_GROUPS_PER_TENSOR: Record<KernelTarget, number> = { gpu: 4096, cpu: 32 };
+/** Threads (= columns) per workgroup: see stats.wgsl's WG. */
+export const STATS_WORKGROUP: Record<KernelTarget, { size: number; level: number }> = { gpu: { size: 256, level: 16 }, cpu: { size: 64, level: 8 } };
 
 export type HistogramRange = 'auto' | [number, number];
 
@@ -24,21 +28,21 @@ export interface StatsTensor {
 
 export function statsSlotWords(bins: number): number { return STATS_HEADER_WORDS + bins; }
 
-/** How stats.wgsl splits a tensor: 256 columns per workgroup, row chunks so that a tensor uses
- *  at most 4096 workgroups (each thread then reads rowChunk values of its column). */
-export function statsGrid(rows: number, cols: number): { colGroups: number; rowChunk: number; groups: number } {
-  const colGroups = Math.ceil(cols / 256);
-  const chunksWanted = Math.max(1, Math.floor(MAX_GROUPS_PER_TENSOR / colGroups));
+/** How stats.wgsl splits a tensor: WG columns per workgroup, row chunks so that a tensor uses
+ *  at most 4096 workgroups on a GPU, 32 on a CPU (each thread then reads rowChunk values of its column). */
+export function statsGrid(rows: number, cols: number, target: KernelTarget): { colGroups: number; rowChunk: number; groups: number } {
+  const colGroups = Math.ceil(cols / STATS_WORKGROUP[target].size);
+  const chunksWanted = Math.max(1, Math.floor(MAX_GROUPS_PER_TENSOR[target] / colGroups));
   const rowChunk = Math.max(Math.ceil(rows / chunksWanted), Math.min(rows, 8));
   return { colGroups, rowChunk, groups: colGroups * Math.ceil(rows / rowChunk) };
 }
 
 /** Scratch a batch needs: one partial record per workgroup, one flag per column. */
-export function statsScratch(tensors: StatsTensor[]): { partialWords: number; flagWords: number } {
+export function statsScratch(tensors: StatsTensor[], target: KernelTarget): { partialWords: number; flagWords: number } {
   let partialWords = 0;
   let flagWords = 0;
   for (const t of tensors) {
-    partialWords += statsGrid(t.rows, t.cols).groups * PARTIAL_WORDS;
+    partialWords += statsGrid(t.rows, t.cols, target).groups * PARTIAL_WORDS;
     flagWords += t.cols;
   }
   return { partialWords, flagWords };
@@ -54,13 +58,13 @@ export function writeHistogramRange(desc: Uint32Array, tensorCount: number, rang
   }
 }
 
-function describe(tensors: StatsTensor[], range: HistogramRange): Uint32Array<ArrayBuffer> {
+function describe(tensors: StatsTensor[], range: HistogramRange, target: KernelTarget): Uint32Array<ArrayBuffer> {
   const desc = new Uint32Array(tensors.length * DESC_WORDS);
   const f32 = new Float32Array(desc.buffer);
   let partialBase = 0;
   let flagBase = 0;
   tensors.forEach((t, i) => {
-    const grid = statsGrid(t.rows, t.cols);
+    const grid = statsGrid(t.rows, t.cols, target);
     const base = i * DESC_WORDS;
     desc.set([t.source === 'arena' ? 0 : 1, t.offset, t.rows, t.cols, grid.colGroups, grid.rowChunk, grid.groups,
       partialBase / PARTIAL_WORDS, flagBase, t.slot, t.saturation ? t.saturation.act.id : NO_SATURATION,
@@ -98,17 +102,18 @@ export interface StatsBatch {
 export async function statsBatch(ctx: KernelContext, req: StatsBatchRequest): Promise<StatsBatch> {
   const extraSources = new Set(req.tensors.filter((t) => t.source !== 'arena').map((t) => t.source));
   if (extraSources.size > 1) throw new Error(`${req.label}: a stats batch reads at most one non-arena buffer`);
-  const desc = describe(req.tensors, req.range);
+  const desc = describe(req.tensors, req.range, ctx.target);
   const descBuffer = ctx.pool.storage(`${req.label} descriptors`, desc.byteLength);
   ctx.device.queue.writeBuffer(descBuffer, 0, desc);
   const layout: Array<'uniform' | 'storage' | 'read-only-storage'> =
     ['read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage', 'storage', 'storage'];
-  const constants = { BINS: req.bins };
+  const wg = STATS_WORKGROUP[ctx.target];
+  const constants = { BINS: req.bins, WG: wg.size, LEVEL: wg.level };
   const [moments, finalize, histogram] = await Promise.all(['moments', 'finalize', 'histogram']
     .map((entry) => ctx.pipelines.get('stats', entry, constants, layout)));
   const group = bindGroup(ctx, req.label, moments.layout,
     [descBuffer, req.arena, req.extra, req.small, req.stats, req.partials, req.flags]);
-  const maxGroups = Math.max(...req.tensors.map((t) => statsGrid(t.rows, t.cols).groups));
+  const maxGroups = Math.max(...req.tensors.map((t) => statsGrid(t.rows, t.cols, ctx.target).groups));
   const names = req.tensors.map((t) => t.name);
   const n = req.tensors.length;
   const make = (entry: string, kernel: { key: string; pipeline: GPUComputePipeline }, workgroups: [number, number, number]): Dispatch => ({

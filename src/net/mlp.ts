@@ -10,7 +10,8 @@ import {
   type BuiltPlan, type NetBuffers, type Upstream,
 } from '../scheduler/build';
 import { formatPlan, recordPlan, summarizePlan, type Plan, type PlanSummary } from '../scheduler/plan';
-import { layerShapes, partialFloats, type LayerShapes } from '../scheduler/shapes';
+import { profilePlan, type PlanProfile } from '../scheduler/profile';
+import { layerShapes, partialFloats, storedDzFloats, type LayerShapes } from '../scheduler/shapes';
 import { decodeStats } from '../stats/decode';
 import type { BackwardLayerStats, BackwardResult, ForwardLayerStats, ForwardResult } from '../stats/types';
 import { inputGradOffset, layoutNet, type NetLayout } from './layout';
@@ -68,7 +69,7 @@ export class MLP {
   constructor(private core: EngineCore, options: MLPOptions) {
     this.spec = parseMLPOptions(options);
     this.layout = layoutNet(this.spec);
-    this.shapes = layerShapes(this.spec, this.layout);
+    this.shapes = layerShapes(this.spec, this.layout, core.ctx.target);
     const pool = core.pool;
     const made: GPUBuffer[] = [];
     const storage = (label: string, bytes: number) => { const b = pool.storage(label, bytes); made.push(b); return b; };
@@ -80,6 +81,7 @@ export class MLP {
         weights: this.layout.layers.map((layer, l) => storage(`W${l} [${layer.din}x${layer.cols}]`, layer.weightCount * 4)),
         weightGrads: [],
         partials: storage('split-K partials', Math.max(4, partialFloats(this.shapes, this.spec.activation.pieces > 1)) * 4),
+        storedDz: storage('stored dZ (CPU-adapter dW)', Math.max(4, storedDzFloats(this.shapes)) * 4),
         dummy: storage('unused binding', 16),
         stats: storage('stats', slotCount(this.spec.layers) * statsSlotWords(this.bins) * 4),
         statsPartials: storage('stats partials', scratch.partialWords * 4),
@@ -103,7 +105,7 @@ export class MLP {
     let partialWords = PARTIAL_WORDS;
     let flagWords = 1;
     for (const batch of batches) {
-      const s = statsScratch(batch);
+      const s = statsScratch(batch, this.core.ctx.target);
       partialWords = Math.max(partialWords, s.partialWords);
       flagWords = Math.max(flagWords, s.flagWords);
     }
@@ -261,6 +263,25 @@ export class MLP {
 
   async planSummary(kind: PlanKind = 'forward', options: { stats?: boolean; upstream?: 'ones' | 'randn' | 'array' } = {}): Promise<PlanSummary> {
     return summarizePlan(await this.plan(kind, options));
+  }
+
+  /** Runs the plan of a call once with every dispatch in a pass of its own and returns the time of
+   *  each (GPU timestamps where the adapter has them, else wall clock per submit). It is a real step:
+   *  it changes what forward/backward would have changed. */
+  profile(kind: PlanKind = 'forwardBackward', options: { stats?: boolean } = {}): Promise<PlanProfile> {
+    this.requireInput('profile');
+    const stats = options.stats ?? true;
+    return this.serial('profile', async () => {
+      if (kind === 'backward' && !this.forwardCurrent) {
+        throw new InitscopeError("profile('backward'): the forward activations are missing or stale; call net.forward() first");
+      }
+      const built = await this.getPlan(kind !== 'backward', kind === 'forward' ? undefined : 'randn', stats);
+      for (const batch of built.statsBatches) batch.setRange(this.range);
+      const profile = await profilePlan(this.core.ctx.device, built.plan, this.core.timestamps);
+      this.core.assertHealthy('profile');
+      if (kind !== 'backward') this.forwardCurrent = true;
+      return profile;
+    });
   }
 
   private async execute(built: BuiltPlan): Promise<{ words?: Uint32Array; gpuTimeMs?: number; wallTimeMs: number }> {

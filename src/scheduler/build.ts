@@ -1,8 +1,10 @@
 import { biasGradDispatch } from '../kernels/biasGrad';
 import type { Dispatch, KernelContext } from '../kernels/dispatch';
+import { dzStoreDispatch } from '../kernels/dzStore';
 import { epilogueDispatch } from '../kernels/epilogue';
 import { initDispatch, STREAM_UPSTREAM } from '../kernels/init';
 import { matmulDispatch, type DzOperand } from '../kernels/matmul';
+import { outerDispatch } from '../kernels/matmulOuter';
 import { skinnyDispatch, skinnyTransposedDispatch } from '../kernels/matmulSkinny';
 import { statsBatch, type HistogramRange, type StatsBatch, type StatsTensor } from '../kernels/stats';
 import { inputGradOffset, inputOffset, type NetLayout } from '../net/layout';
@@ -18,6 +20,8 @@ export interface NetBuffers {
   /** dW per layer; made on the first backward. */
   weightGrads: GPUBuffer[];
   partials: GPUBuffer;
+  /** dZ of one layer, for the 'outer' dW kernel (CPU adapters). */
+  storedDz: GPUBuffer;
   dummy: GPUBuffer;
   stats: GPUBuffer;
   statsPartials: GPUBuffer;
@@ -122,10 +126,19 @@ async function backwardDispatches(p: PlanInputs, upstream: Upstream): Promise<Di
     const input = l === 0 ? 'X' : `A${l - 1}`;
     const inputGrad = l === 0 ? 'dX' : `dA${l - 1}`;
     const w = shapes[l].dw;
-    out.push(await matmulDispatch(ctx, { ...common, label: `layer ${l} dW = A^T dZ`, M: w.M, N: w.N, K: w.K,
-      lhs: { kind: 'arena', offset: inputOffset(layout, l), transposed: true }, rhs: { kind: 'dz' }, dz,
-      out: { kind: 'buffer', buffer: buffers.weightGrads[l], offset: 0 }, tile: w.tile,
-      reads: [input, ...dzReads], writes: [`dW${l}`] }));
+    if (w.kernel === 'outer') {
+      out.push(await dzStoreDispatch(ctx, { label: `layer ${l} dZ store`, rows: spec.batch, units: layer.units, act: spec.activation,
+        daOffset: layer.da, zOffset: layer.z, alphaOffset: layer.alpha ?? 0, arena: buffers.arena, small: buffers.small,
+        out: buffers.storedDz, reads: dzReads, writes: [`dZ${l}`] }));
+      out.push(await outerDispatch(ctx, { label: `layer ${l} dW = A^T dZ (outer)`, M: w.M, N: w.N, K: w.K, lhs: buffers.arena,
+        lhsOffset: inputOffset(layout, l), rhs: buffers.storedDz, rhsOffset: 0, out: buffers.weightGrads[l],
+        reads: [input, `dZ${l}`], writes: [`dW${l}`] }));
+    } else {
+      out.push(await matmulDispatch(ctx, { ...common, label: `layer ${l} dW = A^T dZ`, M: w.M, N: w.N, K: w.K,
+        lhs: { kind: 'arena', offset: inputOffset(layout, l), transposed: true }, rhs: { kind: 'dz' }, dz,
+        out: { kind: 'buffer', buffer: buffers.weightGrads[l], offset: 0 }, tile: w.tile,
+        reads: [input, ...dzReads], writes: [`dW${l}`] }));
+    }
     if (layer.db !== undefined || layer.dalpha !== undefined) {
       out.push(await biasGradDispatch(ctx, { ...common, label: `layer ${l} db, dalpha`, rows: spec.batch, units: layer.units,
         act: spec.activation, daOffset: layer.da, zOffset: layer.z, alphaOffset: layer.alpha ?? 0, dbOffset: layer.db,

@@ -1,12 +1,14 @@
 import { chooseSplits, chooseTile, MATMUL_TILES, type MatmulTileName } from '../kernels/matmul';
 import { skinnyApplies, skinnySplits, skinnyTransposedApplies } from '../kernels/matmulSkinny';
+import type { KernelTarget } from '../kernels/dispatch';
 import type { NetLayout } from '../net/layout';
 import type { MLPSpec } from '../net/options';
 
 export interface MatmulShape {
   M: number; N: number; K: number;
-  /** 'skinny': matmul_skinny.wgsl (batch <= 32, streams W with vec4 loads); else the tiled kernel. */
-  kernel: 'skinny' | 'tiled';
+  /** 'skinny': matmul_skinny.wgsl (batch <= 32, streams W with vec4 loads); 'outer':
+   *  matmul_outer.wgsl (dW on CPU adapters, after dz_store.wgsl); else the tiled kernel. */
+  kernel: 'skinny' | 'tiled' | 'outer';
   tile: MatmulTileName; splits: number; kPerSplit: number;
 }
 
@@ -30,13 +32,22 @@ function forwardShape(M: number, N: number, K: number): MatmulShape {
 
 /** The three matmuls of each layer, with their kernels, tiles and split-K factors. dW contracts
  *  over the batch only, so it is never split. For batch <= 32 the skinny kernels beat the tiled
- *  one on the H200 (0.072 vs 0.092 ms) and on SwiftShader (~30x; bench/NOTES.md). */
-export function layerShapes(spec: MLPSpec, layout: NetLayout): LayerShapes[] {
-  return layout.layers.map((layer) => ({
-    forward: forwardShape(spec.batch, layer.cols, layer.din),
-    dx: inputGradShape(spec.batch, layer.din, layer.cols),
-    dw: shape(layer.din, layer.cols, spec.batch, false),
-  }));
+ *  one on the H200 (0.072 vs 0.092 ms) and on SwiftShader (~30x; bench/NOTES.md). On CPU adapters
+ *  dW uses the barrier-free outer-product kernel (~7x faster there than the tiled one). */
+export function layerShapes(spec: MLPSpec, layout: NetLayout, target: KernelTarget): LayerShapes[] {
+  return layout.layers.map((layer) => {
+    const dw = shape(layer.din, layer.cols, spec.batch, false);
+    return {
+      forward: forwardShape(spec.batch, layer.cols, layer.din),
+      dx: inputGradShape(spec.batch, layer.din, layer.cols),
+      dw: target === 'cpu' ? { ...dw, kernel: 'outer' } : dw,
+    };
+  });
+}
+
+/** Floats of the stored dZ the 'outer' dW kernel reads (0 when no layer uses it). */
+export function storedDzFloats(shapes: LayerShapes[]): number {
+  return Math.max(0, ...shapes.filter((s) => s.dw.kernel === 'outer').map((s) => s.dw.K * s.dw.N));
 }
 
 /** Floats of split-K partial sums the net needs (0 when nothing is split). */

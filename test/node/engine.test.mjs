@@ -26,15 +26,18 @@ function assertClose(name, got, ref, atol, rtol) {
   }
 }
 
-const engine = await createEngine({ gpu: await createNodeGPU() });
-console.log(`# adapter: ${JSON.stringify(engine.adapterInfo)}`);
+const gpu = await createNodeGPU();
+const engine = await createEngine({ gpu });
+console.log(`# adapter: ${JSON.stringify(engine.adapterInfo)}, kernels: ${engine.kernelTarget}`);
+// The other kernel choice on the same adapter, so both variants are tested wherever this runs.
+const otherEngine = await createEngine({ gpu, kernels: engine.kernelTarget === 'cpu' ? 'gpu' : 'cpu' });
 
 test('forward and backward of every activation match float64 (Node, Dawn)', async () => {
   // [33, 70, 9]: tiled kernels; [260, 128, 12]: the skinny forward with split-K.
-  for (const [dims, batch] of [[[33, 70, 9], 5], [[260, 128, 12], 7]]) for (const name of ACTIVATIONS) {
+  for (const e of [engine, otherEngine]) for (const [dims, batch] of [[[33, 70, 9], 5], [[260, 128, 12], 7]]) for (const name of ACTIVATIONS) {
     const act = name === 'maxout' ? { name, k: 2 } : name;
     const pieces = name === 'maxout' ? 2 : 1;
-    const net = engine.createMLP({ dims, batch, activation: act, bias: true });
+    const net = e.createMLP({ dims, batch, activation: act, bias: true });
     const W = [], b = [], alpha = [];
     for (let l = 0; l < 2; l++) {
       W.push(random(dims[l] * dims[l + 1] * pieces, 11 + l, 2 / Math.sqrt(dims[l])));
@@ -51,12 +54,12 @@ test('forward and backward of every activation match float64 (Node, Dawn)', asyn
     const fwd = referenceForward(refNet, X);
     const grads = referenceBackward(refNet, X, fwd, G);
     for (let l = 0; l < 2; l++) {
-      assertClose(`${name} A${l}`, await net.readActivations(l), fwd.A[l], 2e-5, 1e-5);
+      assertClose(`${e.kernelTarget} ${name} A${l}`, await net.readActivations(l), fwd.A[l], 2e-5, 1e-5);
       const g = await net.readGradients(l);
       const scale = Math.max(...grads.dW[l].map(Math.abs));
-      assertClose(`${name} dW${l}`, g.W, grads.dW[l], 1e-5 * scale, 1e-4);
-      assertClose(`${name} dX${l}`, g.input, grads.dInput[l], 1e-5 * Math.max(...grads.dInput[l].map(Math.abs)), 1e-4);
-      assertClose(`${name} db${l}`, g.b, grads.db[l], 1e-5 * Math.max(...grads.db[l].map(Math.abs)), 1e-4);
+      assertClose(`${e.kernelTarget} ${name} dW${l}`, g.W, grads.dW[l], 1e-5 * scale, 1e-4);
+      assertClose(`${e.kernelTarget} ${name} dX${l}`, g.input, grads.dInput[l], 1e-5 * Math.max(...grads.dInput[l].map(Math.abs)), 1e-4);
+      assertClose(`${e.kernelTarget} ${name} db${l}`, g.b, grads.db[l], 1e-5 * Math.max(...grads.db[l].map(Math.abs)), 1e-4);
     }
     net.destroy();
   }
@@ -73,7 +76,8 @@ test('xavier/tanh activations shrink slowly layer by layer (width 512)', async (
   net.destroy();
 });
 
-test('bad options are refused before anything reaches the GPU', () => {
+test('bad options are refused before anything reaches the GPU', async () => {
+  await assert.rejects(createEngine({ gpu, kernels: 'fast' }), /createEngine: kernels must be 'auto', 'gpu' or 'cpu', got "fast"/);
   assert.throws(() => engine.createMLP({ dims: [4, 0], batch: 1 }), (e) => e instanceof InitscopeError && /dims\[1\].*positive integer.*got 0/.test(e.message));
   assert.throws(() => engine.createMLP({ dims: [4, 4], batch: 1, activation: 'swish' }), /activation must be one of .*got "swish"/);
 });
