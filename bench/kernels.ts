@@ -7,6 +7,9 @@ import type { Dispatch, KernelContext, KernelTarget } from '../src/kernels/dispa
 import { epilogueDispatch } from '../src/kernels/epilogue';
 import { initDispatch } from '../src/kernels/init';
 import { chooseSplits, chooseTile, MATMUL_TILES, matmulDispatch, type MatmulTile } from '../src/kernels/matmul';
+import { dzStoreDispatch } from '../src/kernels/dzStore';
+import { dotDispatch } from '../src/kernels/matmulDot';
+import { outerDispatch } from '../src/kernels/matmulOuter';
 import { skinnyApplies, skinnyDispatch, skinnySplits, skinnyTransposedApplies, skinnyTransposedDispatch } from '../src/kernels/matmulSkinny';
 
 export interface Timing { gpuMs?: number; wallMs: number }
@@ -71,7 +74,8 @@ export class KernelBench {
   }
 
   /** Forward layer: A[M x K] W[K x N] -> Z, act(Z), with the kernels the engine would pick
-   *  (skinny for M <= 32, else tiled; split-K + epilogue), or a forced tile / split count. */
+   *  (CPU adapters: outer + epilogue; GPUs: skinny for M <= 32, else tiled; split-K + epilogue),
+   *  or a forced tile / split count (GPU kernels). */
   async forwardLayer(M: number, N: number, K: number, act: string, force: { tile?: MatmulTile; splits?: number } = {}): Promise<{ dispatches: Dispatch[]; describe: string }> {
     const spec = parseActivation(act);
     const arena = await this.randomBuffer('arena', M * K + 2 * M * N);
@@ -80,6 +84,14 @@ export class KernelBench {
     const dummy = this.ctx.pool.storage('dummy', 16);
     const epilogue = async (partials: GPUBuffer, splits: number) => epilogueDispatch(this.ctx, { arena, small, reads: [], writes: [],
       label: 'epi', rows: M, units: N, splits, partials, act: spec, zOffset: M * K, aOffset: M * K + M * N, alphaOffset: 0 });
+    const forced = force.tile !== undefined || force.splits !== undefined;
+    if (!forced && this.ctx.target === 'cpu') {
+      const partials = this.ctx.pool.storage('partials', M * N * 4);
+      return { describe: 'outer (CPU)', dispatches: [
+        await outerDispatch(this.ctx, { label: 'fwd', M, N, K, lhs: arena, lhsOffset: 0, lhsIsMxK: true, rhs: W, rhsOffset: 0, out: partials, reads: [], writes: [] }),
+        await epilogue(partials, 1),
+      ] };
+    }
     if (!force.tile && skinnyApplies(M, N)) {
       const { splits, kPerSplit } = skinnySplits(N, K, force.splits);
       const partials = this.ctx.pool.storage('partials', splits * M * N * 4);
@@ -117,6 +129,13 @@ export class KernelBench {
     const dz = { daOffset: 0, zOffset: M * K, alphaOffset: 0, units: K, act: spec };
     const reduce = async (partials: GPUBuffer, splits: number) => epilogueDispatch(this.ctx, { arena, small, reads: [], writes: [],
       label: 'dx reduce', rows: M, units: N, splits, partials, act: parseActivation('linear'), aOffset: 2 * M * K, alphaOffset: 0 });
+    if (!force.tiled && this.ctx.target === 'cpu') {
+      const stored = this.ctx.pool.storage('stored dZ', M * K * 4);
+      return { describe: 'dz store + dot (CPU)', dispatches: [
+        await dzStoreDispatch(this.ctx, { label: 'dz', rows: M, units: K, act: spec, daOffset: 0, zOffset: M * K, alphaOffset: 0, arena, small, out: stored, reads: [], writes: [] }),
+        await dotDispatch(this.ctx, { label: 'dx', M, N, K, lhs: stored, lhsOffset: 0, rhs: W, rhsOffset: 0, out: arena, outOffset: 2 * M * K, reads: [], writes: [] }),
+      ] };
+    }
     if (!force.tiled && skinnyTransposedApplies(M, K)) {
       const { splits, kPerSplit } = skinnySplits(N, K, undefined, true);
       const partials = this.ctx.pool.storage('partials', splits * M * N * 4);
@@ -146,6 +165,13 @@ export class KernelBench {
     const dW = this.ctx.pool.storage('dW', M * N * 4);
     const small = this.ctx.pool.storage('small', 16);
     const dummy = this.ctx.pool.storage('dummy', 16);
+    if (!force.tile && this.ctx.target === 'cpu') {
+      const stored = this.ctx.pool.storage('stored dZ', K * N * 4);
+      return { describe: 'dz store + outer (CPU)', dispatches: [
+        await dzStoreDispatch(this.ctx, { label: 'dz', rows: K, units: N, act: spec, daOffset: K * M, zOffset: K * M + K * N, alphaOffset: 0, arena, small, out: stored, reads: [], writes: [] }),
+        await outerDispatch(this.ctx, { label: 'dw', M, N, K, lhs: arena, lhsOffset: 0, rhs: stored, rhsOffset: 0, out: dW, reads: [], writes: [] }),
+      ] };
+    }
     const tile = force.tile ?? chooseTile(M, N);
     return { describe: JSON.stringify(tile), dispatches: [await matmulDispatch(this.ctx, { arena, small, dummy, reads: [], writes: [], label: 'dw', M, N, K, tile,
       lhs: { kind: 'arena', offset: 0, transposed: true }, rhs: { kind: 'dz' },

@@ -1,6 +1,7 @@
-// Forward kernels against the float64 reference: every activation, with and without bias, on
-// shapes that hit every matmul path (skinny with and without split-K, tiled fused epilogue,
-// split-K + epilogue, maxout, 64x64 and 128x128 tiles) with sizes that are not tile multiples
+// Forward kernels against the float64 reference: every activation, with and without bias, with
+// the GPU kernels on shapes that hit every matmul path (skinny with and without split-K, tiled
+// fused epilogue, split-K + epilogue, maxout, 64x64 and 128x128 tiles) and with the CPU-adapter
+// kernels (matmul_outer + epilogue), with sizes that are not tile multiples
 // (K = 1999 leaves a k tail in the last split), outputs poisoned with NaN first.
 import { ACTIVATIONS, expect, test } from './fixtures';
 
@@ -22,9 +23,9 @@ for (const activation of ACTIVATIONS) {
     test(`forward ${activation}${bias ? ' + bias' : ''} matches float64`, async ({ harness }) => {
       const report = await harness.evaluate(async ({ activation, bias, cases, ATOL, RTOL }) => {
         const { reference, compare, randomArray, randomNet, engine } = window.harness;
-        const e = await engine();
         const out: string[] = [];
-        for (const [ci, { dims, batch }] of cases.entries()) {
+        for (const kernels of ['gpu', 'cpu'] as const) for (const [ci, { dims, batch }] of cases.entries()) {
+          const e = await engine(kernels);
           const act = activation === 'leaky_relu' ? { name: 'leaky_relu' as const, slope: 0.1 }
             : activation === 'maxout' ? { name: 'maxout' as const, k: 3 } : activation;
           const { net, refNet } = randomNet(e, { dims, batch, activation: act, bias, seed: ci });
@@ -37,7 +38,7 @@ for (const activation of ACTIVATIONS) {
           for (let l = 0; l < dims.length - 1; l++) {
             for (const [name, got, want] of [['Z', await net.readPreactivations(l), ref.Z[l]], ['A', await net.readActivations(l), ref.A[l]]] as const) {
               const c = compare(got, want, ATOL, RTOL);
-              if (!c.ok) out.push(`case ${ci} ${JSON.stringify(dims)} batch ${batch} layer ${l} ${name}: ${c.bad}/${c.count} bad, worst ${JSON.stringify(c.worst)}`);
+              if (!c.ok) out.push(`${kernels} kernels, case ${ci} ${JSON.stringify(dims)} batch ${batch} layer ${l} ${name}: ${c.bad}/${c.count} bad, worst ${JSON.stringify(c.worst)}`);
             }
           }
           net.destroy();

@@ -3,7 +3,8 @@
 // 256-thread workgroup before any work), and named vec4 registers, because a dynamically
 // indexed register array is lowered to memory. Used for dW = A^T dZ, whose K (the batch) is small.
 //   C[m, n] = sum over k of L[k, m] * R[k, n]
-//   L: [K x M] row-major at l_off in `lhs` (dW: the layer input A, so C = A^T dZ)
+//   L: [K x M] at l_off in `lhs`, element (k, m) at k * l_k_stride + m * l_m_stride
+//      (dW: the layer input A read as A^T, strides (M, 1); forward: A itself, strides (1, K))
 //   R: [K x N] row-major at r_off in `rhs` (dW: dZ from dz_store.wgsl)
 //   C: [M x N] row-major at offset 0 of `out`
 // Thread: 4 rows m x 8 columns n (eight vec4 accumulators); loads are scalar and bounds-checked,
@@ -12,7 +13,7 @@
 
 struct OuterParams {
   M: u32, N: u32, K: u32, l_off: u32,
-  r_off: u32, n_blocks: u32, _pad0: u32, _pad1: u32,
+  r_off: u32, n_blocks: u32, l_k_stride: u32, l_m_stride: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: OuterParams;
@@ -21,7 +22,7 @@ struct OuterParams {
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;
 
 fn lhs_at(k: u32, m: u32) -> f32 {
-  return select(0.0, lhs[params.l_off + k * params.M + min(m, params.M - 1u)], m < params.M);
+  return select(0.0, lhs[params.l_off + k * params.l_k_stride + min(m, params.M - 1u) * params.l_m_stride], m < params.M);
 }
 
 fn rhs_at(k: u32, n: u32) -> f32 {

@@ -1,12 +1,14 @@
 // Statistics family: every TensorStats field of design.md for a batch of tensors in one set of
 // three dispatches (all layers of a step at once). Each tensor is a [rows x cols] region of the
 // arena (`act`) or of `extra` (a weight-gradient buffer), described by one record of `desc`:
-//   0 src (0 act, 1 extra)  1 offset  2 rows  3 cols  4 col_groups = ceil(cols / WG)
+//   0 source (0 act, 1 extra; equal to SRC)  1 offset  2 rows  3 cols  4 col_groups = ceil(cols / (WG * col_span))
 //   5 row_chunk  6 groups = col_groups * ceil(rows / row_chunk)  7 partial_base  8 flag_base
-//   9 slot  10 sat_act (activation id, or NO_SAT)  11 z_off  12 alpha_off  13 slope (f32 bits)
-//   14 max_slope (f32 bits)  15 hist_fixed  16 lo (f32 bits)  17 hi (f32 bits)  (stride 20)
-// A workgroup owns WG consecutive columns and row_chunk rows: thread = column, so reads
-// coalesce and a column's "any non-zero" flag (dead units) costs one atomic per thread.
+//   9 slot  10 counts saturation (1) or not (0)  11 z_off  12 alpha_off  13 slope (f32 bits)
+//   14 max_slope (f32 bits)  15 hist_fixed  16 lo (f32 bits)  17 hi (f32 bits)  18 col_span  (stride 20)
+// A workgroup owns col_span blocks of WG consecutive columns and row_chunk rows; a thread walks
+// one column of each block, so reads coalesce and a column's "any non-zero" flag (dead units)
+// costs one atomic. GPUs use col_span 1 (many workgroups); CPU adapters all columns in one
+// workgroup (few workgroups: each costs ~0.1-0.2 ms there before any work).
 //   moments:   grid (max groups, tensors). Welford per thread, Chan's merge across the
 //              workgroup; one partial record per workgroup; ORs the column flags.
 //   finalize:  grid (tensors). Merges the partials, counts dead columns (and clears their
@@ -17,11 +19,16 @@
 //   11 underflow  12 overflow  13 histogram lo  14 histogram hi  15 unused  16.. bins.
 // Moments skip NaN and Inf (they are counted apart); saturated = |f'(z)| < 1% of the
 // activation's largest slope, from the layer's Z at z_off (same [rows x cols] layout).
+// Per batch, at compile time: SRC (0: every tensor is in `act`, 1: in `extra`) and SAT_ACT (the
+// activation id whose saturation is counted, or NO_SAT). Run-time choices would cost every
+// element both loads and the whole act_df switch on CPU adapters, which run masked-off branches.
 
 const BINS: u32 = ${BINS}u;
 // Workgroup size: 256 on GPUs, 64 on CPU adapters (where a workgroup with barriers costs time
 // superlinear in its size). LEVEL * LEVEL == WG.
 const WG: u32 = ${WG}u;
+const SRC: u32 = ${SRC}u;
+const SAT_ACT: u32 = ${SAT_ACT}u;
 const LEVEL: u32 = ${LEVEL}u;
 const SLOT_STRIDE: u32 = 16u + BINS;
 const DESC_STRIDE: u32 = 20u;
@@ -57,8 +64,8 @@ var<workgroup> shared_over: atomic<u32>;
 fn d(t: u32, field: u32) -> u32 { return desc[t * DESC_STRIDE + field]; }
 fn df(t: u32, field: u32) -> f32 { return bitcast<f32>(desc[t * DESC_STRIDE + field]); }
 
-fn load_x(src: u32, i: u32) -> f32 {
-  if (src == 0u) { return act[i]; }
+fn load_x(i: u32) -> f32 {
+  if (SRC == 0u) { return act[i]; }
   return extra[i];
 }
 
@@ -119,40 +126,47 @@ fn moments(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_inde
   var m = empty_moments();
   if (in_range) {
     let cols = d(t, 3u);
-    let c = (group % d(t, 4u)) * WG + lid;
+    let span = d(t, 18u);
+    let c0 = (group % d(t, 4u)) * WG * span + lid;
     let r0 = (group / d(t, 4u)) * d(t, 5u);
     let r1 = min(d(t, 2u), r0 + d(t, 5u));
-    if (c < cols) {
-      let src = d(t, 0u);
-      let offset = d(t, 1u);
-      let sat_act = d(t, 10u);
+    let offset = d(t, 1u);
+    let counts_saturation = d(t, 10u) != 0u;
+    let z_off = d(t, 11u);
+    // Plain scalars, not fields of `m`: SwiftShader keeps a struct variable in memory.
+    var n = 0u; var mean = 0.0; var m2 = 0.0; var lo = BIG; var hi = -BIG; var abs_sum = 0.0;
+    var zeros = 0u; var saturated = 0u; var nans = 0u; var infs = 0u;
+    for (var c = c0; c < min(cols, c0 + span * WG); c += WG) {
       var p = df(t, 13u);
       var max_slope = df(t, 14u);
-      if (sat_act == 5u) { p = small[d(t, 12u) + c]; max_slope = max(1.0, abs(p)); }
+      if (SAT_ACT == 5u) { p = small[d(t, 12u) + c]; max_slope = max(1.0, abs(p)); }
       var nonzero = false;
+      // Branch-free body (`|` and select, not `||` and continue): a CPU adapter runs the lanes
+      // of a group in lockstep and pays for every divergent branch.
       for (var r = r0; r < r1; r++) {
-        let x = load_x(src, offset + r * cols + c);
+        let x = load_x(offset + r * cols + c);
         let bits = bitcast<u32>(x);
-        nonzero = nonzero || (bits & 0x7fffffffu) != 0u;
-        if (!is_finite_bits(bits)) {
-          if (is_nan_bits(bits)) { m.counts.z += 1u; } else { m.counts.w += 1u; }
-          continue;
-        }
-        m.n += 1u;
-        let delta = x - m.mean;
-        m.mean += delta / f32(m.n);
-        m.m2 += delta * (x - m.mean);
-        m.lo = min(m.lo, x);
-        m.hi = max(m.hi, x);
-        m.abs_sum += abs(x);
-        if (x == 0.0) { m.counts.x += 1u; }
-        if (sat_act != NO_SAT) {
-          let z = act[d(t, 11u) + r * cols + c];
-          if (abs(act_df(sat_act, z, p)) < 0.01 * max_slope) { m.counts.y += 1u; }
+        let finite = is_finite_bits(bits);
+        nonzero = nonzero | ((bits & 0x7fffffffu) != 0u);
+        let nan = !finite & ((bits & 0x007fffffu) != 0u);
+        nans += select(0u, 1u, nan);
+        infs += select(0u, 1u, !finite & !nan);
+        n += select(0u, 1u, finite);
+        let delta = select(0.0, x - mean, finite);
+        mean += delta / f32(max(n, 1u));
+        m2 += delta * select(0.0, x - mean, finite);
+        lo = select(lo, min(lo, x), finite);
+        hi = select(hi, max(hi, x), finite);
+        abs_sum += select(0.0, abs(x), finite);
+        zeros += select(0u, 1u, x == 0.0);
+        if (SAT_ACT != NO_SAT) {
+          let z = act[z_off + r * cols + c];
+          saturated += select(0u, 1u, counts_saturation & finite & (abs(act_df(SAT_ACT, z, p)) < 0.01 * max_slope));
         }
       }
       if (nonzero) { atomicOr(&flags[d(t, 8u) + c], 1u); }
     }
+    m = Moments(n, mean, m2, lo, hi, abs_sum, vec4<u32>(zeros, saturated, nans, infs));
   }
   let total = reduce_workgroup(lid, m);
   if (in_range && lid == 0u) {
@@ -231,26 +245,27 @@ fn histogram(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_in
   workgroupBarrier();
   if (in_range) {
     let cols = d(t, 3u);
-    let c = (group % d(t, 4u)) * WG + lid;
+    let span = d(t, 18u);
+    let c0 = (group % d(t, 4u)) * WG * span + lid;
     let r0 = (group / d(t, 4u)) * d(t, 5u);
     let r1 = min(d(t, 2u), r0 + d(t, 5u));
-    if (c < cols) {
-      let lo = bitcast<f32>(atomicLoad(&stats[slot_base + 13u]));
-      let hi = bitcast<f32>(atomicLoad(&stats[slot_base + 14u]));
-      let scale = f32(BINS) / (hi - lo);
-      var under = 0u;
-      var over = 0u;
+    let lo = bitcast<f32>(atomicLoad(&stats[slot_base + 13u]));
+    let hi = bitcast<f32>(atomicLoad(&stats[slot_base + 14u]));
+    let scale = f32(BINS) / (hi - lo);
+    var under = 0u;
+    var over = 0u;
+    for (var c = c0; c < min(cols, c0 + span * WG); c += WG) {
       for (var r = r0; r < r1; r++) {
-        let x = load_x(d(t, 0u), d(t, 1u) + r * cols + c);
+        let x = load_x(d(t, 1u) + r * cols + c);
         if (!is_finite_bits(bitcast<u32>(x))) { continue; }
         if (x < lo) { under += 1u; continue; }
         if (x > hi) { over += 1u; continue; }
         let bin = min(u32((x - lo) * scale), BINS - 1u);
         atomicAdd(&shared_bins[bin], 1u);
       }
-      if (under > 0u) { atomicAdd(&shared_under, under); }
-      if (over > 0u) { atomicAdd(&shared_over, over); }
     }
+    if (under > 0u) { atomicAdd(&shared_under, under); }
+    if (over > 0u) { atomicAdd(&shared_over, over); }
   }
   workgroupBarrier();
   if (!in_range) { return; }

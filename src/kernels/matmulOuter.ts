@@ -4,8 +4,9 @@ import { bindGroup, foldWorkgroups, type Dispatch, type KernelContext } from './
 export interface OuterRequest {
   label: string;
   M: number; N: number; K: number;
-  /** L = [K x M] row-major at lhsOffset of `lhs` (dW: the layer input). */
-  lhs: GPUBuffer; lhsOffset: number;
+  /** L = [K x M] at lhsOffset of `lhs` (dW: the layer input), row-major unless lhsIsMxK: then
+   *  `lhs` holds the [M x K] matrix and L is its transpose (forward: A). */
+  lhs: GPUBuffer; lhsOffset: number; lhsIsMxK?: boolean;
   /** R = [K x N] row-major at rhsOffset of `rhs` (dW: the stored dZ). */
   rhs: GPUBuffer; rhsOffset: number;
   out: GPUBuffer;
@@ -18,7 +19,8 @@ export async function outerDispatch(ctx: KernelContext, req: OuterRequest): Prom
   const { pipeline, layout, key } = await ctx.pipelines.get('matmul_outer', 'main', {},
     ['uniform', 'read-only-storage', 'read-only-storage', 'storage']);
   const nBlocks = Math.ceil(req.N / 8);
-  const uniform = ctx.pool.uniform(`${req.label} params`, packUniform([req.M, req.N, req.K, req.lhsOffset, req.rhsOffset, nBlocks, 0, 0]));
+  const uniform = ctx.pool.uniform(`${req.label} params`, packUniform([req.M, req.N, req.K, req.lhsOffset, req.rhsOffset, nBlocks,
+    req.lhsIsMxK ? 1 : req.M, req.lhsIsMxK ? req.K : 1]));
   return {
     label: req.label,
     kernel: key,

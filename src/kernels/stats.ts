@@ -28,13 +28,16 @@ export interface StatsTensor {
 
 export function statsSlotWords(bins: number): number { return STATS_HEADER_WORDS + bins; }
 
-/** How stats.wgsl splits a tensor: WG columns per workgroup, row chunks so that a tensor uses
- *  at most 4096 workgroups on a GPU, 32 on a CPU (each thread then reads rowChunk values of its column). */
-export function statsGrid(rows: number, cols: number, target: KernelTarget): { colGroups: number; rowChunk: number; groups: number } {
-  const colGroups = Math.ceil(cols / STATS_WORKGROUP[target].size);
+/** How stats.wgsl splits a tensor: workgroups of WG threads over colSpan blocks of WG columns
+ *  (GPU: one block, so many workgroups; CPU: every column, so few) and rowChunk rows, so that a
+ *  tensor uses at most 4096 workgroups on a GPU, 32 on a CPU. */
+export function statsGrid(rows: number, cols: number, target: KernelTarget): { colGroups: number; colSpan: number; rowChunk: number; groups: number } {
+  const blocks = Math.ceil(cols / STATS_WORKGROUP[target].size);
+  const colSpan = target === 'cpu' ? blocks : 1;
+  const colGroups = Math.ceil(blocks / colSpan);
   const chunksWanted = Math.max(1, Math.floor(MAX_GROUPS_PER_TENSOR[target] / colGroups));
   const rowChunk = Math.max(Math.ceil(rows / chunksWanted), Math.min(rows, 8));
-  return { colGroups, rowChunk, groups: colGroups * Math.ceil(rows / rowChunk) };
+  return { colGroups, colSpan, rowChunk, groups: colGroups * Math.ceil(rows / rowChunk) };
 }
 
 /** Scratch a batch needs: one partial record per workgroup, one flag per column. */
@@ -67,10 +70,11 @@ function describe(tensors: StatsTensor[], range: HistogramRange, target: KernelT
     const grid = statsGrid(t.rows, t.cols, target);
     const base = i * DESC_WORDS;
     desc.set([t.source === 'arena' ? 0 : 1, t.offset, t.rows, t.cols, grid.colGroups, grid.rowChunk, grid.groups,
-      partialBase / PARTIAL_WORDS, flagBase, t.slot, t.saturation ? t.saturation.act.id : NO_SATURATION,
+      partialBase / PARTIAL_WORDS, flagBase, t.slot, t.saturation ? 1 : 0,
       t.saturation?.zOffset ?? 0, t.saturation?.alphaOffset ?? 0], base);
     f32[base + 13] = t.saturation?.act.param ?? 0;
     f32[base + 14] = t.saturation?.act.maxSlope ?? 1;
+    desc[base + 18] = grid.colSpan;
     partialBase += grid.groups * PARTIAL_WORDS;
     flagBase += t.cols;
   });
@@ -100,15 +104,17 @@ export interface StatsBatch {
 
 /** stats.wgsl's three entry points over a batch of tensors: moments, finalize, histogram. */
 export async function statsBatch(ctx: KernelContext, req: StatsBatchRequest): Promise<StatsBatch> {
-  const extraSources = new Set(req.tensors.filter((t) => t.source !== 'arena').map((t) => t.source));
-  if (extraSources.size > 1) throw new Error(`${req.label}: a stats batch reads at most one non-arena buffer`);
+  const sources = new Set(req.tensors.map((t) => t.source));
+  if (sources.size > 1) throw new Error(`${req.label}: a stats batch reads one buffer (the arena or one other), got ${sources.size}`);
+  const saturating = new Set(req.tensors.map((t) => t.saturation?.act.id ?? NO_SATURATION));
+  if (saturating.size > 1) throw new Error(`${req.label}: a stats batch counts the saturation of at most one activation`);
   const desc = describe(req.tensors, req.range, ctx.target);
   const descBuffer = ctx.pool.storage(`${req.label} descriptors`, desc.byteLength);
   ctx.device.queue.writeBuffer(descBuffer, 0, desc);
   const layout: Array<'uniform' | 'storage' | 'read-only-storage'> =
     ['read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage', 'storage', 'storage'];
   const wg = STATS_WORKGROUP[ctx.target];
-  const constants = { BINS: req.bins, WG: wg.size, LEVEL: wg.level };
+  const constants = { BINS: req.bins, WG: wg.size, LEVEL: wg.level, SRC: req.tensors[0].source === 'arena' ? 0 : 1, SAT_ACT: [...saturating][0] };
   const [moments, finalize, histogram] = await Promise.all(['moments', 'finalize', 'histogram']
     .map((entry) => ctx.pipelines.get('stats', entry, constants, layout)));
   const group = bindGroup(ctx, req.label, moments.layout,

@@ -4,6 +4,7 @@ import { dzStoreDispatch } from '../kernels/dzStore';
 import { epilogueDispatch } from '../kernels/epilogue';
 import { initDispatch, STREAM_UPSTREAM } from '../kernels/init';
 import { matmulDispatch, type DzOperand } from '../kernels/matmul';
+import { dotDispatch } from '../kernels/matmulDot';
 import { outerDispatch } from '../kernels/matmulOuter';
 import { skinnyDispatch, skinnyTransposedDispatch } from '../kernels/matmulSkinny';
 import { statsBatch, type HistogramRange, type StatsBatch, type StatsTensor } from '../kernels/stats';
@@ -86,8 +87,12 @@ async function forwardDispatches(p: PlanInputs): Promise<Dispatch[]> {
     const lhs = { kind: 'arena' as const, offset: inputOffset(layout, l), transposed: false };
     const rhs = { kind: 'weights' as const, buffer: buffers.weights[l], offset: 0, transposed: false };
     const reads = [input, `W${l}`, ...(layer.bias !== undefined ? [`b${l}`] : [])];
-    if (s.kernel === 'skinny' || s.splits > 1 || spec.activation.pieces > 1) {
-      out.push(s.kernel === 'skinny'
+    if (s.kernel !== 'tiled' || s.splits > 1 || spec.activation.pieces > 1) {
+      out.push(s.kernel === 'outer'
+        ? await outerDispatch(ctx, { label: `layer ${l} forward matmul (outer)`, M: s.M, N: s.N, K: s.K, lhs: buffers.arena,
+          lhsOffset: lhs.offset, lhsIsMxK: true, rhs: buffers.weights[l], rhsOffset: 0, out: buffers.partials,
+          reads: [input, `W${l}`], writes: ['partials'] })
+        : s.kernel === 'skinny'
         ? await skinnyDispatch(ctx, { label: `layer ${l} forward matmul (skinny)`, M: s.M, N: s.N, K: s.K, lhsOffset: lhs.offset,
           weights: buffers.weights[l], partials: buffers.partials, splits: s.splits, kPerSplit: s.kPerSplit, arena: buffers.arena,
           reads: [input, `W${l}`], writes: ['partials'] })
@@ -126,10 +131,13 @@ async function backwardDispatches(p: PlanInputs, upstream: Upstream): Promise<Di
     const input = l === 0 ? 'X' : `A${l - 1}`;
     const inputGrad = l === 0 ? 'dX' : `dA${l - 1}`;
     const w = shapes[l].dw;
-    if (w.kernel === 'outer') {
+    const x = shapes[l].dx;
+    if (w.kernel === 'outer' || x.kernel === 'dot') {
       out.push(await dzStoreDispatch(ctx, { label: `layer ${l} dZ store`, rows: spec.batch, units: layer.units, act: spec.activation,
         daOffset: layer.da, zOffset: layer.z, alphaOffset: layer.alpha ?? 0, arena: buffers.arena, small: buffers.small,
         out: buffers.storedDz, reads: dzReads, writes: [`dZ${l}`] }));
+    }
+    if (w.kernel === 'outer') {
       out.push(await outerDispatch(ctx, { label: `layer ${l} dW = A^T dZ (outer)`, M: w.M, N: w.N, K: w.K, lhs: buffers.arena,
         lhsOffset: inputOffset(layout, l), rhs: buffers.storedDz, rhsOffset: 0, out: buffers.weightGrads[l],
         reads: [input, `dZ${l}`], writes: [`dW${l}`] }));
@@ -145,9 +153,12 @@ async function backwardDispatches(p: PlanInputs, upstream: Upstream): Promise<Di
         dalphaOffset: layer.dalpha, reads: dzReads,
         writes: [...(layer.db !== undefined ? [`db${l}`] : []), ...(layer.dalpha !== undefined ? [`dalpha${l}`] : [])] }));
     }
-    const x = shapes[l].dx;
     const rhs = { kind: 'weights' as const, buffer: buffers.weights[l], offset: 0, transposed: true };
-    if (x.kernel === 'skinny' || x.splits > 1) {
+    if (x.kernel === 'dot') {
+      out.push(await dotDispatch(ctx, { label: `layer ${l} dX = dZ W^T (dot)`, M: x.M, N: x.N, K: x.K, lhs: buffers.storedDz,
+        lhsOffset: 0, rhs: buffers.weights[l], rhsOffset: 0, out: buffers.arena, outOffset: inputGradOffset(layout, l),
+        reads: [`dZ${l}`, `W${l}`], writes: [inputGrad] }));
+    } else if (x.kernel === 'skinny' || x.splits > 1) {
       out.push(x.kernel === 'skinny'
         ? await skinnyTransposedDispatch(ctx, { label: `layer ${l} dX = dZ W^T (skinny)`, M: x.M, N: x.N, K: x.K, dz,
           weights: buffers.weights[l], partials: buffers.partials, splits: x.splits, kPerSplit: x.kPerSplit, arena: buffers.arena,
