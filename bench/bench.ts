@@ -1,6 +1,6 @@
 // npm run bench [-- --width 4096 --layers 6 --batch 16 --steps 30 --no-peer --sweep]
 // The benchmark in Node on Dawn (the real GPU when there is one, SwiftShader otherwise). Writes
-// bench/results/<date>-<runtime>-<adapter>.json and prints the side-by-side table.
+// bench/results/<date>-<runtime>-<adapter>[-width<N>].json and prints the side-by-side table.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createEngine } from '../src/index';
 import { createNodeGPU } from '../src/node/index';
@@ -29,7 +29,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions & { out: string } {
 export function saveBench(result: BenchResult, out: string): string {
   mkdirSync(out, { recursive: true });
   const info = result.adapter;
-  const file = `${out}/${result.date}-${result.runtime}-${(info.description || info.architecture || 'adapter').replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.json`;
+  const width = result.options.width === DEFAULT_OPTIONS.width ? '' : `-width${result.options.width}`;
+  const file = `${out}/${result.date}-${result.runtime}-${(info.description || info.architecture || 'adapter').replace(/[^a-z0-9]+/gi, '-').toLowerCase()}${width}.json`;
   writeFileSync(file, JSON.stringify(result, null, 2));
   return file;
 }

@@ -1,6 +1,6 @@
 // npm run bench [-- options]: the Node benchmark (bench-dist/bench.js, built first), or with
 // --browser the same benchmark in headless Chromium with WebGPU (the system's browser), served by
-// Vite. Both write bench/results/<date>-<runtime>-<adapter>.json and print the table.
+// Vite. Both write bench/results/<date>-<runtime>-<adapter>[-width<N>].json and print the table.
 import { execSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
@@ -46,7 +46,8 @@ if (!args.includes('--browser')) {
     if (error) throw new Error(error);
     mkdirSync(out, { recursive: true });
     const info = result.adapter;
-    const file = `${out}/${result.date}-browser-${(info.description || info.architecture || 'adapter').replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.json`;
+    const width = result.options.width === 4096 ? '' : `-width${result.options.width}`;
+    const file = `${out}/${result.date}-browser-${(info.description || info.architecture || 'adapter').replace(/[^a-z0-9]+/gi, '-').toLowerCase()}${width}.json`;
     writeFileSync(file, JSON.stringify(result, null, 2));
     console.log(`results: ${file}`);
   } finally {
