@@ -8,8 +8,7 @@ import { epilogueDispatch } from '../src/kernels/epilogue';
 import { initDispatch } from '../src/kernels/init';
 import { chooseSplits, chooseTile, MATMUL_TILES, matmulDispatch, type MatmulTile } from '../src/kernels/matmul';
 import { dzStoreDispatch } from '../src/kernels/dzStore';
-import { dotDispatch } from '../src/kernels/matmulDot';
-import { outerDispatch } from '../src/kernels/matmulOuter';
+import { outerDispatch, outerOperands } from '../src/kernels/matmulOuter';
 import { skinnyApplies, skinnyDispatch, skinnySplits, skinnyTransposedApplies, skinnyTransposedDispatch } from '../src/kernels/matmulSkinny';
 
 export interface Timing { gpuMs?: number; wallMs: number }
@@ -88,7 +87,8 @@ export class KernelBench {
     if (!forced && this.ctx.target === 'cpu') {
       const partials = this.ctx.pool.storage('partials', M * N * 4);
       return { describe: 'outer (CPU)', dispatches: [
-        await outerDispatch(this.ctx, { label: 'fwd', M, N, K, lhs: arena, lhsOffset: 0, lhsIsMxK: true, rhs: W, rhsOffset: 0, out: partials, reads: [], writes: [] }),
+        await outerDispatch(this.ctx, { label: 'fwd', M, N, K, ...outerOperands.forward(N, K, { buffer: arena, offset: 0 }, { buffer: W, offset: 0 }),
+          out: partials, outOffset: 0, reads: [], writes: [] }),
         await epilogue(partials, 1),
       ] };
     }
@@ -131,9 +131,10 @@ export class KernelBench {
       label: 'dx reduce', rows: M, units: N, splits, partials, act: parseActivation('linear'), aOffset: 2 * M * K, alphaOffset: 0 });
     if (!force.tiled && this.ctx.target === 'cpu') {
       const stored = this.ctx.pool.storage('stored dZ', M * K * 4);
-      return { describe: 'dz store + dot (CPU)', dispatches: [
+      return { describe: 'dz store + outer (CPU)', dispatches: [
         await dzStoreDispatch(this.ctx, { label: 'dz', rows: M, units: K, act: spec, daOffset: 0, zOffset: M * K, alphaOffset: 0, arena, small, out: stored, reads: [], writes: [] }),
-        await dotDispatch(this.ctx, { label: 'dx', M, N, K, lhs: stored, lhsOffset: 0, rhs: W, rhsOffset: 0, out: arena, outOffset: 2 * M * K, reads: [], writes: [] }),
+        await outerDispatch(this.ctx, { label: 'dx', M, N, K, ...outerOperands.inputGrad(K, { buffer: stored, offset: 0 }, { buffer: W, offset: 0 }),
+          out: arena, outOffset: 2 * M * K, reads: [], writes: [] }),
       ] };
     }
     if (!force.tiled && skinnyTransposedApplies(M, K)) {
@@ -169,7 +170,8 @@ export class KernelBench {
       const stored = this.ctx.pool.storage('stored dZ', K * N * 4);
       return { describe: 'dz store + outer (CPU)', dispatches: [
         await dzStoreDispatch(this.ctx, { label: 'dz', rows: K, units: N, act: spec, daOffset: K * M, zOffset: K * M + K * N, alphaOffset: 0, arena, small, out: stored, reads: [], writes: [] }),
-        await outerDispatch(this.ctx, { label: 'dw', M, N, K, lhs: arena, lhsOffset: 0, rhs: stored, rhsOffset: 0, out: dW, reads: [], writes: [] }),
+        await outerDispatch(this.ctx, { label: 'dw', M, N, K, ...outerOperands.weightGrad(M, N, { buffer: arena, offset: 0 }, { buffer: stored, offset: 0 }),
+          out: dW, outOffset: 0, reads: [], writes: [] }),
       ] };
     }
     const tile = force.tile ?? chooseTile(M, N);

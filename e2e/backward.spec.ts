@@ -1,7 +1,7 @@
 // Backward kernels against the float64 reference: dW, db, dalpha and dX for every activation,
-// with the GPU kernels and the CPU-adapter kernels (dz_store, then matmul_outer for dW and
-// matmul_dot for dX), with and without bias, batch 1, 3 and 33, shapes that are not tile
-// multiples, NaN-poisoned outputs; plus kinks (z = 0) and maxout ties, and |z| up to 1e4.
+// with the GPU kernels and the CPU-adapter kernels (dz_store, then matmul_outer for dW and dX),
+// with and without bias, batch 1, 3 and 33, shapes that are not tile multiples, NaN-poisoned
+// outputs; plus kinks (z = 0) and maxout ties, and |z| up to 1e4.
 import { ACTIVATIONS, expect, test } from './fixtures';
 
 // Gradients: |got - ref| <= 1e-5 * max|ref| + 1e-4 * |ref| per tensor (the goal is agreement

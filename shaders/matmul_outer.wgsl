@@ -1,19 +1,23 @@
 // Outer-product matmul family, for CPU adapters (SwiftShader): no workgroup memory and no
 // barriers, because there a workgroup with a barrier runs its lanes as coroutines (~0.5 ms per
 // 256-thread workgroup before any work), and named vec4 registers, because a dynamically
-// indexed register array is lowered to memory. Used for dW = A^T dZ, whose K (the batch) is small.
-//   C[m, n] = sum over k of L[k, m] * R[k, n]
-//   L: [K x M] at l_off in `lhs`, element (k, m) at k * l_k_stride + m * l_m_stride
-//      (dW: the layer input A read as A^T, strides (M, 1); forward: A itself, strides (1, K))
-//   R: [K x N] row-major at r_off in `rhs` (dW: dZ from dz_store.wgsl)
-//   C: [M x N] row-major at offset 0 of `out`
+// indexed register array is lowered to memory. Every matmul of the step on CPU adapters:
+//   C[m, n] = sum over k of L[k, m] * R[k, n], operands read through strides
+//   L: element (k, m) at l_off + k * l_k_stride + m * l_m_stride of `lhs`
+//   R: element (k, n) at r_off + k * r_k_stride + n * r_n_stride of `rhs`
+//   C: [M x N] row-major at out_off of `out`
+//   forward  Z = A W:     L = A [M x K] (strides 1, K), R = W [K x N] (N, 1), C = partials
+//   dW = A^T dZ:          L = A [K x M] (M, 1), R = dZ [K x N] (N, 1) from dz_store.wgsl, C = dW
+//   dX = dZ W^T:          L = dZ [M x K] (1, K), R = W^T, W [N x K] (1, K), C = dA below, in the arena
+// SwiftShader loads per lane, so a strided operand costs no more instructions than a contiguous one.
 // Thread: 4 rows m x 8 columns n (eight vec4 accumulators); loads are scalar and bounds-checked,
 // so no size or alignment is required.
 //   dispatch: ceil(M / 4) * ceil(N / 8) threads, workgroup 64, folded into 2-D past 65535 workgroups.
 
 struct OuterParams {
-  M: u32, N: u32, K: u32, l_off: u32,
-  r_off: u32, n_blocks: u32, l_k_stride: u32, l_m_stride: u32,
+  M: u32, N: u32, K: u32, n_blocks: u32,
+  l_off: u32, l_k_stride: u32, l_m_stride: u32, r_off: u32,
+  r_k_stride: u32, r_n_stride: u32, out_off: u32, _pad: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: OuterParams;
@@ -26,7 +30,7 @@ fn lhs_at(k: u32, m: u32) -> f32 {
 }
 
 fn rhs_at(k: u32, n: u32) -> f32 {
-  return select(0.0, rhs[params.r_off + k * params.N + min(n, params.N - 1u)], n < params.N);
+  return select(0.0, rhs[params.r_off + k * params.r_k_stride + min(n, params.N - 1u) * params.r_n_stride], n < params.N);
 }
 
 fn rhs4(k: u32, n: u32) -> vec4<f32> {
@@ -57,7 +61,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   for (var r = 0u; r < 4u; r++) {
     if (m0 + r >= params.M) { break; }
     for (var c = 0u; c < 8u; c++) {
-      if (n0 + c < params.N) { out[(m0 + r) * params.N + n0 + c] = tile[2u * r + c / 4u][c % 4u]; }
+      if (n0 + c < params.N) { out[params.out_off + (m0 + r) * params.N + n0 + c] = tile[2u * r + c / 4u][c % 4u]; }
     }
   }
 }

@@ -6,13 +6,12 @@ import matmul from '../../shaders/matmul.wgsl?raw';
 import matmulSkinny from '../../shaders/matmul_skinny.wgsl?raw';
 import matmulSkinnyT from '../../shaders/matmul_skinny_t.wgsl?raw';
 import matmulOuter from '../../shaders/matmul_outer.wgsl?raw';
-import matmulDot from '../../shaders/matmul_dot.wgsl?raw';
 import dzStore from '../../shaders/dz_store.wgsl?raw';
 import epilogue from '../../shaders/epilogue.wgsl?raw';
 import biasGrad from '../../shaders/bias_grad.wgsl?raw';
 import stats from '../../shaders/stats.wgsl?raw';
 
-export type KernelFamily = 'rng' | 'matmul' | 'matmul_skinny' | 'matmul_skinny_t' | 'matmul_outer' | 'matmul_dot' | 'dz_store' | 'epilogue' | 'bias_grad' | 'stats';
+export type KernelFamily = 'rng' | 'matmul' | 'matmul_skinny' | 'matmul_skinny_t' | 'matmul_outer' | 'dz_store' | 'epilogue' | 'bias_grad' | 'stats';
 export type ShaderConstants = Record<string, number | boolean>;
 
 const FAMILIES: Record<KernelFamily, { file: string; source: string; includes: Array<[string, string]> }> = {
@@ -21,7 +20,6 @@ const FAMILIES: Record<KernelFamily, { file: string; source: string; includes: A
   matmul_skinny: { file: 'matmul_skinny.wgsl', source: matmulSkinny, includes: [] },
   matmul_skinny_t: { file: 'matmul_skinny_t.wgsl', source: matmulSkinnyT, includes: [['activations.wgsl', activations], ['dz.wgsl', dz]] },
   matmul_outer: { file: 'matmul_outer.wgsl', source: matmulOuter, includes: [] },
-  matmul_dot: { file: 'matmul_dot.wgsl', source: matmulDot, includes: [] },
   dz_store: { file: 'dz_store.wgsl', source: dzStore, includes: [['activations.wgsl', activations], ['dz.wgsl', dz]] },
   epilogue: { file: 'epilogue.wgsl', source: epilogue, includes: [['activations.wgsl', activations]] },
   bias_grad: { file: 'bias_grad.wgsl', source: biasGrad, includes: [['activations.wgsl', activations], ['dz.wgsl', dz]] },

@@ -1,15 +1,18 @@
 import { packUniform } from '../gpu/buffers';
 import { bindGroup, foldWorkgroups, type Dispatch, type KernelContext } from './dispatch';
 
+/** A matrix operand read through strides: element (k, i) at offset + k * kStride + i * iStride. */
+export interface StridedOperand { buffer: GPUBuffer; offset: number; kStride: number; iStride: number }
+
 export interface OuterRequest {
   label: string;
   M: number; N: number; K: number;
-  /** L = [K x M] at lhsOffset of `lhs` (dW: the layer input), row-major unless lhsIsMxK: then
-   *  `lhs` holds the [M x K] matrix and L is its transpose (forward: A). */
-  lhs: GPUBuffer; lhsOffset: number; lhsIsMxK?: boolean;
-  /** R = [K x N] row-major at rhsOffset of `rhs` (dW: the stored dZ). */
-  rhs: GPUBuffer; rhsOffset: number;
-  out: GPUBuffer;
+  /** L, element (k, m): forward A (strides 1, K); dW A (M, 1); dX the stored dZ (1, K). */
+  lhs: StridedOperand;
+  /** R, element (k, n): forward W (N, 1); dW the stored dZ (N, 1); dX W read as W^T (1, K). */
+  rhs: StridedOperand;
+  /** C = [M x N] row-major at outOffset. */
+  out: GPUBuffer; outOffset: number;
   reads: string[];
   writes: string[];
 }
@@ -19,16 +22,32 @@ export async function outerDispatch(ctx: KernelContext, req: OuterRequest): Prom
   const { pipeline, layout, key } = await ctx.pipelines.get('matmul_outer', 'main', {},
     ['uniform', 'read-only-storage', 'read-only-storage', 'storage']);
   const nBlocks = Math.ceil(req.N / 8);
-  const uniform = ctx.pool.uniform(`${req.label} params`, packUniform([req.M, req.N, req.K, req.lhsOffset, req.rhsOffset, nBlocks,
-    req.lhsIsMxK ? 1 : req.M, req.lhsIsMxK ? req.K : 1]));
+  const { lhs, rhs } = req;
+  const uniform = ctx.pool.uniform(`${req.label} params`, packUniform([req.M, req.N, req.K, nBlocks,
+    lhs.offset, lhs.kStride, lhs.iStride, rhs.offset, rhs.kStride, rhs.iStride, req.outOffset, 0]));
   return {
     label: req.label,
     kernel: key,
     pipeline,
-    bindGroup: bindGroup(ctx, req.label, layout, [uniform, req.lhs, req.rhs, req.out]),
+    bindGroup: bindGroup(ctx, req.label, layout, [uniform, lhs.buffer, rhs.buffer, req.out]),
     workgroups: foldWorkgroups(Math.ceil((Math.ceil(req.M / 4) * nBlocks) / 64)),
     reads: req.reads,
     writes: req.writes,
     owned: [uniform],
   };
 }
+
+type Region = { buffer: GPUBuffer; offset: number };
+
+/** The operands of the step's three products (see matmul_outer.wgsl's header). */
+export const outerOperands = {
+  /** Z = A W: A [M x K], W [K x N]. */
+  forward: (N: number, K: number, a: Region, w: Region) =>
+    ({ lhs: { ...a, kStride: 1, iStride: K }, rhs: { ...w, kStride: N, iStride: 1 } }),
+  /** dW = A^T dZ: A [K x M], dZ [K x N] (K = batch). */
+  weightGrad: (M: number, N: number, a: Region, dz: Region) =>
+    ({ lhs: { ...a, kStride: M, iStride: 1 }, rhs: { ...dz, kStride: N, iStride: 1 } }),
+  /** dX = dZ W^T: dZ [M x K], W [N x K]. */
+  inputGrad: (K: number, dz: Region, w: Region) =>
+    ({ lhs: { ...dz, kStride: 1, iStride: K }, rhs: { ...w, kStride: 1, iStride: K } }),
+};

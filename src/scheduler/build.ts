@@ -4,8 +4,7 @@ import { dzStoreDispatch } from '../kernels/dzStore';
 import { epilogueDispatch } from '../kernels/epilogue';
 import { initDispatch, STREAM_UPSTREAM } from '../kernels/init';
 import { matmulDispatch, type DzOperand } from '../kernels/matmul';
-import { dotDispatch } from '../kernels/matmulDot';
-import { outerDispatch } from '../kernels/matmulOuter';
+import { outerDispatch, outerOperands } from '../kernels/matmulOuter';
 import { skinnyDispatch, skinnyTransposedDispatch } from '../kernels/matmulSkinny';
 import { statsBatch, type HistogramRange, type StatsBatch, type StatsTensor } from '../kernels/stats';
 import { inputGradOffset, inputOffset, type NetLayout } from '../net/layout';
@@ -89,9 +88,9 @@ async function forwardDispatches(p: PlanInputs): Promise<Dispatch[]> {
     const reads = [input, `W${l}`, ...(layer.bias !== undefined ? [`b${l}`] : [])];
     if (s.kernel !== 'tiled' || s.splits > 1 || spec.activation.pieces > 1) {
       out.push(s.kernel === 'outer'
-        ? await outerDispatch(ctx, { label: `layer ${l} forward matmul (outer)`, M: s.M, N: s.N, K: s.K, lhs: buffers.arena,
-          lhsOffset: lhs.offset, lhsIsMxK: true, rhs: buffers.weights[l], rhsOffset: 0, out: buffers.partials,
-          reads: [input, `W${l}`], writes: ['partials'] })
+        ? await outerDispatch(ctx, { label: `layer ${l} forward matmul (outer)`, M: s.M, N: s.N, K: s.K,
+          ...outerOperands.forward(s.N, s.K, { buffer: buffers.arena, offset: lhs.offset }, { buffer: buffers.weights[l], offset: 0 }),
+          out: buffers.partials, outOffset: 0, reads: [input, `W${l}`], writes: ['partials'] })
         : s.kernel === 'skinny'
         ? await skinnyDispatch(ctx, { label: `layer ${l} forward matmul (skinny)`, M: s.M, N: s.N, K: s.K, lhsOffset: lhs.offset,
           weights: buffers.weights[l], partials: buffers.partials, splits: s.splits, kPerSplit: s.kPerSplit, arena: buffers.arena,
@@ -132,15 +131,15 @@ async function backwardDispatches(p: PlanInputs, upstream: Upstream): Promise<Di
     const inputGrad = l === 0 ? 'dX' : `dA${l - 1}`;
     const w = shapes[l].dw;
     const x = shapes[l].dx;
-    if (w.kernel === 'outer' || x.kernel === 'dot') {
+    if (w.kernel === 'outer' || x.kernel === 'outer') {
       out.push(await dzStoreDispatch(ctx, { label: `layer ${l} dZ store`, rows: spec.batch, units: layer.units, act: spec.activation,
         daOffset: layer.da, zOffset: layer.z, alphaOffset: layer.alpha ?? 0, arena: buffers.arena, small: buffers.small,
         out: buffers.storedDz, reads: dzReads, writes: [`dZ${l}`] }));
     }
     if (w.kernel === 'outer') {
-      out.push(await outerDispatch(ctx, { label: `layer ${l} dW = A^T dZ (outer)`, M: w.M, N: w.N, K: w.K, lhs: buffers.arena,
-        lhsOffset: inputOffset(layout, l), rhs: buffers.storedDz, rhsOffset: 0, out: buffers.weightGrads[l],
-        reads: [input, `dZ${l}`], writes: [`dW${l}`] }));
+      out.push(await outerDispatch(ctx, { label: `layer ${l} dW = A^T dZ (outer)`, M: w.M, N: w.N, K: w.K,
+        ...outerOperands.weightGrad(w.M, w.N, { buffer: buffers.arena, offset: inputOffset(layout, l) }, { buffer: buffers.storedDz, offset: 0 }),
+        out: buffers.weightGrads[l], outOffset: 0, reads: [input, `dZ${l}`], writes: [`dW${l}`] }));
     } else {
       out.push(await matmulDispatch(ctx, { ...common, label: `layer ${l} dW = A^T dZ`, M: w.M, N: w.N, K: w.K,
         lhs: { kind: 'arena', offset: inputOffset(layout, l), transposed: true }, rhs: { kind: 'dz' }, dz,
@@ -154,10 +153,10 @@ async function backwardDispatches(p: PlanInputs, upstream: Upstream): Promise<Di
         writes: [...(layer.db !== undefined ? [`db${l}`] : []), ...(layer.dalpha !== undefined ? [`dalpha${l}`] : [])] }));
     }
     const rhs = { kind: 'weights' as const, buffer: buffers.weights[l], offset: 0, transposed: true };
-    if (x.kernel === 'dot') {
-      out.push(await dotDispatch(ctx, { label: `layer ${l} dX = dZ W^T (dot)`, M: x.M, N: x.N, K: x.K, lhs: buffers.storedDz,
-        lhsOffset: 0, rhs: buffers.weights[l], rhsOffset: 0, out: buffers.arena, outOffset: inputGradOffset(layout, l),
-        reads: [`dZ${l}`, `W${l}`], writes: [inputGrad] }));
+    if (x.kernel === 'outer') {
+      out.push(await outerDispatch(ctx, { label: `layer ${l} dX = dZ W^T (outer)`, M: x.M, N: x.N, K: x.K,
+        ...outerOperands.inputGrad(x.K, { buffer: buffers.storedDz, offset: 0 }, { buffer: buffers.weights[l], offset: 0 }),
+        out: buffers.arena, outOffset: inputGradOffset(layout, l), reads: [`dZ${l}`, `W${l}`], writes: [inputGrad] }));
     } else if (x.kernel === 'skinny' || x.splits > 1) {
       out.push(x.kernel === 'skinny'
         ? await skinnyTransposedDispatch(ctx, { label: `layer ${l} dX = dZ W^T (skinny)`, M: x.M, N: x.N, K: x.K, dz,

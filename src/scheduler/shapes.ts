@@ -6,9 +6,9 @@ import type { MLPSpec } from '../net/options';
 
 export interface MatmulShape {
   M: number; N: number; K: number;
-  /** 'skinny': matmul_skinny.wgsl (batch <= 32, streams W with vec4 loads); on CPU adapters, after
-   *  dz_store.wgsl, 'outer' (matmul_outer.wgsl, dW) and 'dot' (matmul_dot.wgsl, dX); else the tiled kernel. */
-  kernel: 'skinny' | 'tiled' | 'outer' | 'dot';
+  /** 'skinny': matmul_skinny.wgsl (batch <= 32, streams W with vec4 loads); 'outer': matmul_outer.wgsl
+   *  (every product on CPU adapters; dW and dX read dZ stored by dz_store.wgsl); else the tiled kernel. */
+  kernel: 'skinny' | 'tiled' | 'outer';
   tile: MatmulTileName; splits: number; kPerSplit: number;
 }
 
@@ -33,21 +33,21 @@ function forwardShape(M: number, N: number, K: number): MatmulShape {
 /** The three matmuls of each layer, with their kernels, tiles and split-K factors. dW contracts
  *  over the batch only, so it is never split. For batch <= 32 the skinny kernels beat the tiled
  *  one on the H200 (0.072 vs 0.092 ms) and on SwiftShader (~30x; bench/NOTES.md). On CPU adapters
- *  dW and dX use barrier-free kernels that read a stored dZ (dW ~7x faster there than the tiled one). */
+ *  every product uses the barrier-free outer-product kernel; dW and dX read a stored dZ (bench/NOTES.md, change 5). */
 export function layerShapes(spec: MLPSpec, layout: NetLayout, target: KernelTarget): LayerShapes[] {
   return layout.layers.map((layer) => {
     const dw = shape(layer.din, layer.cols, spec.batch, false);
     return {
       forward: target === 'cpu' ? { ...shape(spec.batch, layer.cols, layer.din, false), kernel: 'outer' } : forwardShape(spec.batch, layer.cols, layer.din),
-      dx: target === 'cpu' ? { ...shape(spec.batch, layer.din, layer.cols, false), kernel: 'dot' } : inputGradShape(spec.batch, layer.din, layer.cols),
+      dx: target === 'cpu' ? { ...shape(spec.batch, layer.din, layer.cols, false), kernel: 'outer' } : inputGradShape(spec.batch, layer.din, layer.cols),
       dw: target === 'cpu' ? { ...dw, kernel: 'outer' } : dw,
     };
   });
 }
 
-/** Floats of the stored dZ the 'outer' and 'dot' kernels read (0 when no layer uses them). */
+/** Floats of the stored dZ the 'outer' dW and dX read (0 when no layer uses them). */
 export function storedDzFloats(shapes: LayerShapes[]): number {
-  return Math.max(0, ...shapes.filter((s) => s.dw.kernel === 'outer' || s.dx.kernel === 'dot').map((s) => s.dw.K * s.dw.N));
+  return Math.max(0, ...shapes.filter((s) => s.dw.kernel === 'outer' || s.dx.kernel === 'outer').map((s) => s.dw.K * s.dw.N));
 }
 
 /** Floats of split-K partial sums the net needs (0 when nothing is split). */
