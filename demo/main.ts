@@ -138,7 +138,7 @@ async function run(): Promise<void> {
       watchLoss(engine);
       const info = engine.adapterInfo;
       $('adapter').textContent = `Adapter: ${[info.vendor, info.architecture, info.description].filter(Boolean).join(' / ') || 'unknown'}` +
-        (info.isFallbackAdapter ? ' (software adapter on the CPU: a full-size run takes minutes)' : '') +
+        (info.isFallbackAdapter ? ` (software adapter on the CPU, ${engine.kernelTarget} kernels: a full-size forward takes seconds, with backward about half a minute)` : '') +
         (engine.hasTimestamps ? '; GPU times from timestamp-query' : '; no timestamp-query: wall times');
     }
     const options = mlpOptions(state);

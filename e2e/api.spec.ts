@@ -108,3 +108,57 @@ test('the plan is data: one submit, counted dispatches, bind groups and buffers 
   expect(r.after).toEqual(r.before);
   expect(r.rebinned[1]).toEqual(r.rebinned[0]);
 });
+
+test('profile times every dispatch of the plan, in plan order, and leaves the step usable', async ({ harness }) => {
+  const r = await harness.evaluate(async () => {
+    const { engine } = window.harness;
+    const e = await engine();
+    const net = e.createMLP({ dims: [40, 33, 20], batch: 5, activation: 'tanh' });
+    await net.setInput('randn');
+    const plan = await net.planSummary('forwardBackward');
+    const profile = await net.profile('forwardBackward');
+    const printed = window.harness.initscope.formatProfile(profile);
+    const refusedBackward = await net.profile('backward').then(() => 'no error', (err: Error) => err.message);
+    const fresh = e.createMLP({ dims: [4, 3], batch: 2 });
+    const noInput = await fresh.profile('forward').then(() => 'no error', (err: Error) => err.message);
+    const after = await net.backward('randn');
+    net.destroy();
+    fresh.destroy();
+    return {
+      planLabels: plan.steps.map((s) => s.label), profileLabels: profile.dispatches.map((d) => d.label),
+      times: profile.dispatches.map((d) => d.ms), total: profile.totalMs, clock: profile.clock,
+      timestamps: e.hasTimestamps, printed, refusedBackward, noInput, afterLayers: after.layers.length,
+    };
+  });
+  expect(r.profileLabels).toEqual(r.planLabels);
+  expect(r.times.every((t: number) => Number.isFinite(t) && t >= 0)).toBe(true);
+  expect(r.total).toBeGreaterThan(0);
+  expect(r.total).toBeCloseTo(r.times.reduce((a: number, b: number) => a + b, 0), 6);
+  expect(r.clock).toBe(r.timestamps ? 'gpu' : 'wall');
+  expect(r.printed.split('\n')).toHaveLength(r.planLabels.length + 1);
+  expect(r.printed).toMatch(/profile "forward\+backward\(randn\) with stats" \((gpu|wall) clock, each dispatch alone\)/);
+  // The profiled step ran a forward, so a backward can follow; a net without input is refused.
+  expect(r.refusedBackward).toBe('no error');
+  expect(r.noInput).toMatch(/profile: no input yet/);
+  expect(r.afterLayers).toBe(2);
+});
+
+test('a lost device turns every later call into an error that says so', async ({ harness }) => {
+  const r = await harness.evaluate(async () => {
+    const { initscope } = window.harness;
+    const adapter = await navigator.gpu.requestAdapter();
+    const device = await adapter!.requestDevice();
+    const e = await initscope.createEngine({ device });
+    const net = e.createMLP({ dims: [8, 8], batch: 2 });
+    await net.setInput('randn');
+    await net.forward();
+    device.destroy();
+    const info = await e.lost;
+    const forward = await net.forward().then(() => 'no error', (err: Error) => err.message);
+    const create = await Promise.resolve().then(() => e.createMLP({ dims: [4, 4], batch: 1 })).then(() => 'no error', (err: Error) => err.message);
+    return { reason: info.reason, forward, create };
+  });
+  expect(r.reason).toBe('destroyed');
+  expect(r.forward).toMatch(/forward: the GPU device was lost \(destroyed\).*create a new engine/);
+  expect(r.create).toMatch(/createMLP: the GPU device was lost/);
+});
