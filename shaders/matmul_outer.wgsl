@@ -12,10 +12,11 @@
 // SwiftShader loads per lane, so a strided operand costs no more instructions than a contiguous one.
 // Thread: 4 rows m x 8 columns n (eight vec4 accumulators); loads are scalar from clamped
 // indices, so no size or alignment is required.
-//   dispatch: ceil(M / 4) * ceil(N / 8) threads, workgroup 64, folded into 2-D past 65535 workgroups.
+//   dispatch: m_blocks * ceil(N / 8) threads (m_blocks = ceil(M / 4)), workgroup 64, folded into
+//   2-D past 65535 workgroups.
 
 struct OuterParams {
-  M: u32, N: u32, K: u32, n_blocks: u32,
+  M: u32, N: u32, K: u32, m_blocks: u32,
   l_off: u32, l_k_stride: u32, l_m_stride: u32, r_off: u32,
   r_k_stride: u32, r_n_stride: u32, out_off: u32, _pad: u32,
 }
@@ -34,9 +35,10 @@ fn rhs_base(n: u32) -> u32 { return params.r_off + min(n, params.N - 1u) * param
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
   let t = (wid.x + wid.y * nwg.x) * 64u + lid;
-  let m0 = (t / params.n_blocks) * 4u;
-  let n0 = (t % params.n_blocks) * 8u;
-  if (m0 >= params.M) { return; }
+  // Row blocks vary fastest: the lanes of a group share their R loads (forward and dX: W).
+  let m0 = (t % params.m_blocks) * 4u;
+  let n0 = (t / params.m_blocks) * 8u;
+  if (n0 >= params.N) { return; }
   var c0 = vec4<f32>(0.0); var c1 = vec4<f32>(0.0); var c2 = vec4<f32>(0.0); var c3 = vec4<f32>(0.0);
   var d0 = vec4<f32>(0.0); var d1 = vec4<f32>(0.0); var d2 = vec4<f32>(0.0); var d3 = vec4<f32>(0.0);
   let l0 = lhs_base(m0); let l1 = lhs_base(m0 + 1u); let l2 = lhs_base(m0 + 2u); let l3 = lhs_base(m0 + 3u);

@@ -21,16 +21,16 @@ export interface OuterRequest {
 export async function outerDispatch(ctx: KernelContext, req: OuterRequest): Promise<Dispatch> {
   const { pipeline, layout, key } = await ctx.pipelines.get('matmul_outer', 'main', {},
     ['uniform', 'read-only-storage', 'read-only-storage', 'storage']);
-  const nBlocks = Math.ceil(req.N / 8);
+  const mBlocks = Math.ceil(req.M / 4);
   const { lhs, rhs } = req;
-  const uniform = ctx.pool.uniform(`${req.label} params`, packUniform([req.M, req.N, req.K, nBlocks,
+  const uniform = ctx.pool.uniform(`${req.label} params`, packUniform([req.M, req.N, req.K, mBlocks,
     lhs.offset, lhs.kStride, lhs.iStride, rhs.offset, rhs.kStride, rhs.iStride, req.outOffset, 0]));
   return {
     label: req.label,
     kernel: key,
     pipeline,
     bindGroup: bindGroup(ctx, req.label, layout, [uniform, lhs.buffer, rhs.buffer, req.out]),
-    workgroups: foldWorkgroups(Math.ceil((Math.ceil(req.M / 4) * nBlocks) / 64)),
+    workgroups: foldWorkgroups(Math.ceil((mBlocks * Math.ceil(req.N / 8)) / 64)),
     reads: req.reads,
     writes: req.writes,
     owned: [uniform],
