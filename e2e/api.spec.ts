@@ -120,7 +120,7 @@ test('profile times every dispatch of the plan, in plan order, and leaves the st
     const printed = window.harness.initscope.formatProfile(profile);
     const refusedBackward = await net.profile('backward').then(() => 'no error', (err: Error) => err.message);
     const fresh = e.createMLP({ dims: [4, 3], batch: 2 });
-    const noInput = await fresh.profile('forward').then(() => 'no error', (err: Error) => err.message);
+    const noInput = await (async () => fresh.profile('forward'))().then(() => 'no error', (err: Error) => err.message);
     const after = await net.backward('randn');
     net.destroy();
     fresh.destroy();
