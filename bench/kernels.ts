@@ -132,7 +132,7 @@ export class KernelBench {
     if (!force.tiled && this.ctx.target === 'cpu') {
       const stored = this.ctx.pool.storage('stored dZ', M * K * 4);
       return { describe: 'dz store + outer (CPU)', dispatches: [
-        await dzStoreDispatch(this.ctx, { label: 'dz', rows: M, units: K, act: spec, daOffset: 0, zOffset: M * K, alphaOffset: 0, arena, small, out: stored, reads: [], writes: [] }),
+        await dzStoreDispatch(this.ctx, { label: 'dz', rows: M, dz, arena, small, out: stored, reads: [], writes: [] }),
         await outerDispatch(this.ctx, { label: 'dx', M, N, K, ...outerOperands.inputGrad(K, { buffer: stored, offset: 0 }, { buffer: W, offset: 0 }),
           out: arena, outOffset: 2 * M * K, reads: [], writes: [] }),
       ] };
@@ -166,19 +166,18 @@ export class KernelBench {
     const dW = this.ctx.pool.storage('dW', M * N * 4);
     const small = this.ctx.pool.storage('small', 16);
     const dummy = this.ctx.pool.storage('dummy', 16);
+    const dz = { daOffset: K * M, zOffset: K * M + K * N, alphaOffset: 0, units: N, act: spec };
     if (!force.tile && this.ctx.target === 'cpu') {
       const stored = this.ctx.pool.storage('stored dZ', K * N * 4);
       return { describe: 'dz store + outer (CPU)', dispatches: [
-        await dzStoreDispatch(this.ctx, { label: 'dz', rows: K, units: N, act: spec, daOffset: K * M, zOffset: K * M + K * N, alphaOffset: 0, arena, small, out: stored, reads: [], writes: [] }),
+        await dzStoreDispatch(this.ctx, { label: 'dz', rows: K, dz, arena, small, out: stored, reads: [], writes: [] }),
         await outerDispatch(this.ctx, { label: 'dw', M, N, K, ...outerOperands.weightGrad(M, N, { buffer: arena, offset: 0 }, { buffer: stored, offset: 0 }),
           out: dW, outOffset: 0, reads: [], writes: [] }),
       ] };
     }
     const tile = force.tile ?? chooseTile(M, N);
     return { describe: JSON.stringify(tile), dispatches: [await matmulDispatch(this.ctx, { arena, small, dummy, reads: [], writes: [], label: 'dw', M, N, K, tile,
-      lhs: { kind: 'arena', offset: 0, transposed: true }, rhs: { kind: 'dz' },
-      dz: { daOffset: K * M, zOffset: K * M + K * N, alphaOffset: 0, units: N, act: spec },
-      out: { kind: 'buffer', buffer: dW, offset: 0 } })] };
+      lhs: { kind: 'arena', offset: 0, transposed: true }, rhs: { kind: 'dz' }, dz, out: { kind: 'buffer', buffer: dW, offset: 0 } })] };
   }
 
   release(): void { this.ctx.pool.releaseAll(); }

@@ -1,15 +1,12 @@
 import { packUniform } from '../gpu/buffers';
-import type { ActivationSpec } from './activations';
 import { bindGroup, foldWorkgroups, type Dispatch, type KernelContext } from './dispatch';
+import type { DzOperand } from './matmul';
 
 export interface DzStoreRequest {
   label: string;
   rows: number;
-  units: number;
-  act: ActivationSpec;
-  daOffset: number;
-  zOffset: number;
-  alphaOffset: number;
+  /** Where dA, Z (and PReLU's alpha) are, as the matmul prologue reads them. */
+  dz: DzOperand;
   arena: GPUBuffer;
   small: GPUBuffer;
   /** Receives dZ, [rows x units * pieces] at offset 0. */
@@ -20,11 +17,12 @@ export interface DzStoreRequest {
 
 /** dz_store.wgsl: dZ = dA * f'(Z) into a scratch buffer, one thread per element. */
 export async function dzStoreDispatch(ctx: KernelContext, req: DzStoreRequest): Promise<Dispatch> {
-  const { pipeline, layout, key } = await ctx.pipelines.get('dz_store', 'main', { ACT: req.act.id, MAXOUT_K: req.act.pieces },
+  const { dz } = req;
+  const { pipeline, layout, key } = await ctx.pipelines.get('dz_store', 'main', { ACT: dz.act.id, MAXOUT_K: dz.act.pieces },
     ['uniform', 'read-only-storage', 'read-only-storage', 'storage']);
-  const cols = req.units * req.act.pieces;
+  const cols = dz.units * dz.act.pieces;
   const uniform = ctx.pool.uniform(`${req.label} params`, packUniform([
-    req.rows, cols, req.units, req.daOffset, req.zOffset, req.alphaOffset, { f32: req.act.param }, 0,
+    req.rows, cols, dz.units, dz.daOffset, dz.zOffset, dz.alphaOffset, { f32: dz.act.param }, 0,
   ]));
   return {
     label: req.label,

@@ -132,9 +132,8 @@ async function backwardDispatches(p: PlanInputs, upstream: Upstream): Promise<Di
     const w = shapes[l].dw;
     const x = shapes[l].dx;
     if (w.kernel === 'outer' || x.kernel === 'outer') {
-      out.push(await dzStoreDispatch(ctx, { label: `layer ${l} dZ store`, rows: spec.batch, units: layer.units, act: spec.activation,
-        daOffset: layer.da, zOffset: layer.z, alphaOffset: layer.alpha ?? 0, arena: buffers.arena, small: buffers.small,
-        out: buffers.storedDz, reads: dzReads, writes: [`dZ${l}`] }));
+      out.push(await dzStoreDispatch(ctx, { label: `layer ${l} dZ store`, rows: spec.batch, dz, arena: buffers.arena,
+        small: buffers.small, out: buffers.storedDz, reads: dzReads, writes: [`dZ${l}`] }));
     }
     if (w.kernel === 'outer') {
       out.push(await outerDispatch(ctx, { label: `layer ${l} dW = A^T dZ (outer)`, M: w.M, N: w.N, K: w.K,
