@@ -1,6 +1,6 @@
 #!/bin/bash
 # One call on a lent GPU machine (no Node, no network): correctness on the real GPU, the lecture's
-# four cases at full size, then the benchmark with a tile sweep. Results land in $OUT.
+# four cases at full size, a per-dispatch profile of the step, then the benchmark. Results land in $OUT.
 # Prepare here first: npm ci && npm run build && npx vite build --config vite.bench.config.ts
 #   && bash ../shared/gpu/pack.sh dist bench-dist
 set -u
@@ -17,5 +17,7 @@ for cfg in "small tanh" "xavier tanh" "xavier relu" "kaiming relu"; do
   echo "-- init $1, act $2"
   timeout 60 $NODE dist/cli.js --init "$1" --act "$2" --backward 2>&1 | grep -v XDG_RUNTIME | tee -a "$OUT/lecture.txt"
 done
+echo "== where the step's time goes (each dispatch alone, GPU timestamps)"
+timeout 60 $NODE dist/cli.js --backward --profile 2>&1 | grep -v XDG_RUNTIME | tee "$OUT/profile.txt" | tail -5
 echo "== bench"
 timeout 300 $NODE bench-dist/bench.js ${BENCH_ARGS:-} --out "$OUT/results" 2>&1 | grep -v XDG_RUNTIME | tee "$OUT/bench.txt"
