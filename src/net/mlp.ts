@@ -1,18 +1,17 @@
 import { InitscopeError, invalid } from '../errors';
 import { writeFloats, type BufferPool } from '../gpu/buffers';
-import { ReadbackRing } from '../gpu/readback';
 import type { Dispatch, KernelContext } from '../kernels/dispatch';
 import { initDispatch, STREAM_INPUT } from '../kernels/init';
 import { initRule } from '../kernels/initializers';
 import { PARTIAL_WORDS, statsScratch, statsSlotWords, type HistogramRange } from '../kernels/stats';
 import {
-  backwardSlot, backwardStatsBatches, buildPlan, forwardSlot, forwardStatsTensors, slotCount,
-  type BuiltPlan, type NetBuffers, type Upstream,
+  backwardStatsBatches, buildPlan, forwardStatsTensors, slotCount, type BuiltPlan, type NetBuffers, type Upstream,
 } from '../scheduler/build';
-import { formatPlan, recordPlan, summarizePlan, type Plan, type PlanSummary } from '../scheduler/plan';
-import { profilePlan, type PlanProfile } from '../scheduler/profile';
+import { PlanExecutor, type PlanRun } from '../scheduler/executor';
+import { formatPlan, summarizePlan, type Plan, type PlanSummary } from '../scheduler/plan';
+import type { PlanProfile } from '../scheduler/profile';
 import { layerShapes, partialFloats, storedDzFloats, type LayerShapes } from '../scheduler/shapes';
-import { decodeStats } from '../stats/decode';
+import { backwardLayerStats, forwardLayerStats, SlotReader } from '../stats/layers';
 import type { BackwardLayerStats, BackwardResult, ForwardLayerStats, ForwardResult } from '../stats/types';
 import { inputGradOffset, layoutNet, type NetLayout } from './layout';
 import { checkArray, checkLayerIndex, parseMLPOptions, type MLPOptions, type MLPSpec } from './options';
@@ -57,11 +56,8 @@ export class MLP {
   private plans = new Map<string, Promise<BuiltPlan>>();
   private bins = DEFAULT_BINS;
   private range: HistogramRange = 'auto';
-  private ring: ReadbackRing;
-  private stagingBytes = 0;
+  private readonly executor: PlanExecutor;
   private cachedDispatches = new Map<string, Promise<Dispatch>>();
-  private querySet?: GPUQuerySet;
-  private resolveBuffer?: GPUBuffer;
   private inputSet = false;
   private forwardCurrent = false;
   private destroyed = false;
@@ -91,11 +87,7 @@ export class MLP {
       made.forEach((b) => pool.release(b));
       throw e;
     }
-    this.ring = this.makeRing();
-    if (core.timestamps) {
-      this.querySet = core.ctx.device.createQuerySet({ label: 'pass timestamps', type: 'timestamp', count: 2 });
-      this.resolveBuffer = pool.create('timestamp resolve', 16, GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC, false);
-    }
+    this.executor = new PlanExecutor(core.ctx, pool, core.timestamps, statsSlotWords(this.bins) * 4, slotCount(this.spec.layers));
     this.queue = this.initialize();
   }
 
@@ -110,13 +102,6 @@ export class MLP {
       flagWords = Math.max(flagWords, s.flagWords);
     }
     return { partialWords, flagWords };
-  }
-
-  private makeRing(): ReadbackRing {
-    const slotsBytes = slotCount(this.spec.layers) * statsSlotWords(this.bins) * 4;
-    this.stagingBytes = slotsBytes + 16;
-    return new ReadbackRing((label) => this.core.pool.create(label, this.stagingBytes,
-      GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, false), 'stats');
   }
 
   private serial<T>(where: string, op: () => Promise<T>): Promise<T> {
@@ -141,16 +126,8 @@ export class MLP {
           count: layer.units, seed: spec.seed, stream: 0, rule: { mode: 0, scale: 0, value: spec.activation.param } }));
       }
     }
-    await this.submitOnce({ name: 'initialise parameters', dispatches });
+    await this.executor.submitOnce({ name: 'initialise parameters', dispatches });
     dispatches.forEach((d) => d.owned.forEach((b) => core.pool.release(b)));
-  }
-
-  private async submitOnce(plan: Plan): Promise<void> {
-    const device = this.core.ctx.device;
-    const encoder = device.createCommandEncoder({ label: plan.name });
-    recordPlan(encoder, plan, { label: plan.name });
-    device.queue.submit([encoder.finish()]);
-    await device.queue.onSubmittedWorkDone();
   }
 
   /** Resolves once the weights exist (createMLP returns before that). */
@@ -167,7 +144,7 @@ export class MLP {
         const d = await this.cachedDispatch('input randn', () => initDispatch(this.core.ctx, { label: 'input X (randn)',
           buffer: this.buffers.arena, offset: this.layout.x, count: B * din, seed: this.spec.seed, stream: STREAM_INPUT,
           rule: { mode: 1, scale: 1, value: 0 } }));
-        await this.submitOnce({ name: 'input randn', dispatches: [d] });
+        await this.executor.submitOnce({ name: 'input randn', dispatches: [d] });
       } else {
         writeFloats(this.core.ctx.device.queue, this.buffers.arena, this.layout.x, input);
       }
@@ -222,8 +199,7 @@ export class MLP {
       this.bins = bins;
       this.buffers.stats = this.core.pool.storage('stats', slotCount(this.spec.layers) * statsSlotWords(bins) * 4);
       await this.releasePlans();
-      this.ring.drain().forEach((b) => this.core.pool.release(b));
-      this.ring = this.makeRing();
+      this.executor.resizeSlots(statsSlotWords(bins) * 4);
     }
     this.range = range;
   }
@@ -276,75 +252,25 @@ export class MLP {
         throw new InitscopeError("profile('backward'): the forward activations are missing or stale; call net.forward() first");
       }
       const built = await this.getPlan(kind !== 'backward', kind === 'forward' ? undefined : 'randn', stats);
-      for (const batch of built.statsBatches) batch.setRange(this.range);
-      const profile = await profilePlan(this.core.ctx.device, built.plan, this.core.timestamps);
+      const profile = await this.executor.profile(built, this.range);
       this.core.assertHealthy('profile');
       if (kind !== 'backward') this.forwardCurrent = true;
       return profile;
     });
   }
 
-  private async execute(built: BuiltPlan): Promise<{ words?: Uint32Array; gpuTimeMs?: number; wallTimeMs: number }> {
-    const device = this.core.ctx.device;
-    const { plan } = built;
-    for (const batch of built.statsBatches) batch.setRange(this.range);
-    const start = performance.now();
-    const encoder = device.createCommandEncoder({ label: plan.name });
-    recordPlan(encoder, plan, { label: plan.name, timestamps: this.querySet });
-    const slotBytes = statsSlotWords(this.bins) * 4;
-    const wantsReadback = plan.statsSlots !== undefined || this.querySet !== undefined;
-    const staging = wantsReadback ? this.ring.acquire() : undefined;
-    if (staging && plan.statsSlots) {
-      encoder.copyBufferToBuffer(this.buffers.stats, plan.statsSlots.first * slotBytes, staging, 0, plan.statsSlots.count * slotBytes);
-    }
-    if (staging && this.querySet && this.resolveBuffer) {
-      encoder.resolveQuerySet(this.querySet, 0, 2, this.resolveBuffer, 0);
-      encoder.copyBufferToBuffer(this.resolveBuffer, 0, staging, this.stagingBytes - 16, 16);
-    }
-    device.queue.submit([encoder.finish()]);
-    if (!staging) {
-      await device.queue.onSubmittedWorkDone();
-      return { wallTimeMs: performance.now() - start };
-    }
-    const data = await this.ring.read(staging);
-    const wallTimeMs = performance.now() - start;
-    this.core.assertHealthy(plan.name);
-    let gpuTimeMs: number | undefined;
-    if (this.querySet) {
-      const [t0, t1] = new BigUint64Array(data, this.stagingBytes - 16, 2);
-      if (t1 > t0) gpuTimeMs = Number(t1 - t0) / 1e6;
-    }
-    const words = plan.statsSlots ? new Uint32Array(data, 0, plan.statsSlots.count * statsSlotWords(this.bins)) : undefined;
-    return { words, gpuTimeMs, wallTimeMs };
-  }
-
-  private slot(words: Uint32Array, firstSlot: number, slot: number, count: number, cols: number) {
-    const n = statsSlotWords(this.bins);
-    return decodeStats(words.subarray((slot - firstSlot) * n, (slot - firstSlot + 1) * n), count, cols, this.bins);
+  private async execute(built: BuiltPlan): Promise<PlanRun> {
+    const run = await this.executor.run(built, this.buffers.stats, this.range);
+    this.core.assertHealthy(built.plan.name);
+    return run;
   }
 
   private forwardStats(words: Uint32Array): ForwardLayerStats[] {
-    const B = this.spec.batch;
-    return this.layout.layers.map((layer, l) => ({
-      layer: l,
-      preactivation: this.slot(words, 0, forwardSlot(l, 'preactivation'), B * layer.cols, layer.cols),
-      activation: this.slot(words, 0, forwardSlot(l, 'activation'), B * layer.units, layer.units),
-    }));
+    return forwardLayerStats(new SlotReader(words, 0, this.bins), this.spec, this.layout);
   }
 
   private backwardStats(words: Uint32Array, firstSlot: number): BackwardLayerStats[] {
-    const L = this.spec.layers;
-    const B = this.spec.batch;
-    return this.layout.layers.map((layer, l) => {
-      const stats: BackwardLayerStats = {
-        layer: l,
-        weightGrad: this.slot(words, firstSlot, backwardSlot(L, l, 'weightGrad'), layer.weightCount, layer.cols),
-        inputGrad: this.slot(words, firstSlot, backwardSlot(L, l, 'inputGrad'), B * layer.din, layer.din),
-      };
-      if (layer.db !== undefined) stats.biasGrad = this.slot(words, firstSlot, backwardSlot(L, l, 'biasGrad'), layer.cols, layer.cols);
-      if (layer.dalpha !== undefined) stats.alphaGrad = this.slot(words, firstSlot, backwardSlot(L, l, 'alphaGrad'), layer.units, layer.units);
-      return stats;
-    });
+    return backwardLayerStats(new SlotReader(words, firstSlot, this.bins), this.spec, this.layout);
   }
 
   private requireInput(where: string): void {
@@ -411,21 +337,6 @@ export class MLP {
     });
   }
 
-  private async readRegion(buffer: GPUBuffer, offsetFloats: number, count: number, label: string): Promise<Float32Array> {
-    const device = this.core.ctx.device;
-    const bytes = count * 4;
-    const staging = this.core.pool.create(`read ${label}`, bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, false);
-    try {
-      const encoder = device.createCommandEncoder({ label: `read ${label}` });
-      encoder.copyBufferToBuffer(buffer, offsetFloats * 4, staging, 0, Math.ceil(bytes / 4) * 4);
-      device.queue.submit([encoder.finish()]);
-      await staging.mapAsync(GPUMapMode.READ);
-      return new Float32Array(staging.getMappedRange(0, bytes).slice(0));
-    } finally {
-      this.core.pool.release(staging);
-    }
-  }
-
   /** Fills every output the passes write (arena except X, dW, stats) with NaN, so a test can
    *  tell an element a kernel never wrote from one it wrote. */
   poisonForTesting(): Promise<void> {
@@ -443,17 +354,17 @@ export class MLP {
   readActivations(l: number): Promise<Float32Array> {
     checkLayerIndex('readActivations', l, this.spec.layers);
     const layer = this.layout.layers[l];
-    return this.serial('readActivations', () => this.readRegion(this.buffers.arena, layer.a, this.spec.batch * layer.units, `A${l}`));
+    return this.serial('readActivations', () => this.executor.readRegion(this.buffers.arena, layer.a, this.spec.batch * layer.units, `A${l}`));
   }
 
   readPreactivations(l: number): Promise<Float32Array> {
     checkLayerIndex('readPreactivations', l, this.spec.layers);
     const layer = this.layout.layers[l];
-    return this.serial('readPreactivations', () => this.readRegion(this.buffers.arena, layer.z, this.spec.batch * layer.cols, `Z${l}`));
+    return this.serial('readPreactivations', () => this.executor.readRegion(this.buffers.arena, layer.z, this.spec.batch * layer.cols, `Z${l}`));
   }
 
   readInput(): Promise<Float32Array> {
-    return this.serial('readInput', () => this.readRegion(this.buffers.arena, this.layout.x, this.spec.batch * this.spec.dims[0], 'X'));
+    return this.serial('readInput', () => this.executor.readRegion(this.buffers.arena, this.layout.x, this.spec.batch * this.spec.dims[0], 'X'));
   }
 
   /** The current parameters of layer l (W, and b / alpha where the net has them). */
@@ -461,9 +372,9 @@ export class MLP {
     checkLayerIndex('readParameters', l, this.spec.layers);
     const layer = this.layout.layers[l];
     return this.serial('readParameters', async () => ({
-      W: await this.readRegion(this.buffers.weights[l], 0, layer.weightCount, `W${l}`),
-      ...(layer.bias !== undefined ? { b: await this.readRegion(this.buffers.small, layer.bias, layer.cols, `b${l}`) } : {}),
-      ...(layer.alpha !== undefined ? { alpha: await this.readRegion(this.buffers.small, layer.alpha, layer.units, `alpha${l}`) } : {}),
+      W: await this.executor.readRegion(this.buffers.weights[l], 0, layer.weightCount, `W${l}`),
+      ...(layer.bias !== undefined ? { b: await this.executor.readRegion(this.buffers.small, layer.bias, layer.cols, `b${l}`) } : {}),
+      ...(layer.alpha !== undefined ? { alpha: await this.executor.readRegion(this.buffers.small, layer.alpha, layer.units, `alpha${l}`) } : {}),
     }));
   }
 
@@ -474,10 +385,10 @@ export class MLP {
     return this.serial('readGradients', async () => {
       if (!this.buffers.weightGrads.length) throw new InitscopeError('readGradients: no gradients yet; call net.backward() first');
       return {
-        W: await this.readRegion(this.buffers.weightGrads[l], 0, layer.weightCount, `dW${l}`),
-        ...(layer.db !== undefined ? { b: await this.readRegion(this.buffers.arena, layer.db, layer.cols, `db${l}`) } : {}),
-        ...(layer.dalpha !== undefined ? { alpha: await this.readRegion(this.buffers.arena, layer.dalpha, layer.units, `dalpha${l}`) } : {}),
-        input: await this.readRegion(this.buffers.arena, inputGradOffset(this.layout, l), this.spec.batch * layer.din, l === 0 ? 'dX' : `dA${l - 1}`),
+        W: await this.executor.readRegion(this.buffers.weightGrads[l], 0, layer.weightCount, `dW${l}`),
+        ...(layer.db !== undefined ? { b: await this.executor.readRegion(this.buffers.arena, layer.db, layer.cols, `db${l}`) } : {}),
+        ...(layer.dalpha !== undefined ? { alpha: await this.executor.readRegion(this.buffers.arena, layer.dalpha, layer.units, `dalpha${l}`) } : {}),
+        input: await this.executor.readRegion(this.buffers.arena, inputGradOffset(this.layout, l), this.spec.batch * layer.din, l === 0 ? 'dX' : `dA${l - 1}`),
       };
     });
   }
@@ -492,9 +403,7 @@ export class MLP {
       for (const d of this.cachedDispatches.values()) (await d.catch(() => undefined))?.owned.forEach((buf) => pool.release(buf));
       const { weights, weightGrads, ...rest } = this.buffers;
       [...weights, ...weightGrads, ...Object.values(rest)].forEach((buf) => pool.release(buf));
-      this.ring.drain().forEach((buf) => pool.release(buf));
-      if (this.resolveBuffer) pool.release(this.resolveBuffer);
-      this.querySet?.destroy();
+      this.executor.release();
     };
     void release();
   }
