@@ -2,7 +2,7 @@ import { packUniform } from '../gpu/buffers';
 import { bindGroup, foldWorkgroups, type Dispatch, type KernelContext } from './dispatch';
 
 /** A matrix operand read through strides: element (k, i) at offset + k * kStride + i * iStride. */
-export interface StridedOperand { buffer: GPUBuffer; offset: number; kStride: number; iStride: number }
+interface StridedOperand { buffer: GPUBuffer; offset: number; kStride: number; iStride: number }
 
 export interface OuterRequest {
   label: string;

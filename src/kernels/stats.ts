@@ -4,12 +4,12 @@ import type { ActivationSpec } from './activations';
 export const STATS_HEADER_WORDS = 16;
 export const DESC_WORDS = 20;
 export const PARTIAL_WORDS = 12;
-export const NO_SATURATION = 0xffffffff;
+const NO_SATURATION = 0xffffffff;
 // GPUs want thousands of workgroups in flight; a CPU adapter runs a few at a time on its cores
 // and pays per workgroup for the barriers of the reduction.
 const MAX_GROUPS_PER_TENSOR: Record<KernelTarget, number> = { gpu: 4096, cpu: 32 };
 /** Threads (= columns) per workgroup: see stats.wgsl's WG. */
-export const STATS_WORKGROUP: Record<KernelTarget, { size: number; level: number }> = { gpu: { size: 256, level: 16 }, cpu: { size: 64, level: 8 } };
+const STATS_WORKGROUP: Record<KernelTarget, { size: number; level: number }> = { gpu: { size: 256, level: 16 }, cpu: { size: 64, level: 8 } };
 
 export type HistogramRange = 'auto' | [number, number];
 

@@ -31,9 +31,9 @@ function forwardShape(M: number, N: number, K: number): MatmulShape {
 }
 
 /** The three matmuls of each layer, with their kernels, tiles and split-K factors. dW contracts
- *  over the batch only, so it is never split. For batch <= 32 the skinny kernels beat the tiled
- *  one on the H200 (0.072 vs 0.092 ms) and on SwiftShader (~30x; bench/NOTES.md). On CPU adapters
- *  every product uses the barrier-free outer-product kernel; dW and dX read a stored dZ (bench/NOTES.md, change 5). */
+ *  over the batch only, so it is never split. On GPUs, for batch <= 32 the skinny kernels beat the
+ *  tiled one (H200: 0.072 vs 0.092 ms). On CPU adapters every product uses the barrier-free
+ *  outer-product kernel, and dW and dX read a stored dZ (bench/NOTES.md, change 5). */
 export function layerShapes(spec: MLPSpec, layout: NetLayout, target: KernelTarget): LayerShapes[] {
   return layout.layers.map((layer) => {
     const dw = shape(layer.din, layer.cols, spec.batch, false);
