@@ -37,16 +37,7 @@ async function main(): Promise<void> {
   if (args.json) {
     console.log(JSON.stringify({ adapter: info, options, ...result }, null, 2));
   } else {
-    const weightStd: number[] = [];
-    if (args.backward) {
-      for (let l = 0; l < args.dims.length - 1; l++) {
-        const { W } = await net.readParameters(l);
-        let s = 0, s2 = 0;
-        for (const w of W) { s += w; s2 += w * w; }
-        const mean = s / W.length;
-        weightStd.push(Math.sqrt(Math.max(0, s2 / W.length - mean * mean)));
-      }
-    }
+    const weightStd = args.backward ? (await net.weightStats({ histogram })).map((w) => w.std) : [];
     console.log(formatTable(result.forward, result.backward, weightStd));
   }
   if (args.profile) {

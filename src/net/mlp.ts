@@ -5,14 +5,15 @@ import { initDispatch, STREAM_INPUT } from '../kernels/init';
 import { initRule } from '../kernels/initializers';
 import { PARTIAL_WORDS, statsScratch, statsSlotWords, type HistogramRange } from '../kernels/stats';
 import {
-  backwardStatsBatches, buildPlan, forwardStatsTensors, slotCount, type BuiltPlan, type NetBuffers, type Upstream,
+  backwardStatsBatches, buildPlan, buildWeightStatsPlan, forwardStatsTensors, slotCount, weightSlot, type BuiltPlan, type NetBuffers,
+  type Upstream,
 } from '../scheduler/build';
 import { PlanExecutor, type PlanRun } from '../scheduler/executor';
 import { formatPlan, summarizePlan, type Plan, type PlanSummary } from '../scheduler/plan';
 import type { PlanProfile } from '../scheduler/profile';
 import { layerShapes, partialFloats, storedDzFloats, type LayerShapes } from '../scheduler/shapes';
 import { backwardLayerStats, forwardLayerStats, SlotReader } from '../stats/layers';
-import type { BackwardLayerStats, BackwardResult, ForwardLayerStats, ForwardResult } from '../stats/types';
+import type { BackwardLayerStats, BackwardResult, ForwardLayerStats, ForwardResult, TensorStats } from '../stats/types';
 import { inputGradOffset, layoutNet, type NetLayout } from './layout';
 import { checkArray, checkLayerIndex, parseMLPOptions, type MLPOptions, type MLPSpec } from './options';
 
@@ -210,21 +211,27 @@ export class MLP {
       this.core.pool.storage(`dW${l} [${layer.din}x${layer.cols}]`, layer.weightCount * 4));
   }
 
+  private planInputs() {
+    return { ctx: this.core.ctx, spec: this.spec, layout: this.layout, shapes: this.shapes, buffers: this.buffers, bins: this.bins, range: this.range };
+  }
+
+  private cachedPlan(key: string, build: () => Promise<BuiltPlan>): Promise<BuiltPlan> {
+    let built = this.plans.get(key);
+    if (!built) {
+      built = build();
+      this.plans.set(key, built);
+      built.catch(() => this.plans.delete(key));
+    }
+    return built;
+  }
+
   private planKey(forward: boolean, backward: Upstream | undefined, stats: boolean): string {
     return `${forward}|${backward ?? ''}|${stats}|${this.bins}`;
   }
 
   private getPlan(forward: boolean, backward: Upstream | undefined, stats: boolean): Promise<BuiltPlan> {
     if (backward) this.ensureGradientBuffers();
-    const key = this.planKey(forward, backward, stats);
-    let built = this.plans.get(key);
-    if (!built) {
-      built = buildPlan({ ctx: this.core.ctx, spec: this.spec, layout: this.layout, shapes: this.shapes, buffers: this.buffers,
-        bins: this.bins, range: this.range }, { forward, backward, stats });
-      this.plans.set(key, built);
-      built.catch(() => this.plans.delete(key));
-    }
-    return built;
+    return this.cachedPlan(this.planKey(forward, backward, stats), () => buildPlan(this.planInputs(), { forward, backward, stats }));
   }
 
   /** The plan a call would run, as data (dispatches, kernels, workgroups, buffers). */
@@ -365,6 +372,18 @@ export class MLP {
 
   readInput(): Promise<Float32Array> {
     return this.serial('readInput', () => this.executor.readRegion(this.buffers.arena, this.layout.x, this.spec.batch * this.spec.dims[0], 'X'));
+  }
+
+  /** Statistics of every layer's W, computed on the GPU (no weights are read back): the same
+   *  TensorStats as the passes report, e.g. for std(dW) / std(W). */
+  weightStats(options: { histogram?: HistogramOptions } = {}): Promise<TensorStats[]> {
+    const hist = parseHistogram('weightStats', options.histogram);
+    return this.serial('weightStats', async () => {
+      await this.useHistogram(hist);
+      const run = await this.execute(await this.cachedPlan(`weights|${this.bins}`, () => buildWeightStatsPlan(this.planInputs())));
+      const slots = new SlotReader(run.words!, weightSlot(this.spec.layers, 0), this.bins);
+      return this.layout.layers.map((layer, l) => slots.tensor(weightSlot(this.spec.layers, l), layer.weightCount, layer.cols));
+    });
   }
 
   /** The current parameters of layer l (W, and b / alpha where the net has them). */

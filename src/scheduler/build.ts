@@ -38,12 +38,13 @@ export interface PlanInputs {
   range: HistogramRange;
 }
 
-/** Stats slots: forward Z_l = 2l, A_l = 2l + 1; backward from 2L, four per layer. */
+/** Stats slots: forward Z_l = 2l, A_l = 2l + 1; backward from 2L, four per layer; W_l at 6L + l. */
 export const forwardSlot = (l: number, which: 'preactivation' | 'activation') => 2 * l + (which === 'activation' ? 1 : 0);
 export const BACKWARD_FIELDS = ['weightGrad', 'biasGrad', 'alphaGrad', 'inputGrad'] as const;
 export type BackwardField = typeof BACKWARD_FIELDS[number];
 export const backwardSlot = (layers: number, l: number, field: BackwardField) => 2 * layers + 4 * l + BACKWARD_FIELDS.indexOf(field);
-export const slotCount = (layers: number) => 6 * layers;
+export const weightSlot = (layers: number, l: number) => 6 * layers + l;
+export const slotCount = (layers: number) => 7 * layers;
 
 export function forwardStatsTensors(spec: MLPSpec, layout: NetLayout): StatsTensor[] {
   const maxout = spec.activation.pieces > 1;
@@ -189,6 +190,18 @@ async function statsDispatches(p: PlanInputs, label: string, tensors: StatsTenso
 }
 
 export interface BuiltPlan { plan: Plan; statsBatches: StatsBatch[] }
+
+/** Statistics of every weight matrix: one stats batch per W buffer, filling slots 6L .. 7L-1. */
+export async function buildWeightStatsPlan(p: PlanInputs): Promise<BuiltPlan> {
+  const L = p.spec.layers;
+  const dispatches: Dispatch[] = [];
+  const statsBatches: StatsBatch[] = [];
+  for (const [l, layer] of p.layout.layers.entries()) {
+    const tensor: StatsTensor = { name: `W${l}`, source: p.buffers.weights[l], offset: 0, rows: layer.din, cols: layer.cols, slot: weightSlot(L, l) };
+    dispatches.push(...await statsDispatches(p, `W${l} stats`, [tensor], statsBatches));
+  }
+  return { plan: { name: 'weight stats', dispatches, statsSlots: { first: weightSlot(L, 0), count: L } }, statsBatches };
+}
 
 export async function buildPlan(p: PlanInputs, kind: { forward: boolean; backward?: Upstream; stats: boolean }): Promise<BuiltPlan> {
   const L = p.spec.layers;

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createEngine, InitscopeError } from 'initscope';
 import { createNodeGPU } from 'initscope/node';
-import { referenceForward, referenceBackward } from '../../dist/reference.js';
+import { referenceForward, referenceBackward, referenceStats } from '../../dist/reference.js';
 
 const ACTIVATIONS = ['linear', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'prelu', 'elu', 'selu', 'gelu', 'gelu_tanh', 'silu', 'maxout'];
 
@@ -74,6 +74,35 @@ test('xavier/tanh activations shrink slowly layer by layer (width 512)', async (
   const expected = [0.628, 0.486, 0.408, 0.358, 0.321, 0.292];
   std.forEach((s, l) => assert.ok(Math.abs(s - expected[l]) < 0.1 * expected[l], `layer ${l + 1}: std ${s}, expected ~${expected[l]}`));
   net.destroy();
+});
+
+test('weightStats() equals the float64 statistics of the weights read back', async () => {
+  for (const e of [engine, otherEngine]) {
+    // Layer 1 gets 3 all-zero columns: dead units of W are counted like those of any tensor.
+    const dims = [70, 33, 9];
+    const net = e.createMLP({ dims, batch: 4, activation: 'tanh', init: 'xavier', bias: true, seed: 5 });
+    const W1 = random(33 * 9, 7, 0.3);
+    for (let i = 0; i < 33; i++) for (let c = 0; c < 3; c++) W1[i * 9 + c] = 0;
+    net.setParameters(1, { W: W1 });
+    const histogram = { bins: 16, range: 'auto' };
+    const stats = await net.weightStats({ histogram });
+    assert.equal(stats.length, 2);
+    for (let l = 0; l < 2; l++) {
+      const { W } = await net.readParameters(l);
+      const ref = referenceStats(W, dims[l], dims[l + 1], histogram);
+      const got = stats[l];
+      const where = `${e.kernelTarget} W${l}`;
+      assert.equal(got.count, ref.count, `${where} count`);
+      for (const key of ['mean', 'std', 'min', 'max', 'meanAbs', 'rms']) {
+        assert.ok(Math.abs(got[key] - ref[key]) <= 1e-6 + 1e-4 * Math.abs(ref[key]), `${where} ${key}: ${got[key]} vs ${ref[key]}`);
+      }
+      for (const key of ['zeroFraction', 'deadUnitFraction', 'nanCount', 'infCount']) assert.equal(got[key], ref[key], `${where} ${key}`);
+      const moved = got.histogram.counts.reduce((a, c, i) => a + Math.abs(c - ref.histogram.counts[i]), 0);
+      assert.ok(moved <= 2, `${where} histogram ${got.histogram.counts} vs ${ref.histogram.counts}`);
+    }
+    assert.equal(stats[1].deadUnitFraction, 3 / 9);
+    net.destroy();
+  }
 });
 
 test('bad options are refused before anything reaches the GPU', async () => {
