@@ -13,12 +13,16 @@ export interface PlanRun {
   wallTimeMs: number;
 }
 
+/** The histogram range is per call, written into the plan's stats descriptors without rebuilding it. */
+function setRange(built: BuiltPlan, range: HistogramRange): void {
+  for (const batch of built.statsBatches) batch.setRange(range);
+}
+
 /** Runs plans: one pass, one submit, and (when the plan has statistics or the adapter has
  *  timestamps) one copy into a staging buffer from a ring and one mapAsync. Owns the staging
  *  ring and the timestamp query set. */
 export class PlanExecutor {
   private ring: ReadbackRing;
-  private stagingBytes = 0;
   private readonly querySet?: GPUQuerySet;
   private readonly resolveBuffer?: GPUBuffer;
 
@@ -30,8 +34,10 @@ export class PlanExecutor {
     }
   }
 
+  /** Every stats slot, then the two resolved timestamps. */
+  private get stagingBytes(): number { return this.slotsTotal * this.slotBytes + 16; }
+
   private makeRing(): ReadbackRing {
-    this.stagingBytes = this.slotsTotal * this.slotBytes + 16;
     return new ReadbackRing((label) => this.pool.create(label, this.stagingBytes,
       GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, false), 'stats');
   }
@@ -56,7 +62,7 @@ export class PlanExecutor {
   async run(built: BuiltPlan, stats: GPUBuffer, range: HistogramRange): Promise<PlanRun> {
     const device = this.ctx.device;
     const { plan } = built;
-    for (const batch of built.statsBatches) batch.setRange(range);
+    setRange(built, range);
     const start = performance.now();
     const encoder = device.createCommandEncoder({ label: plan.name });
     recordPlan(encoder, plan, { label: plan.name, timestamps: this.querySet });
@@ -87,7 +93,7 @@ export class PlanExecutor {
 
   /** Each dispatch of the plan in a pass of its own, timed (see profilePlan). */
   profile(built: BuiltPlan, range: HistogramRange): Promise<PlanProfile> {
-    for (const batch of built.statsBatches) batch.setRange(range);
+    setRange(built, range);
     return profilePlan(this.ctx.device, built.plan, this.timestamps);
   }
 
