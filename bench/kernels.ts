@@ -2,7 +2,7 @@
 // lecture's shapes, timed on the GPU (timestamp-query) or by wall clock over many repetitions.
 import { BufferPool } from '../src/gpu/buffers';
 import { PipelineCache } from '../src/gpu/pipelines';
-import { parseActivation } from '../src/kernels/activations';
+import { parseActivation } from '../src/model/activations';
 import type { Dispatch, KernelContext, KernelTarget } from '../src/kernels/dispatch';
 import { epilogueDispatch } from '../src/kernels/epilogue';
 import { initDispatch } from '../src/kernels/init';

@@ -96,13 +96,13 @@ test('kinks follow PyTorch: relu, leaky_relu, prelu at z = 0, maxout ties go to 
 
 test('gradients stay finite and accurate for |z| up to 1e4', async ({ harness }) => {
   const report = await harness.evaluate(async (acts) => {
-    const { reference, compare, engine, parseActivation } = window.harness;
+    const { reference, compare, engine, activationSpec } = window.harness;
     const e = await engine();
     const out: string[] = [];
     const zs = [-1e4, -3000, -100, -30, -10, -3, -1, -1e-3, 0.5, 1e-3, 1, 3, 10, 30, 100, 3000, 1e4];
     for (const activation of acts) {
       const act = activation === 'maxout' ? { name: 'maxout' as const, k: 2 } : activation;
-      const spec = parseActivation(act);
+      const spec = activationSpec(act);
       const net = e.createMLP({ dims: [1, 1], batch: zs.length, activation: act, init: 'zeros' });
       const W = new Float32Array(spec.pieces).map((_, p) => 1 - 0.5 * p);
       net.setParameters(0, { W });
@@ -124,10 +124,10 @@ test('gradients stay finite and accurate for |z| up to 1e4', async ({ harness })
 
 test('the float64 reference backward agrees with central finite differences', async ({ harness }) => {
   const report = await harness.evaluate(async (acts) => {
-    const { reference, randomArray, parseActivation } = window.harness;
+    const { reference, randomArray, activationSpec } = window.harness;
     const out: string[] = [];
     for (const activation of acts) {
-      const spec = parseActivation(activation === 'maxout' ? { name: 'maxout', k: 2 } : activation);
+      const spec = activationSpec(activation === 'maxout' ? { name: 'maxout', k: 2 } : activation);
       const dims = [4, 5, 3];
       const batch = 3;
       const W = dims.slice(1).map((d, l) => Float64Array.from(randomArray(dims[l] * d * spec.pieces, 7 + l, 1)));

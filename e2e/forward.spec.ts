@@ -52,14 +52,14 @@ for (const activation of ACTIVATIONS) {
 
 test('every activation stays finite and accurate for |z| up to 1e4', async ({ harness }) => {
   const report = await harness.evaluate(async (acts) => {
-    const { reference, compare, engine, parseActivation } = window.harness;
+    const { reference, compare, engine, activationSpec } = window.harness;
     const e = await engine();
     const out: string[] = [];
     // One layer, Din = 1, W = 1: Z = X exactly, so the inputs are the z values themselves.
     const zs = [-1e4, -3000, -100, -30, -10, -3, -1, -1e-3, 0, 1e-3, 1, 3, 10, 30, 100, 3000, 1e4];
     for (const activation of acts) {
       const act = activation === 'maxout' ? { name: 'maxout' as const, k: 2 } : activation;
-      const spec = parseActivation(act);
+      const spec = activationSpec(act);
       const net = e.createMLP({ dims: [1, 1], batch: zs.length, activation: act, init: 'zeros' });
       const W = new Float32Array(spec.pieces).fill(1);
       net.setParameters(0, { W });

@@ -2,7 +2,6 @@
 // Playwright, which runs each check inside the page (the GPU is here) and gets a summary back.
 import * as initscope from '../src/index';
 import * as reference from '../src/reference/index';
-import { parseActivation } from '../src/kernels/activations';
 
 export interface Mismatch { index: number; got: number; ref: number }
 export interface Comparison { ok: boolean; count: number; bad: number; worst?: Mismatch; maxAbsRef: number }
@@ -46,7 +45,7 @@ export function randomArray(n: number, seed: number, scale = 1): Float32Array {
 /** A net whose parameters are random and non-zero (W ~ 2/sqrt(Din), b ~ 0.5, PReLU alpha ~ 0.5),
  *  set on the GPU, and the same net for the float64 reference. */
 export function randomNet(e: initscope.Engine, o: { dims: number[]; batch: number; activation: initscope.ActivationOption; bias: boolean; seed: number }) {
-  const spec = parseActivation(o.activation);
+  const spec = reference.referenceActivation(o.activation);
   const net = e.createMLP({ dims: o.dims, batch: o.batch, activation: o.activation, bias: o.bias, seed: o.seed });
   const W: Float32Array[] = [], b: Float32Array[] = [], alpha: Float32Array[] = [];
   for (let l = 0; l < o.dims.length - 1; l++) {
@@ -68,7 +67,7 @@ function engine(kernels: 'auto' | 'gpu' | 'cpu' = 'auto'): Promise<initscope.Eng
   return e;
 }
 
-const api = { initscope, reference, parseActivation, compare, randomArray, randomNet, engine };
+const api = { initscope, reference, activationSpec: reference.referenceActivation, compare, randomArray, randomNet, engine };
 declare global { interface Window { harness: typeof api } }
 window.harness = api;
 document.getElementById('status')!.textContent = 'ready';

@@ -55,7 +55,7 @@ test('full size xavier/relu: every per-layer gradient statistic equals the float
     await net.setInput('randn');
     const r = await net.forwardBackward('ones');
     // The float64 reference, one layer's W at a time (all six in float64 would not fit a tab).
-    const spec = window.harness.parseActivation('relu');
+    const spec = window.harness.activationSpec('relu');
     const one = { dims: [n, n], batch: B, activation: spec };
     const inputs: ArrayLike<number>[] = [await net.readInput()];
     const Z: Float64Array[] = [];

@@ -32,9 +32,9 @@ for (const activation of ACTIVATIONS) {
   test(`forward and backward statistics of ${activation} equal the float64 reference`, async ({ harness }) => {
     const report = await harness.evaluate(async ({ activation, diffSource }) => {
       const diffFn = new Function(`return (${diffSource})`)() as typeof diff;
-      const { engine, reference, parseActivation, randomArray } = window.harness;
+      const { engine, reference, activationSpec, randomArray } = window.harness;
       const act = activation === 'maxout' ? { name: 'maxout' as const, k: 2 } : activation;
-      const spec = parseActivation(act);
+      const spec = activationSpec(act);
       const dims = [40, 300, 17];
       const batch = 9;
       const out: string[] = [];

@@ -1,10 +1,10 @@
-import { InitscopeError, invalid } from './errors';
+import { InitscopeError, invalid } from './model/errors';
 import { BufferPool } from './gpu/buffers';
 import { acquireDevice, type AdapterDescription, type EngineOptions } from './gpu/device';
 import { PipelineCache } from './gpu/pipelines';
 import type { KernelTarget } from './kernels/dispatch';
 import { MLP, type EngineCore } from './net/mlp';
-import type { MLPOptions } from './net/options';
+import type { MLPOptions } from './model/options';
 
 export interface Engine {
   /** Internal: what must outlive the device (see AcquiredDevice.keepAlive). */
@@ -36,13 +36,13 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
 
   const lost = device.lost.then((info) => {
     if (!destroyed) {
-      failure = new InitscopeError(`the GPU device was lost (${info.reason}): ${info.message || 'no message'}; create a new engine to continue`);
+      failure = new InitscopeError(`the GPU device was lost (${info.reason}): ${info.message || 'no message'}; create a new engine to continue`, 'device-lost');
     }
     return info;
   });
   device.addEventListener('uncapturederror', (event) => {
     const error = (event as GPUUncapturedErrorEvent).error;
-    failure ??= new InitscopeError(`GPU error: ${error.message}`);
+    failure ??= new InitscopeError(`GPU error: ${error.message}`, 'gpu-error');
     console.error('initscope:', error.message);
   });
 
@@ -51,8 +51,8 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     pool,
     timestamps: acquired.hasTimestamps,
     assertHealthy(where: string) {
-      if (destroyed) throw new InitscopeError(`${where}: the engine was destroyed`);
-      if (failure) throw new InitscopeError(`${where}: ${failure.message}`);
+      if (destroyed) throw new InitscopeError(`${where}: the engine was destroyed`, 'destroyed');
+      if (failure) throw new InitscopeError(`${where}: ${failure.message}`, failure.code);
     },
   };
 

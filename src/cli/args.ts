@@ -1,5 +1,5 @@
-import { ACTIVATION_NAMES } from '../kernels/activations';
-import { INIT_NAMES } from '../kernels/initializers';
+import { ACTIVATION_NAMES } from '../model/activations';
+import { INIT_NAMES } from '../model/initializers';
 import type { BackwardResult, ForwardResult } from '../stats/types';
 
 export const usage = `usage: npm run experiment -- [options]

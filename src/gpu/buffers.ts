@@ -1,4 +1,4 @@
-import { InitscopeError } from '../errors';
+import { InitscopeError } from '../model/errors';
 
 /** Creates labelled buffers after checking them against the device's limits, and keeps the
  *  count and bytes of what is alive so `engine.memory()` can report it. */
@@ -12,11 +12,11 @@ export class BufferPool {
     const bytes = Math.max(16, Math.ceil(size / 16) * 16);
     if (storage && bytes > limits.maxStorageBufferBindingSize) {
       throw new InitscopeError(`buffer "${label}" needs ${bytes} bytes, more than this adapter's ` +
-        `maxStorageBufferBindingSize (${limits.maxStorageBufferBindingSize} bytes); use smaller dims or batch`);
+        `maxStorageBufferBindingSize (${limits.maxStorageBufferBindingSize} bytes); use smaller dims or batch`, 'too-large');
     }
     if (bytes > limits.maxBufferSize) {
       throw new InitscopeError(`buffer "${label}" needs ${bytes} bytes, more than this adapter's ` +
-        `maxBufferSize (${limits.maxBufferSize} bytes); use smaller dims or batch`);
+        `maxBufferSize (${limits.maxBufferSize} bytes); use smaller dims or batch`, 'too-large');
     }
     const buffer = this.device.createBuffer({ label, size: bytes, usage });
     this.live.set(buffer, bytes);

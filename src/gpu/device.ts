@@ -1,4 +1,4 @@
-import { InitscopeError } from '../errors';
+import { InitscopeError } from '../model/errors';
 
 export interface EngineOptions {
   /** A `GPU` object (Dawn's in Node); defaults to `navigator.gpu`. */
@@ -65,11 +65,11 @@ export async function acquireDevice(options: EngineOptions): Promise<AcquiredDev
     };
   }
   const gpu = options.gpu ?? (typeof navigator !== 'undefined' ? navigator.gpu : undefined);
-  if (!gpu) throw new InitscopeError(NO_WEBGPU);
+  if (!gpu) throw new InitscopeError(NO_WEBGPU, 'no-webgpu');
   const adapter = await gpu.requestAdapter({ powerPreference: options.powerPreference ?? 'high-performance' });
   if (!adapter) {
     throw new InitscopeError('WebGPU is present but no adapter was found (requestAdapter returned null): ' +
-      'the GPU may be blocklisted or the driver missing; in Chrome see chrome://gpu.');
+      'the GPU may be blocklisted or the driver missing; in Chrome see chrome://gpu.', 'no-webgpu');
   }
   const requiredLimits: Record<string, number> = {};
   for (const name of WANTED_LIMITS) requiredLimits[name] = adapter.limits[name];

@@ -1,4 +1,4 @@
-import { InitscopeError } from '../errors';
+import { InitscopeError } from '../model/errors';
 import { buildShader, sourceLocation, type KernelFamily, type ShaderConstants } from './shaders';
 
 export interface KernelPipeline {
@@ -46,7 +46,7 @@ export class PipelineCache {
       const lines = code.split('\n');
       const detail = errors.map((m) => `  ${sourceLocation(pieces, m.lineNum)} (generated line ${m.lineNum}): ` +
         `${m.message}\n    | ${lines[m.lineNum - 1]?.trim() ?? ''}`).join('\n');
-      throw new InitscopeError(`WGSL compile error in kernel ${key}:\n${detail || scopeError?.message}`);
+      throw new InitscopeError(`WGSL compile error in kernel ${key}:\n${detail || scopeError?.message}`, 'gpu-error');
     }
     const layout = this.device.createBindGroupLayout({
       label: `${family} layout`,
@@ -61,9 +61,9 @@ export class PipelineCache {
       label: key,
       layout: this.device.createPipelineLayout({ label: key, bindGroupLayouts: [layout] }),
       compute: { module, entryPoint },
-    }).catch((e: unknown) => { throw new InitscopeError(`pipeline ${key} failed: ${(e as Error).message}`); });
+    }).catch((e: unknown) => { throw new InitscopeError(`pipeline ${key} failed: ${(e as Error).message}`, 'gpu-error'); });
     const pipelineError = await this.device.popErrorScope();
-    if (pipelineError) throw new InitscopeError(`pipeline ${key} failed: ${pipelineError.message}`);
+    if (pipelineError) throw new InitscopeError(`pipeline ${key} failed: ${pipelineError.message}`, 'gpu-error');
     return { key, pipeline, layout };
   }
 }

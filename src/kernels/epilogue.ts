@@ -1,5 +1,5 @@
 import { packUniform } from '../gpu/buffers';
-import type { ActivationSpec } from './activations';
+import type { ActivationSpec } from '../model/activations';
 import { bindGroup, foldWorkgroups, type Dispatch, type KernelContext } from './dispatch';
 
 export interface EpilogueRequest {

@@ -1,6 +1,6 @@
 import { packUniform } from '../gpu/buffers';
 import { bindGroup, foldWorkgroups, type Dispatch, type KernelContext } from './dispatch';
-import type { InitRule } from './initializers';
+import type { InitRule } from '../model/initializers';
 
 /** Philox streams: weights use the layer index, the rest these fixed ids, so every tensor of a
  *  seed has its own independent sequence. */

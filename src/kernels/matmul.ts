@@ -1,5 +1,5 @@
 import { packUniform } from '../gpu/buffers';
-import type { ActivationSpec } from './activations';
+import type { ActivationSpec } from '../model/activations';
 import { bindGroup, type Dispatch, type KernelContext } from './dispatch';
 
 /** Thread block shape: WG_X x WG_Y threads, each owning TM x TN outputs, BK-deep k tiles. */

@@ -1,5 +1,6 @@
 import { bindGroup, type Dispatch, type KernelContext, type KernelTarget } from './dispatch';
-import type { ActivationSpec } from './activations';
+import type { ActivationSpec } from '../model/activations';
+import type { HistogramRange } from '../model/histogram';
 
 export const STATS_HEADER_WORDS = 16;
 export const DESC_WORDS = 20;
@@ -11,7 +12,6 @@ const MAX_GROUPS_PER_TENSOR: Record<KernelTarget, number> = { gpu: 4096, cpu: 32
 /** Threads (= columns) per workgroup: see stats.wgsl's WG. */
 const STATS_WORKGROUP: Record<KernelTarget, { size: number; level: number }> = { gpu: { size: 256, level: 16 }, cpu: { size: 64, level: 8 } };
 
-export type HistogramRange = 'auto' | [number, number];
 
 /** One [rows x cols] tensor whose statistics go to stats slot `slot`. */
 export interface StatsTensor {

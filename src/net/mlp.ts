@@ -1,11 +1,12 @@
-import { InitscopeError, invalid } from '../errors';
+import { InitscopeError, invalid } from '../model/errors';
 import { writeFloats, type BufferPool } from '../gpu/buffers';
 import type { Dispatch, KernelContext } from '../kernels/dispatch';
 import { initDispatch, STREAM_INPUT } from '../kernels/init';
-import { initRule } from '../kernels/initializers';
-import { PARTIAL_WORDS, statsScratch, statsSlotWords, type HistogramRange } from '../kernels/stats';
+import { initRule } from '../model/initializers';
+import { PARTIAL_WORDS, statsScratch, statsSlotWords } from '../kernels/stats';
+import { DEFAULT_BINS, parseHistogram, type HistogramOptions, type HistogramRange } from '../model/histogram';
 import {
-  backwardStatsBatches, buildPlan, buildWeightStatsPlan, forwardStatsTensors, slotCount, weightSlot, type BuiltPlan, type NetBuffers,
+  backwardStatsBatches, buildPlan, buildWeightStatsPlan, forwardStatsTensors, type BuiltPlan, type NetBuffers,
   type Upstream,
 } from '../scheduler/build';
 import { PlanExecutor, type PlanRun } from '../scheduler/executor';
@@ -13,11 +14,11 @@ import { formatPlan, summarizePlan, type Plan, type PlanSummary } from '../sched
 import type { PlanProfile } from '../scheduler/profile';
 import { layerShapes, partialFloats, storedDzFloats, type LayerShapes } from '../scheduler/shapes';
 import { backwardLayerStats, forwardLayerStats, SlotReader } from '../stats/layers';
+import { slotCount, weightSlot } from '../stats/slots';
 import type { BackwardLayerStats, BackwardResult, ForwardLayerStats, ForwardResult, TensorStats } from '../stats/types';
-import { inputGradOffset, layoutNet, type NetLayout } from './layout';
-import { checkArray, checkLayerIndex, parseMLPOptions, type MLPOptions, type MLPSpec } from './options';
+import { inputGradOffset, layoutNet, type NetLayout } from '../model/layout';
+import { checkArray, checkLayerIndex, parseMLPOptions, type MLPOptions, type MLPSpec } from '../model/options';
 
-export interface HistogramOptions { bins?: number; range?: HistogramRange }
 export interface PassOptions { stats?: boolean; histogram?: HistogramOptions }
 export type UpstreamGradient = 'ones' | 'randn' | Float32Array;
 export type PlanKind = 'forward' | 'backward' | 'forwardBackward';
@@ -29,21 +30,6 @@ export interface EngineCore {
   timestamps: boolean;
   /** Throws if the device was lost or an uncaptured GPU error happened. */
   assertHealthy(where: string): void;
-}
-
-const DEFAULT_BINS = 64;
-const MAX_BINS = 1024;
-
-function parseHistogram(where: string, h: HistogramOptions | undefined): { bins: number; range: HistogramRange } {
-  if (h === undefined) return { bins: DEFAULT_BINS, range: 'auto' };
-  if (typeof h !== 'object' || h === null) throw invalid(where, 'histogram', h, "an object { bins?, range? }");
-  const bins = h.bins ?? DEFAULT_BINS;
-  if (!Number.isInteger(bins) || bins < 1 || bins > MAX_BINS) throw invalid(where, 'histogram.bins', bins, `an integer from 1 to ${MAX_BINS}`);
-  const range = h.range ?? 'auto';
-  if (range !== 'auto' && !(Array.isArray(range) && range.length === 2 && range.every(Number.isFinite) && range[0] < range[1])) {
-    throw invalid(where, 'histogram.range', range, "'auto' or [lo, hi] with finite lo < hi");
-  }
-  return { bins, range };
 }
 
 /** The lecture's MLP on the GPU. Every method is queued behind the previous one, so calls never
@@ -106,7 +92,7 @@ export class MLP {
   }
 
   private serial<T>(where: string, op: () => Promise<T>): Promise<T> {
-    if (this.destroyed) return Promise.reject(new InitscopeError(`${where}: this net was destroyed`));
+    if (this.destroyed) return Promise.reject(new InitscopeError(`${where}: this net was destroyed`, 'destroyed'));
     const run = this.queue.then(() => { this.core.assertHealthy(where); return op(); });
     this.queue = run.catch(() => undefined);
     return run;
@@ -256,7 +242,7 @@ export class MLP {
     const stats = options.stats ?? true;
     return this.serial('profile', async () => {
       if (kind === 'backward' && !this.forwardCurrent) {
-        throw new InitscopeError("profile('backward'): the forward activations are missing or stale; call net.forward() first");
+        throw new InitscopeError("profile('backward'): the forward activations are missing or stale; call net.forward() first", 'invalid-state');
       }
       const built = await this.getPlan(kind !== 'backward', kind === 'forward' ? undefined : 'randn', stats);
       const profile = await this.executor.profile(built, this.range);
@@ -281,7 +267,7 @@ export class MLP {
   }
 
   private requireInput(where: string): void {
-    if (!this.inputSet) throw new InitscopeError(`${where}: no input yet; call net.setInput('randn') or net.setInput(Float32Array of batch x dims[0])`);
+    if (!this.inputSet) throw new InitscopeError(`${where}: no input yet; call net.setInput('randn') or net.setInput(Float32Array of batch x dims[0])`, 'invalid-state');
   }
 
   private upstreamKind(where: string, gradient: UpstreamGradient): Upstream {
@@ -316,7 +302,7 @@ export class MLP {
     const hist = parseHistogram('backward', options.histogram);
     return this.serial('backward', async () => {
       if (!this.forwardCurrent) {
-        throw new InitscopeError('backward: the forward activations are missing or stale; call net.forward() after setInput/setParameters and before backward()');
+        throw new InitscopeError('backward: the forward activations are missing or stale; call net.forward() after setInput/setParameters and before backward()', 'invalid-state');
       }
       await this.useHistogram(hist);
       this.writeUpstream(gradient);
@@ -402,7 +388,7 @@ export class MLP {
     checkLayerIndex('readGradients', l, this.spec.layers);
     const layer = this.layout.layers[l];
     return this.serial('readGradients', async () => {
-      if (!this.buffers.weightGrads.length) throw new InitscopeError('readGradients: no gradients yet; call net.backward() first');
+      if (!this.buffers.weightGrads.length) throw new InitscopeError('readGradients: no gradients yet; call net.backward() first', 'invalid-state');
       return {
         W: await this.executor.readRegion(this.buffers.weightGrads[l], 0, layer.weightCount, `dW${l}`),
         ...(layer.db !== undefined ? { b: await this.executor.readRegion(this.buffers.arena, layer.db, layer.cols, `db${l}`) } : {}),

@@ -1,8 +1,18 @@
-// Float64 reference of every activation (design.md table): f, f' and the largest slope.
-import type { ActivationName } from '../kernels/activations';
+// Float64 reference of every activation (design.md table): f, f' and the largest slope. Its
+// constants come from design.md, not from the engine's parser, so a wrong constant there fails.
+
+/** The activations of design.md's table. */
+export type ReferenceActivationName = 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'prelu' | 'elu' | 'selu' | 'gelu'
+  | 'gelu_tanh' | 'silu' | 'maxout';
+
+/** An activation as the references use it: leaky_relu's slope, elu's alpha or prelu's initial
+ *  alpha in `param`; maxout's pieces; the largest |f'| that "saturated" is measured against. */
+export interface ReferenceActivation { name: ReferenceActivationName; param: number; pieces: number; maxSlope: number }
 
 const SELU_LAMBDA = 1.0507009873554805;
 const SELU_ALPHA = 1.6732632423543772;
+/** design.md's defaults: leaky_relu slope 0.01, elu alpha 1, prelu alpha 0.25, maxout k 2. */
+const DEFAULT_PARAM: Partial<Record<ReferenceActivationName, number>> = { leaky_relu: 0.01, elu: 1, prelu: 0.25 };
 
 /** erf to ~1e-15: Maclaurin series below |x| = 3, continued fraction for erfc above. */
 export function erf(x: number): number {
@@ -38,7 +48,7 @@ const Phi = (z: number) => 0.5 * erfc(-z / Math.SQRT2);
 const geluTanhU = (z: number) => Math.sqrt(2 / Math.PI) * (z + 0.044715 * z * z * z);
 
 /** f(z); p is leaky_relu's slope, prelu's alpha of the unit, elu's alpha. */
-export function activate(name: ActivationName, z: number, p: number): number {
+export function activate(name: ReferenceActivationName, z: number, p: number): number {
   switch (name) {
     case 'linear': case 'maxout': return z;
     case 'sigmoid': return sigmoid(z);
@@ -54,7 +64,7 @@ export function activate(name: ActivationName, z: number, p: number): number {
 }
 
 /** f'(z), PyTorch's convention at the kinks. */
-export function derivative(name: ActivationName, z: number, p: number): number {
+export function derivative(name: ReferenceActivationName, z: number, p: number): number {
   switch (name) {
     case 'linear': case 'maxout': return 1;
     case 'sigmoid': { const s = sigmoid(z); return s * (1 - s); }
@@ -71,4 +81,27 @@ export function derivative(name: ActivationName, z: number, p: number): number {
     }
     case 'silu': { const s = sigmoid(z); return s * (1 + z * (1 - s)); }
   }
+}
+
+/** max |f'(z)| over z, found numerically: a grid over [-20, 20], then golden-section refinement. */
+function largestSlope(name: ReferenceActivationName, p: number): number {
+  const g = (z: number) => Math.abs(derivative(name, z, p));
+  let best = -20;
+  for (let z = -20; z <= 20; z += 0.01) if (g(z) > g(best)) best = z;
+  let lo = best - 0.01, hi = best + 0.01;
+  const r = (Math.sqrt(5) - 1) / 2;
+  for (let i = 0; i < 80; i++) {
+    const a = hi - r * (hi - lo), b = lo + r * (hi - lo);
+    if (g(a) > g(b)) hi = b; else lo = a;
+  }
+  return g((lo + hi) / 2);
+}
+
+/** The reference's reading of an activation option (a name or { name, slope | alpha | k }). */
+export function referenceActivation(option: string | { name: string; slope?: number; alpha?: number; k?: number }): ReferenceActivation {
+  const o = typeof option === 'string' ? { name: option } : option;
+  const name = o.name as ReferenceActivationName;
+  const param = (name === 'leaky_relu' ? o.slope : o.alpha) ?? DEFAULT_PARAM[name] ?? 0;
+  const pieces = name === 'maxout' ? o.k ?? 2 : 1;
+  return { name, param, pieces, maxSlope: largestSlope(name, param) };
 }

@@ -1,12 +1,11 @@
 // Float64 reference of the whole net: forward (matmul + bias + activation, maxout pieces) and
 // backward for L = sum(A_L * G). Weights come in as the engine stores them (row-major f32).
-import type { ActivationSpec } from '../kernels/activations';
-import { activate, derivative } from './activations';
+import { activate, derivative, type ReferenceActivation } from './activations';
 
 export interface ReferenceNet {
   dims: number[];
   batch: number;
-  activation: ActivationSpec;
+  activation: Pick<ReferenceActivation, 'name' | 'param' | 'pieces'>;
   W: ArrayLike<number>[];
   b?: ArrayLike<number>[];
   alpha?: ArrayLike<number>[];

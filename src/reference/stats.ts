@@ -1,11 +1,15 @@
 // Float64 reference of shaders/stats.wgsl: every TensorStats field of one [rows x cols] tensor.
-import type { ActivationName } from '../kernels/activations';
-import type { HistogramRange } from '../kernels/stats';
-import type { TensorStats } from '../stats/types';
-import { derivative } from './activations';
+import { derivative, type ReferenceActivationName } from './activations';
+
+/** design.md's statistics of one tensor (the same fields as the engine's TensorStats). */
+export interface ReferenceStats {
+  count: number; mean: number; std: number; min: number; max: number; meanAbs: number; rms: number;
+  zeroFraction: number; deadUnitFraction: number; saturatedFraction: number; nanCount: number; infCount: number;
+  histogram: { lo: number; hi: number; counts: number[]; underflow: number; overflow: number };
+}
 
 export interface ReferenceSaturation {
-  act: ActivationName;
+  act: ReferenceActivationName;
   /** The layer's Z, same [rows x cols] layout as the tensor. */
   z: ArrayLike<number>;
   /** Activation parameter of column c (prelu: its alpha). */
@@ -15,7 +19,7 @@ export interface ReferenceSaturation {
 }
 
 export function referenceStats(values: ArrayLike<number>, rows: number, cols: number,
-  options: { bins?: number; range?: HistogramRange; saturation?: ReferenceSaturation } = {}): TensorStats {
+  options: { bins?: number; range?: 'auto' | [number, number]; saturation?: ReferenceSaturation } = {}): ReferenceStats {
   const bins = options.bins ?? 64;
   const count = rows * cols;
   let n = 0, sum = 0, lo = Infinity, hi = -Infinity, absSum = 0, zeros = 0, nans = 0, infs = 0, saturated = 0;

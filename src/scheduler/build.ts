@@ -6,9 +6,11 @@ import { initDispatch, STREAM_UPSTREAM } from '../kernels/init';
 import { matmulDispatch, type DzOperand } from '../kernels/matmul';
 import { outerDispatch, outerOperands } from '../kernels/matmulOuter';
 import { skinnyDispatch, skinnyTransposedDispatch } from '../kernels/matmulSkinny';
-import { statsBatch, type HistogramRange, type StatsBatch, type StatsTensor } from '../kernels/stats';
-import { inputGradOffset, inputOffset, type NetLayout } from '../net/layout';
-import type { MLPSpec } from '../net/options';
+import { statsBatch, type StatsBatch, type StatsTensor } from '../kernels/stats';
+import type { HistogramRange } from '../model/histogram';
+import { inputGradOffset, inputOffset, type NetLayout } from '../model/layout';
+import type { MLPSpec } from '../model/options';
+import { backwardSlot, forwardSlot, weightSlot } from '../stats/slots';
 import type { Plan } from './plan';
 import type { LayerShapes } from './shapes';
 
@@ -37,14 +39,6 @@ export interface PlanInputs {
   bins: number;
   range: HistogramRange;
 }
-
-/** Stats slots: forward Z_l = 2l, A_l = 2l + 1; backward from 2L, four per layer; W_l at 6L + l. */
-export const forwardSlot = (l: number, which: 'preactivation' | 'activation') => 2 * l + (which === 'activation' ? 1 : 0);
-export const BACKWARD_FIELDS = ['weightGrad', 'biasGrad', 'alphaGrad', 'inputGrad'] as const;
-export type BackwardField = typeof BACKWARD_FIELDS[number];
-export const backwardSlot = (layers: number, l: number, field: BackwardField) => 2 * layers + 4 * l + BACKWARD_FIELDS.indexOf(field);
-export const weightSlot = (layers: number, l: number) => 6 * layers + l;
-export const slotCount = (layers: number) => 7 * layers;
 
 export function forwardStatsTensors(spec: MLPSpec, layout: NetLayout): StatsTensor[] {
   const maxout = spec.activation.pieces > 1;

@@ -1,7 +1,7 @@
 import type { BufferPool } from '../gpu/buffers';
 import { ReadbackRing } from '../gpu/readback';
 import type { KernelContext } from '../kernels/dispatch';
-import type { HistogramRange } from '../kernels/stats';
+import type { HistogramRange } from '../model/histogram';
 import type { BuiltPlan } from './build';
 import { recordPlan, type Plan } from './plan';
 import { profilePlan, type PlanProfile } from './profile';

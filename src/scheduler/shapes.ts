@@ -1,8 +1,8 @@
 import { chooseSplits, chooseTile, MATMUL_TILES, type MatmulTileName } from '../kernels/matmul';
 import { skinnyApplies, skinnySplits, skinnyTransposedApplies } from '../kernels/matmulSkinny';
 import type { KernelTarget } from '../kernels/dispatch';
-import type { NetLayout } from '../net/layout';
-import type { MLPSpec } from '../net/options';
+import type { NetLayout } from '../model/layout';
+import type { MLPSpec } from '../model/options';
 
 export interface MatmulShape {
   M: number; N: number; K: number;

@@ -1,7 +1,7 @@
 import { statsSlotWords } from '../kernels/stats';
-import type { NetLayout } from '../net/layout';
-import type { MLPSpec } from '../net/options';
-import { backwardSlot, forwardSlot } from '../scheduler/build';
+import type { NetLayout } from '../model/layout';
+import type { MLPSpec } from '../model/options';
+import { backwardSlot, forwardSlot } from './slots';
 import { decodeStats } from './decode';
 import type { BackwardLayerStats, ForwardLayerStats } from './types';
 

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createEngine, InitscopeError } from 'initscope';
 import { createNodeGPU } from 'initscope/node';
-import { referenceForward, referenceBackward, referenceStats } from '../../dist/reference.js';
+import { referenceActivation, referenceForward, referenceBackward, referenceStats } from 'initscope/reference';
 
 const ACTIVATIONS = ['linear', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'prelu', 'elu', 'selu', 'gelu', 'gelu_tanh', 'silu', 'maxout'];
 
@@ -49,7 +49,7 @@ test('forward and backward of every activation match float64 (Node, Dawn)', asyn
     const G = random(batch * dims[2], 51, 1);
     net.setInput(X);
     await net.forwardBackward(G, { stats: false });
-    const spec = { name, id: 0, param: name === 'leaky_relu' ? 0.01 : name === 'elu' ? 1 : 0, pieces, maxSlope: 1 };
+    const spec = referenceActivation(act);
     const refNet = { dims, batch, activation: spec, W, b, alpha };
     const fwd = referenceForward(refNet, X);
     const grads = referenceBackward(refNet, X, fwd, G);

@@ -1,4 +1,4 @@
-import { invalid } from '../errors';
+import { invalid } from './errors';
 
 export const INIT_NAMES = ['zeros', 'constant', 'small', 'normal', 'xavier', 'glorot', 'glorot_uniform', 'kaiming', 'lecun'] as const;
 export type InitName = typeof INIT_NAMES[number];

@@ -1,6 +1,6 @@
-import { InitscopeError, invalid, isPositiveInteger } from '../errors';
-import { parseActivation, type ActivationOption, type ActivationSpec } from '../kernels/activations';
-import { parseInit, type InitOption, type InitSpec } from '../kernels/initializers';
+import { InitscopeError, invalid, isPositiveInteger } from './errors';
+import { parseActivation, type ActivationOption, type ActivationSpec } from './activations';
+import { parseInit, type InitOption, type InitSpec } from './initializers';
 
 export interface MLPOptions {
   /** Din, then one entry per layer. */
@@ -71,7 +71,7 @@ export function checkLayerIndex(where: string, l: unknown, layers: number): numb
 export function checkArray(where: string, field: string, value: unknown, length: number, shape: string): Float32Array {
   if (!(value instanceof Float32Array)) throw invalid(where, field, value, `a Float32Array of length ${length} (${shape})`);
   if (value.length !== length) {
-    throw new InitscopeError(`${where}: ${field} must have length ${length} (${shape}), got Float32Array(${value.length})`);
+    throw new InitscopeError(`${where}: ${field} must have length ${length} (${shape}), got Float32Array(${value.length})`, 'invalid-option', field);
   }
   return value;
 }

@@ -1,4 +1,4 @@
-import { invalid } from '../errors';
+import { invalid } from './errors';
 
 /** Activation ids shared with shaders/activations.wgsl. */
 export const ACTIVATION_IDS = {

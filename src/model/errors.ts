@@ -1,0 +1,52 @@
+/** What kind of refusal an {@link InitscopeError} is; programs branch on this, people read the message. */
+export type ErrorCode =
+  /** An option or argument is of the wrong type, out of range or unknown (`field` names it). */
+  | 'invalid-option'
+  /** A buffer or dispatch would exceed the adapter's limits. */
+  | 'too-large'
+  /** The call needs something that has not happened yet (no input, stale forward, no gradients). */
+  | 'invalid-state'
+  /** WebGPU is missing, or no adapter was found. */
+  | 'no-webgpu'
+  /** The GPU device was lost (driver reset, background tab, `device.destroy()`). */
+  | 'device-lost'
+  /** The net or the engine was destroyed. */
+  | 'destroyed'
+  /** The GPU reported an error (validation, out of memory) or a kernel failed to compile. */
+  | 'gpu-error';
+
+/** Every refusal of the engine: names the field, the value given and what is allowed, and carries
+ *  a machine-readable `code` (and `field` for option errors). */
+export class InitscopeError extends Error {
+  /** What kind of refusal this is. */
+  readonly code: ErrorCode;
+  /** The option or argument at fault (`dims[1]`, `histogram.bins`, ...), for `invalid-option`. */
+  readonly field?: string;
+
+  constructor(message: string, code: ErrorCode, field?: string) {
+    super(message);
+    this.name = 'InitscopeError';
+    this.code = code;
+    if (field !== undefined) this.field = field;
+  }
+}
+
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value instanceof Float32Array) return `Float32Array(${value.length})`;
+  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as { length: number }).length})`;
+  if (Array.isArray(value)) return `[${value.map(describeValue).join(', ')}]`;
+  if (value && typeof value === 'object') {
+    try { return JSON.stringify(value); } catch { return String(value); }
+  }
+  return String(value);
+}
+
+/** `where: field must be allowed, got value`, with code 'invalid-option'. */
+export function invalid(where: string, field: string, value: unknown, allowed: string): InitscopeError {
+  return new InitscopeError(`${where}: ${field} must be ${allowed}, got ${describeValue(value)}`, 'invalid-option', field);
+}
+
+export function isPositiveInteger(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v > 0;
+}
