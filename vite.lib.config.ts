@@ -1,5 +1,6 @@
 // Builds the engine as plain ESM for Node and bundlers: dist/index.js (engine), dist/node.js
-// (Dawn helper), dist/reference.js (float64 references), dist/cli.js (npm run experiment).
+// (Dawn helper), dist/data.js (datasets), dist/reference.js (float64 references), dist/cli.js (the
+// `initscope` command) and dist/testing.js (test-only hooks, not exported by the package).
 // WGSL sources are inlined as strings, so the output needs nothing from shaders/ at run time.
 import { defineConfig } from 'vite';
 import { builtinModules } from 'node:module';
@@ -15,13 +16,15 @@ export default defineConfig({
       entry: {
         index: 'src/index.ts',
         node: 'src/node/index.ts',
-        cli: 'src/cli/experiment.ts',
+        data: 'src/data/index.ts',
+        cli: 'src/cli/main.ts',
         reference: 'src/reference/index.ts',
+        testing: 'src/testing.ts',
       },
       formats: ['es'],
     },
     rollupOptions: {
-      external: ['webgpu', /^@tensorflow\//, ...builtinModules, ...builtinModules.map((m) => `node:${m}`)],
+      external: ['webgpu', 'mnist', /^@tensorflow\//, ...builtinModules, ...builtinModules.map((m) => `node:${m}`)],
     },
   },
 });

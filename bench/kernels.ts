@@ -2,8 +2,9 @@
 // lecture's shapes, timed on the GPU (timestamp-query) or by wall clock over many repetitions.
 import { BufferPool } from '../src/gpu/buffers';
 import { PipelineCache } from '../src/gpu/pipelines';
+import { PassTimer, readStaging } from '../src/gpu/readback';
 import { parseActivation } from '../src/model/activations';
-import type { Dispatch, KernelContext, KernelTarget } from '../src/kernels/dispatch';
+import type { Dispatch, KernelContext, KernelTarget } from '../src/kernels/program';
 import { epilogueDispatch } from '../src/kernels/epilogue';
 import { initDispatch } from '../src/kernels/init';
 import { chooseSplits, chooseTile, MATMUL_TILES, matmulDispatch, type MatmulTile } from '../src/kernels/matmul';
@@ -15,16 +16,14 @@ export interface Timing { gpuMs?: number; wallMs: number }
 
 export class KernelBench {
   readonly ctx: KernelContext;
-  private querySet?: GPUQuerySet;
-  private resolve?: GPUBuffer;
+  private timer?: PassTimer;
   private read?: GPUBuffer;
 
   constructor(readonly device: GPUDevice, target: KernelTarget) {
     this.ctx = { device, target, pipelines: new PipelineCache(device), pool: new BufferPool(device) };
     if (device.features.has('timestamp-query')) {
-      this.querySet = device.createQuerySet({ type: 'timestamp', count: 2 });
-      this.resolve = this.ctx.pool.create('ts resolve', 16, GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC, false);
-      this.read = this.ctx.pool.create('ts read', 16, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, false);
+      this.timer = new PassTimer(this.ctx.pool, device, 'bench', 1);
+      this.read = this.ctx.pool.create('ts read', this.timer.bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, false);
     }
   }
 
@@ -36,8 +35,7 @@ export class KernelBench {
     for (let r = 0; r < reps + 1; r++) {
       const start = performance.now();
       const encoder = device.createCommandEncoder();
-      const pass = encoder.beginComputePass(this.querySet
-        ? { timestampWrites: { querySet: this.querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } } : {});
+      const pass = encoder.beginComputePass({ timestampWrites: this.timer?.passWrites(0) });
       for (let i = 0; i < inner; i++) {
         for (const d of dispatches) {
           pass.setPipeline(d.pipeline);
@@ -46,16 +44,11 @@ export class KernelBench {
         }
       }
       pass.end();
-      if (this.querySet && this.resolve && this.read) {
-        encoder.resolveQuerySet(this.querySet, 0, 2, this.resolve, 0);
-        encoder.copyBufferToBuffer(this.resolve, 0, this.read, 0, 16);
-      }
+      if (this.timer && this.read) this.timer.resolve(encoder, this.read, 0);
       device.queue.submit([encoder.finish()]);
       if (this.read) {
-        await this.read.mapAsync(GPUMapMode.READ);
-        const [t0, t1] = new BigUint64Array(this.read.getMappedRange().slice(0));
-        this.read.unmap();
-        if (r > 0) gpu.push(Number(t1 - t0) / 1e6 / inner);
+        const ms = PassTimer.decode(await readStaging(this.read), 0, 1)[0] ?? 0;
+        if (r > 0) gpu.push(ms / inner);
       } else {
         await device.queue.onSubmittedWorkDone();
       }

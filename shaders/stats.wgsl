@@ -1,10 +1,9 @@
 // Statistics family: every TensorStats field of design.md for a batch of tensors in one set of
 // three dispatches (all layers of a step at once). Each tensor is a [rows x cols] region of the
-// arena (`act`) or of `extra` (a weight-gradient buffer), described by one record of `desc`:
-//   0 source (0 act, 1 extra; equal to SRC)  1 offset  2 rows  3 cols  4 col_groups = ceil(cols / (WG * col_span))
-//   5 row_chunk  6 groups = col_groups * ceil(rows / row_chunk)  7 partial_base  8 flag_base
-//   9 slot  10 counts saturation (1) or not (0)  11 z_off  12 alpha_off  13 slope (f32 bits)
-//   14 max_slope (f32 bits)  15 hist_fixed  16 lo (f32 bits)  17 hi (f32 bits)  18 col_span  (stride 20)
+// arena (`act`) or of `extra` (a weight-gradient buffer), described by one record of `desc`
+// (fields D_*: source, offset, rows, cols, grid, partial and flag bases, slot, saturation inputs,
+// histogram range, col_span). Every field index below is injected from src/stats/layout.ts,
+// the one definition the TypeScript side reads and writes with.
 // A workgroup owns col_span blocks of WG consecutive columns and row_chunk rows; a thread walks
 // one column of each block, so reads coalesce and a column's "any non-zero" flag (dead units)
 // costs one atomic. GPUs use col_span 1 (many workgroups); CPU adapters all columns in one
@@ -14,14 +13,63 @@
 //   finalize:  grid (tensors). Merges the partials, counts dead columns (and clears their
 //              flags for the next step), writes the header, clears the histogram.
 //   histogram: grid (max groups, tensors). Workgroup-local bins, then atomics into the slot.
-// Slot (stride 16 + BINS words): 0 finite count  1 mean  2 M2 (sum of squared deviations)
-//   3 min  4 max  5 sum |x|  6 zeros  7 dead columns  8 saturated  9 NaN  10 Inf
-//   11 underflow  12 overflow  13 histogram lo  14 histogram hi  15 unused  16.. bins.
+// Slot (S_BINS + BINS words): the header fields S_* (finite count, mean, M2 = sum of squared
+//   deviations, min, max, sum |x|, zeros, dead columns, saturated, NaN, Inf, underflow, overflow,
+//   histogram lo and hi), then the bins. Partial records: fields P_*, P_STRIDE words each.
 // Moments skip NaN and Inf (they are counted apart); saturated = |f'(z)| < 1% of the
 // activation's largest slope, from the layer's Z at z_off (same [rows x cols] layout).
 // Per batch, at compile time: SRC (0: every tensor is in `act`, 1: in `extra`) and SAT_ACT (the
 // activation id whose saturation is counted, or NO_SAT). Run-time choices would cost every
 // element both loads and the whole act_df switch on CPU adapters, which run masked-off branches.
+
+// Layout (src/stats/layout.ts).
+const D_SOURCE: u32 = ${D_SOURCE}u;
+const D_OFFSET: u32 = ${D_OFFSET}u;
+const D_ROWS: u32 = ${D_ROWS}u;
+const D_COLS: u32 = ${D_COLS}u;
+const D_COL_GROUPS: u32 = ${D_COL_GROUPS}u;
+const D_ROW_CHUNK: u32 = ${D_ROW_CHUNK}u;
+const D_GROUPS: u32 = ${D_GROUPS}u;
+const D_PARTIAL_BASE: u32 = ${D_PARTIAL_BASE}u;
+const D_FLAG_BASE: u32 = ${D_FLAG_BASE}u;
+const D_SLOT: u32 = ${D_SLOT}u;
+const D_SATURATION: u32 = ${D_SATURATION}u;
+const D_Z_OFF: u32 = ${D_Z_OFF}u;
+const D_ALPHA_OFF: u32 = ${D_ALPHA_OFF}u;
+const D_SLOPE: u32 = ${D_SLOPE}u;
+const D_MAX_SLOPE: u32 = ${D_MAX_SLOPE}u;
+const D_HIST_FIXED: u32 = ${D_HIST_FIXED}u;
+const D_HIST_LO: u32 = ${D_HIST_LO}u;
+const D_HIST_HI: u32 = ${D_HIST_HI}u;
+const D_COL_SPAN: u32 = ${D_COL_SPAN}u;
+const D_STRIDE: u32 = ${D_STRIDE}u;
+const S_COUNT: u32 = ${S_COUNT}u;
+const S_MEAN: u32 = ${S_MEAN}u;
+const S_M2: u32 = ${S_M2}u;
+const S_MIN: u32 = ${S_MIN}u;
+const S_MAX: u32 = ${S_MAX}u;
+const S_ABS_SUM: u32 = ${S_ABS_SUM}u;
+const S_ZEROS: u32 = ${S_ZEROS}u;
+const S_DEAD: u32 = ${S_DEAD}u;
+const S_SATURATED: u32 = ${S_SATURATED}u;
+const S_NAN: u32 = ${S_NAN}u;
+const S_INF: u32 = ${S_INF}u;
+const S_UNDERFLOW: u32 = ${S_UNDERFLOW}u;
+const S_OVERFLOW: u32 = ${S_OVERFLOW}u;
+const S_HIST_LO: u32 = ${S_HIST_LO}u;
+const S_HIST_HI: u32 = ${S_HIST_HI}u;
+const S_BINS: u32 = ${S_BINS}u;
+const P_N: u32 = ${P_N}u;
+const P_MEAN: u32 = ${P_MEAN}u;
+const P_M2: u32 = ${P_M2}u;
+const P_MIN: u32 = ${P_MIN}u;
+const P_MAX: u32 = ${P_MAX}u;
+const P_ABS_SUM: u32 = ${P_ABS_SUM}u;
+const P_ZEROS: u32 = ${P_ZEROS}u;
+const P_SATURATED: u32 = ${P_SATURATED}u;
+const P_NAN: u32 = ${P_NAN}u;
+const P_INF: u32 = ${P_INF}u;
+const P_STRIDE: u32 = ${P_STRIDE}u;
 
 const BINS: u32 = ${BINS}u;
 // Workgroup size: 256 on GPUs, 64 on CPU adapters (where a workgroup with barriers costs time
@@ -30,9 +78,7 @@ const WG: u32 = ${WG}u;
 const SRC: u32 = ${SRC}u;
 const SAT_ACT: u32 = ${SAT_ACT}u;
 const LEVEL: u32 = ${LEVEL}u;
-const SLOT_STRIDE: u32 = 16u + BINS;
-const DESC_STRIDE: u32 = 20u;
-const PARTIAL_STRIDE: u32 = 12u;
+const SLOT_STRIDE: u32 = S_BINS + BINS;
 const NO_SAT: u32 = 0xffffffffu;
 const BIG: f32 = 3.0e38;
 
@@ -61,8 +107,8 @@ var<workgroup> shared_bins: array<atomic<u32>, BINS>;
 var<workgroup> shared_under: atomic<u32>;
 var<workgroup> shared_over: atomic<u32>;
 
-fn d(t: u32, field: u32) -> u32 { return desc[t * DESC_STRIDE + field]; }
-fn df(t: u32, field: u32) -> f32 { return bitcast<f32>(desc[t * DESC_STRIDE + field]); }
+fn d(t: u32, field: u32) -> u32 { return desc[t * D_STRIDE + field]; }
+fn df(t: u32, field: u32) -> f32 { return bitcast<f32>(desc[t * D_STRIDE + field]); }
 
 fn load_x(i: u32) -> f32 {
   if (SRC == 0u) { return act[i]; }
@@ -122,24 +168,24 @@ fn reduce_workgroup(lid: u32, mine: Moments) -> Moments {
 fn moments(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let t = wid.y;
   let group = wid.x;
-  let in_range = group < d(t, 6u);
+  let in_range = group < d(t, D_GROUPS);
   var m = empty_moments();
   if (in_range) {
-    let cols = d(t, 3u);
-    let span = d(t, 18u);
-    let c0 = (group % d(t, 4u)) * WG * span + lid;
-    let r0 = (group / d(t, 4u)) * d(t, 5u);
-    let r1 = min(d(t, 2u), r0 + d(t, 5u));
-    let offset = d(t, 1u);
-    let counts_saturation = d(t, 10u) != 0u;
-    let z_off = d(t, 11u);
+    let cols = d(t, D_COLS);
+    let span = d(t, D_COL_SPAN);
+    let c0 = (group % d(t, D_COL_GROUPS)) * WG * span + lid;
+    let r0 = (group / d(t, D_COL_GROUPS)) * d(t, D_ROW_CHUNK);
+    let r1 = min(d(t, D_ROWS), r0 + d(t, D_ROW_CHUNK));
+    let offset = d(t, D_OFFSET);
+    let counts_saturation = d(t, D_SATURATION) != 0u;
+    let z_off = d(t, D_Z_OFF);
     // Plain scalars, not fields of `m`: SwiftShader keeps a struct variable in memory.
     var n = 0u; var mean = 0.0; var m2 = 0.0; var lo = BIG; var hi = -BIG; var abs_sum = 0.0;
     var zeros = 0u; var saturated = 0u; var nans = 0u; var infs = 0u;
     for (var c = c0; c < min(cols, c0 + span * WG); c += WG) {
-      var p = df(t, 13u);
-      var max_slope = df(t, 14u);
-      if (SAT_ACT == 5u) { p = small[d(t, 12u) + c]; max_slope = max(1.0, abs(p)); }
+      var p = df(t, D_SLOPE);
+      var max_slope = df(t, D_MAX_SLOPE);
+      if (SAT_ACT == 5u) { p = small[d(t, D_ALPHA_OFF) + c]; max_slope = max(1.0, abs(p)); }
       var nonzero = false;
       // Branch-free body (`|` and select, not `||` and continue): a CPU adapter runs the lanes
       // of a group in lockstep and pays for every divergent branch.
@@ -164,23 +210,23 @@ fn moments(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_inde
           saturated += select(0u, 1u, counts_saturation & finite & (abs(act_df(SAT_ACT, z, p)) < 0.01 * max_slope));
         }
       }
-      if (nonzero) { atomicOr(&flags[d(t, 8u) + c], 1u); }
+      if (nonzero) { atomicOr(&flags[d(t, D_FLAG_BASE) + c], 1u); }
     }
     m = Moments(n, mean, m2, lo, hi, abs_sum, vec4<u32>(zeros, saturated, nans, infs));
   }
   let total = reduce_workgroup(lid, m);
   if (in_range && lid == 0u) {
-    let base = (d(t, 7u) + group) * PARTIAL_STRIDE;
-    partials[base + 0u] = total.n;
-    partials[base + 1u] = bitcast<u32>(total.mean);
-    partials[base + 2u] = bitcast<u32>(total.m2);
-    partials[base + 3u] = bitcast<u32>(total.lo);
-    partials[base + 4u] = bitcast<u32>(total.hi);
-    partials[base + 5u] = bitcast<u32>(total.abs_sum);
-    partials[base + 6u] = total.counts.x;
-    partials[base + 7u] = total.counts.y;
-    partials[base + 8u] = total.counts.z;
-    partials[base + 9u] = total.counts.w;
+    let base = (d(t, D_PARTIAL_BASE) + group) * P_STRIDE;
+    partials[base + P_N] = total.n;
+    partials[base + P_MEAN] = bitcast<u32>(total.mean);
+    partials[base + P_M2] = bitcast<u32>(total.m2);
+    partials[base + P_MIN] = bitcast<u32>(total.lo);
+    partials[base + P_MAX] = bitcast<u32>(total.hi);
+    partials[base + P_ABS_SUM] = bitcast<u32>(total.abs_sum);
+    partials[base + P_ZEROS] = total.counts.x;
+    partials[base + P_SATURATED] = total.counts.y;
+    partials[base + P_NAN] = total.counts.z;
+    partials[base + P_INF] = total.counts.w;
   }
 }
 
@@ -189,48 +235,48 @@ fn put(slot_base: u32, field: u32, v: u32) { atomicStore(&stats[slot_base + fiel
 @compute @workgroup_size(WG)
 fn finalize(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let t = wid.x;
-  let slot_base = d(t, 9u) * SLOT_STRIDE;
+  let slot_base = d(t, D_SLOT) * SLOT_STRIDE;
   if (lid == 0u) { atomicStore(&shared_dead, 0u); }
   workgroupBarrier();
   var m = empty_moments();
-  for (var g = lid; g < d(t, 6u); g += WG) {
-    let base = (d(t, 7u) + g) * PARTIAL_STRIDE;
-    let part = Moments(partials[base], bitcast<f32>(partials[base + 1u]), bitcast<f32>(partials[base + 2u]),
-      bitcast<f32>(partials[base + 3u]), bitcast<f32>(partials[base + 4u]), bitcast<f32>(partials[base + 5u]),
-      vec4<u32>(partials[base + 6u], partials[base + 7u], partials[base + 8u], partials[base + 9u]));
+  for (var g = lid; g < d(t, D_GROUPS); g += WG) {
+    let base = (d(t, D_PARTIAL_BASE) + g) * P_STRIDE;
+    let part = Moments(partials[base + P_N], bitcast<f32>(partials[base + P_MEAN]), bitcast<f32>(partials[base + P_M2]),
+      bitcast<f32>(partials[base + P_MIN]), bitcast<f32>(partials[base + P_MAX]), bitcast<f32>(partials[base + P_ABS_SUM]),
+      vec4<u32>(partials[base + P_ZEROS], partials[base + P_SATURATED], partials[base + P_NAN], partials[base + P_INF]));
     m = merge(m, part);
   }
   var dead = 0u;
-  for (var c = lid; c < d(t, 3u); c += WG) {
-    if (atomicLoad(&flags[d(t, 8u) + c]) == 0u) { dead += 1u; }
-    atomicStore(&flags[d(t, 8u) + c], 0u);
+  for (var c = lid; c < d(t, D_COLS); c += WG) {
+    if (atomicLoad(&flags[d(t, D_FLAG_BASE) + c]) == 0u) { dead += 1u; }
+    atomicStore(&flags[d(t, D_FLAG_BASE) + c], 0u);
   }
   atomicAdd(&shared_dead, dead);
-  for (var b = lid; b < BINS; b += WG) { atomicStore(&stats[slot_base + 16u + b], 0u); }
+  for (var b = lid; b < BINS; b += WG) { atomicStore(&stats[slot_base + S_BINS + b], 0u); }
   let total = reduce_workgroup(lid, m);
   if (lid == 0u) {
-    var lo = df(t, 16u);
-    var hi = df(t, 17u);
-    if (d(t, 15u) == 0u) {
+    var lo = df(t, D_HIST_LO);
+    var hi = df(t, D_HIST_HI);
+    if (d(t, D_HIST_FIXED) == 0u) {
       lo = select(0.0, total.lo, total.n > 0u);
       hi = select(1.0, total.hi, total.n > 0u);
       if (lo == hi) { lo -= 0.5; hi += 0.5; }
     }
-    put(slot_base, 0u, total.n);
-    put(slot_base, 1u, bitcast<u32>(total.mean));
-    put(slot_base, 2u, bitcast<u32>(total.m2));
-    put(slot_base, 3u, bitcast<u32>(total.lo));
-    put(slot_base, 4u, bitcast<u32>(total.hi));
-    put(slot_base, 5u, bitcast<u32>(total.abs_sum));
-    put(slot_base, 6u, total.counts.x);
-    put(slot_base, 7u, atomicLoad(&shared_dead));
-    put(slot_base, 8u, total.counts.y);
-    put(slot_base, 9u, total.counts.z);
-    put(slot_base, 10u, total.counts.w);
-    put(slot_base, 11u, 0u);
-    put(slot_base, 12u, 0u);
-    put(slot_base, 13u, bitcast<u32>(lo));
-    put(slot_base, 14u, bitcast<u32>(hi));
+    put(slot_base, S_COUNT, total.n);
+    put(slot_base, S_MEAN, bitcast<u32>(total.mean));
+    put(slot_base, S_M2, bitcast<u32>(total.m2));
+    put(slot_base, S_MIN, bitcast<u32>(total.lo));
+    put(slot_base, S_MAX, bitcast<u32>(total.hi));
+    put(slot_base, S_ABS_SUM, bitcast<u32>(total.abs_sum));
+    put(slot_base, S_ZEROS, total.counts.x);
+    put(slot_base, S_DEAD, atomicLoad(&shared_dead));
+    put(slot_base, S_SATURATED, total.counts.y);
+    put(slot_base, S_NAN, total.counts.z);
+    put(slot_base, S_INF, total.counts.w);
+    put(slot_base, S_UNDERFLOW, 0u);
+    put(slot_base, S_OVERFLOW, 0u);
+    put(slot_base, S_HIST_LO, bitcast<u32>(lo));
+    put(slot_base, S_HIST_HI, bitcast<u32>(hi));
   }
 }
 
@@ -238,25 +284,25 @@ fn finalize(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_ind
 fn histogram(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let t = wid.y;
   let group = wid.x;
-  let in_range = group < d(t, 6u);
-  let slot_base = d(t, 9u) * SLOT_STRIDE;
+  let in_range = group < d(t, D_GROUPS);
+  let slot_base = d(t, D_SLOT) * SLOT_STRIDE;
   for (var b = lid; b < BINS; b += WG) { atomicStore(&shared_bins[b], 0u); }
   if (lid == 0u) { atomicStore(&shared_under, 0u); atomicStore(&shared_over, 0u); }
   workgroupBarrier();
   if (in_range) {
-    let cols = d(t, 3u);
-    let span = d(t, 18u);
-    let c0 = (group % d(t, 4u)) * WG * span + lid;
-    let r0 = (group / d(t, 4u)) * d(t, 5u);
-    let r1 = min(d(t, 2u), r0 + d(t, 5u));
-    let lo = bitcast<f32>(atomicLoad(&stats[slot_base + 13u]));
-    let hi = bitcast<f32>(atomicLoad(&stats[slot_base + 14u]));
+    let cols = d(t, D_COLS);
+    let span = d(t, D_COL_SPAN);
+    let c0 = (group % d(t, D_COL_GROUPS)) * WG * span + lid;
+    let r0 = (group / d(t, D_COL_GROUPS)) * d(t, D_ROW_CHUNK);
+    let r1 = min(d(t, D_ROWS), r0 + d(t, D_ROW_CHUNK));
+    let lo = bitcast<f32>(atomicLoad(&stats[slot_base + S_HIST_LO]));
+    let hi = bitcast<f32>(atomicLoad(&stats[slot_base + S_HIST_HI]));
     let scale = f32(BINS) / (hi - lo);
     var under = 0u;
     var over = 0u;
     for (var c = c0; c < min(cols, c0 + span * WG); c += WG) {
       for (var r = r0; r < r1; r++) {
-        let x = load_x(d(t, 1u) + r * cols + c);
+        let x = load_x(d(t, D_OFFSET) + r * cols + c);
         if (!is_finite_bits(bitcast<u32>(x))) { continue; }
         if (x < lo) { under += 1u; continue; }
         if (x > hi) { over += 1u; continue; }
@@ -271,12 +317,12 @@ fn histogram(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_in
   if (!in_range) { return; }
   for (var b = lid; b < BINS; b += WG) {
     let count = atomicLoad(&shared_bins[b]);
-    if (count > 0u) { atomicAdd(&stats[slot_base + 16u + b], count); }
+    if (count > 0u) { atomicAdd(&stats[slot_base + S_BINS + b], count); }
   }
   if (lid == 0u) {
     let under = atomicLoad(&shared_under);
     let over = atomicLoad(&shared_over);
-    if (under > 0u) { atomicAdd(&stats[slot_base + 11u], under); }
-    if (over > 0u) { atomicAdd(&stats[slot_base + 12u], over); }
+    if (under > 0u) { atomicAdd(&stats[slot_base + S_UNDERFLOW], under); }
+    if (over > 0u) { atomicAdd(&stats[slot_base + S_OVERFLOW], over); }
   }
 }

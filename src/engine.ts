@@ -2,7 +2,7 @@ import { InitscopeError, invalid } from './model/errors';
 import { BufferPool } from './gpu/buffers';
 import { acquireDevice, type AdapterDescription, type EngineOptions } from './gpu/device';
 import { PipelineCache } from './gpu/pipelines';
-import type { KernelTarget } from './kernels/dispatch';
+import type { KernelTarget } from './kernels/program';
 import { MLP, type EngineCore } from './net/mlp';
 import type { MLPOptions } from './model/options';
 

@@ -1,18 +1,19 @@
-// npm run experiment -- --act tanh --init xavier [--backward] [--json]
+// initscope experiment --act tanh --init xavier [--backward] [--json]  (npm run experiment -- ...)
 // The lecture's experiment in a terminal: per-layer statistics of a forward (and backward) pass.
-import { createEngine, formatProfile, InitscopeError, type ActivationOption, type InitOption, type MLPOptions } from '../index';
+import { createEngine, formatProfile, type ActivationOption, type InitOption, type MLPOptions } from '../index';
 import { createNodeGPU } from '../node/index';
 import { formatTable, parseExperimentArgs, usage } from './args';
 
-async function main(): Promise<void> {
+/** Runs the experiment with command-line arguments; resolves to the process exit code. */
+export async function experiment(argv: string[]): Promise<number> {
   let args;
   try {
-    args = parseExperimentArgs(process.argv.slice(2));
+    args = parseExperimentArgs(argv);
   } catch (e) {
     console.error(`experiment: ${(e as Error).message}\n\n${usage}`);
-    process.exit(2);
+    return 2;
   }
-  if (args.help) { console.log(usage); return; }
+  if (args.help) { console.log(usage); return 0; }
   const engine = await createEngine({ gpu: await createNodeGPU() });
   const info = engine.adapterInfo;
   const log = (msg: string) => { if (!args.json) console.error(msg); };
@@ -46,9 +47,5 @@ async function main(): Promise<void> {
   }
   net.destroy();
   engine.destroy();
+  return 0;
 }
-
-main().then(() => process.exit(0), (e: unknown) => {
-  console.error(e instanceof InitscopeError ? `experiment: ${e.message}` : e);
-  process.exit(1);
-});

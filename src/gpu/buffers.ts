@@ -50,19 +50,6 @@ export class BufferPool {
   }
 }
 
-/** A uniform block of u32/f32 fields, written in declaration order; padded to 16 bytes. */
-export function packUniform(fields: Array<number | { f32: number }>): ArrayBuffer {
-  const words = Math.ceil(fields.length / 4) * 4;
-  const data = new ArrayBuffer(words * 4);
-  const u32 = new Uint32Array(data);
-  const f32 = new Float32Array(data);
-  fields.forEach((field, i) => {
-    if (typeof field === 'number') u32[i] = field >>> 0;
-    else f32[i] = field.f32;
-  });
-  return data;
-}
-
 /** queue.writeBuffer for any Float32Array (the WebGPU types reject views of SharedArrayBuffer). */
 export function writeFloats(queue: GPUQueue, buffer: GPUBuffer, offsetFloats: number, data: Float32Array): void {
   queue.writeBuffer(buffer, offsetFloats * 4, data as Float32Array<ArrayBuffer>);

@@ -1,5 +1,18 @@
 import { InitscopeError } from '../model/errors';
-import { buildShader, sourceLocation, type KernelFamily, type ShaderConstants } from './shaders';
+import { buildShader, sourceLocation, type ShaderConstants, type ShaderSource } from './shaders';
+
+export type BindingType = 'uniform' | 'storage' | 'read-only-storage';
+
+/** What a pipeline is made from: a kernel's WGSL, its entry point, the constants injected into
+ *  the source and the types of its bindings (binding i = bindings[i]). */
+export interface PipelineRequest {
+  /** The kernel family (one .wgsl file), for labels and keys. */
+  name: string;
+  shader: ShaderSource;
+  entryPoint: string;
+  constants: ShaderConstants;
+  bindings: readonly BindingType[];
+}
 
 export interface KernelPipeline {
   key: string;
@@ -7,10 +20,8 @@ export interface KernelPipeline {
   layout: GPUBindGroupLayout;
 }
 
-type LayoutEntry = 'uniform' | 'storage' | 'read-only-storage';
-
-/** Compiles each kernel variant once. The key is the family, the entry point and every injected
- *  constant, so two variants can never share a pipeline by accident. */
+/** Compiles each kernel variant once. The key is the family, the entry point, every injected
+ *  constant and the bind-group layout, so two variants can never share a pipeline by accident. */
 export class PipelineCache {
   private cache = new Map<string, Promise<KernelPipeline>>();
 
@@ -18,25 +29,24 @@ export class PipelineCache {
 
   get size(): number { return this.cache.size; }
 
-  static key(family: KernelFamily, entryPoint: string, constants: ShaderConstants): string {
-    const parts = Object.keys(constants).sort().map((k) => `${k}=${constants[k]}`);
-    return `${family}:${entryPoint}(${parts.join(',')})`;
+  static key(req: PipelineRequest): string {
+    const parts = Object.keys(req.constants).sort().map((k) => `${k}=${req.constants[k]}`);
+    return `${req.name}:${req.entryPoint}(${parts.join(',')})[${req.bindings.join(',')}]`;
   }
 
-  get(family: KernelFamily, entryPoint: string, constants: ShaderConstants, bindings: LayoutEntry[]): Promise<KernelPipeline> {
-    const key = PipelineCache.key(family, entryPoint, constants);
+  get(req: PipelineRequest): Promise<KernelPipeline> {
+    const key = PipelineCache.key(req);
     let entry = this.cache.get(key);
     if (!entry) {
-      entry = this.compile(key, family, entryPoint, constants, bindings);
+      entry = this.compile(key, req);
       this.cache.set(key, entry);
       entry.catch(() => this.cache.delete(key));
     }
     return entry;
   }
 
-  private async compile(key: string, family: KernelFamily, entryPoint: string, constants: ShaderConstants,
-    bindings: LayoutEntry[]): Promise<KernelPipeline> {
-    const { code, pieces } = buildShader(family, constants);
+  private async compile(key: string, req: PipelineRequest): Promise<KernelPipeline> {
+    const { code, pieces } = buildShader(req.shader, req.constants);
     this.device.pushErrorScope('validation');
     const module = this.device.createShaderModule({ label: key, code });
     const info = await module.getCompilationInfo();
@@ -49,8 +59,8 @@ export class PipelineCache {
       throw new InitscopeError(`WGSL compile error in kernel ${key}:\n${detail || scopeError?.message}`, 'gpu-error');
     }
     const layout = this.device.createBindGroupLayout({
-      label: `${family} layout`,
-      entries: bindings.map((type, binding) => ({
+      label: `${req.name} layout`,
+      entries: req.bindings.map((type, binding) => ({
         binding,
         visibility: GPUShaderStage.COMPUTE,
         buffer: { type },
@@ -60,7 +70,7 @@ export class PipelineCache {
     const pipeline = await this.device.createComputePipelineAsync({
       label: key,
       layout: this.device.createPipelineLayout({ label: key, bindGroupLayouts: [layout] }),
-      compute: { module, entryPoint },
+      compute: { module, entryPoint: req.entryPoint },
     }).catch((e: unknown) => { throw new InitscopeError(`pipeline ${key} failed: ${(e as Error).message}`, 'gpu-error'); });
     const pipelineError = await this.device.popErrorScope();
     if (pipelineError) throw new InitscopeError(`pipeline ${key} failed: ${pipelineError.message}`, 'gpu-error');

@@ -1,6 +1,18 @@
-import { packUniform } from '../gpu/buffers';
+import code from '../../shaders/bias_grad.wgsl?raw';
 import type { ActivationSpec } from '../model/activations';
-import { bindGroup, foldWorkgroups, type Dispatch, type KernelContext } from './dispatch';
+import { ACTIVATIONS_WGSL, DZ_WGSL } from './includes';
+import { defineProgram, foldWorkgroups, makeDispatch, type Dispatch, type KernelContext } from './program';
+
+/** bias_grad.wgsl: db = column sums of dZ, and PReLU's dalpha. */
+export const BIAS_GRAD_PROGRAM = defineProgram({
+  name: 'bias_grad',
+  shader: { file: 'bias_grad.wgsl', code, includes: [ACTIVATIONS_WGSL, DZ_WGSL] },
+  bindings: { params: 'uniform', act: 'storage', small: 'read-only-storage' },
+  uniform: {
+    struct: 'BiasGradParams',
+    fields: { rows: 'u32', units: 'u32', da_off: 'u32', z_off: 'u32', alpha_off: 'u32', db_off: 'u32', dalpha_off: 'u32', slope: 'f32' },
+  },
+});
 
 export interface BiasGradRequest {
   label: string;
@@ -20,22 +32,18 @@ export interface BiasGradRequest {
   writes: string[];
 }
 
-/** bias_grad.wgsl: db = column sums of dZ, PReLU's dalpha; one thread per unit. */
-export async function biasGradDispatch(ctx: KernelContext, req: BiasGradRequest): Promise<Dispatch> {
-  const constants = { ACT: req.act.id, MAXOUT_K: req.act.pieces, HAS_BIAS: req.dbOffset !== undefined };
-  const { pipeline, layout, key } = await ctx.pipelines.get('bias_grad', 'main', constants,
-    ['uniform', 'storage', 'read-only-storage']);
-  const uniform = ctx.pool.uniform(`${req.label} params`, packUniform([
-    req.rows, req.units, req.daOffset, req.zOffset, req.alphaOffset, req.dbOffset ?? 0, req.dalphaOffset ?? 0, { f32: req.act.param },
-  ]));
-  return {
+/** One thread per unit. */
+export function biasGradDispatch(ctx: KernelContext, req: BiasGradRequest): Promise<Dispatch> {
+  return makeDispatch(ctx, BIAS_GRAD_PROGRAM, {
     label: req.label,
-    kernel: key,
-    pipeline,
-    bindGroup: bindGroup(ctx, req.label, layout, [uniform, req.arena, req.small]),
+    constants: { ACT: req.act.id, MAXOUT_K: req.act.pieces, HAS_BIAS: req.dbOffset !== undefined },
+    buffers: { act: req.arena, small: req.small },
+    uniforms: {
+      rows: req.rows, units: req.units, da_off: req.daOffset, z_off: req.zOffset, alpha_off: req.alphaOffset,
+      db_off: req.dbOffset ?? 0, dalpha_off: req.dalphaOffset ?? 0, slope: req.act.param,
+    },
     workgroups: foldWorkgroups(Math.ceil(req.units / 256)),
     reads: req.reads,
     writes: req.writes,
-    owned: [uniform],
-  };
+  });
 }

@@ -1,6 +1,18 @@
-import { packUniform } from '../gpu/buffers';
-import { bindGroup, foldWorkgroups, type Dispatch, type KernelContext } from './dispatch';
+import code from '../../shaders/dz_store.wgsl?raw';
+import { ACTIVATIONS_WGSL, DZ_WGSL } from './includes';
 import type { DzOperand } from './matmul';
+import { defineProgram, foldWorkgroups, makeDispatch, type Dispatch, type KernelContext } from './program';
+
+/** dz_store.wgsl: dZ = dA * f'(Z) into a scratch buffer (CPU adapters). */
+export const DZ_STORE_PROGRAM = defineProgram({
+  name: 'dz_store',
+  shader: { file: 'dz_store.wgsl', code, includes: [ACTIVATIONS_WGSL, DZ_WGSL] },
+  bindings: { params: 'uniform', act: 'read-only-storage', small: 'read-only-storage', dz_out: 'storage' },
+  uniform: {
+    struct: 'DzParams',
+    fields: { rows: 'u32', cols: 'u32', units: 'u32', da_off: 'u32', z_off: 'u32', alpha_off: 'u32', slope: 'f32' },
+  },
+});
 
 export interface DzStoreRequest {
   label: string;
@@ -15,23 +27,17 @@ export interface DzStoreRequest {
   writes: string[];
 }
 
-/** dz_store.wgsl: dZ = dA * f'(Z) into a scratch buffer, one thread per element. */
-export async function dzStoreDispatch(ctx: KernelContext, req: DzStoreRequest): Promise<Dispatch> {
+/** One thread per element. */
+export function dzStoreDispatch(ctx: KernelContext, req: DzStoreRequest): Promise<Dispatch> {
   const { dz } = req;
-  const { pipeline, layout, key } = await ctx.pipelines.get('dz_store', 'main', { ACT: dz.act.id, MAXOUT_K: dz.act.pieces },
-    ['uniform', 'read-only-storage', 'read-only-storage', 'storage']);
   const cols = dz.units * dz.act.pieces;
-  const uniform = ctx.pool.uniform(`${req.label} params`, packUniform([
-    req.rows, cols, dz.units, dz.daOffset, dz.zOffset, dz.alphaOffset, { f32: dz.act.param }, 0,
-  ]));
-  return {
+  return makeDispatch(ctx, DZ_STORE_PROGRAM, {
     label: req.label,
-    kernel: key,
-    pipeline,
-    bindGroup: bindGroup(ctx, req.label, layout, [uniform, req.arena, req.small, req.out]),
+    constants: { ACT: dz.act.id, MAXOUT_K: dz.act.pieces },
+    buffers: { act: req.arena, small: req.small, dz_out: req.out },
+    uniforms: { rows: req.rows, cols, units: dz.units, da_off: dz.daOffset, z_off: dz.zOffset, alpha_off: dz.alphaOffset, slope: dz.act.param },
     workgroups: foldWorkgroups(Math.ceil((req.rows * cols) / 64)),
     reads: req.reads,
     writes: req.writes,
-    owned: [uniform],
-  };
+  });
 }

@@ -1,6 +1,17 @@
-import { packUniform } from '../gpu/buffers';
-import { bindGroup, foldWorkgroups, type Dispatch, type KernelContext } from './dispatch';
+import code from '../../shaders/rng.wgsl?raw';
 import type { InitRule } from '../model/initializers';
+import { defineProgram, foldWorkgroups, makeDispatch, type Dispatch, type KernelContext } from './program';
+
+/** rng.wgsl: Philox4x32-10 fills of a buffer region. */
+export const RNG_PROGRAM = defineProgram({
+  name: 'rng',
+  shader: { file: 'rng.wgsl', code, includes: [] },
+  bindings: { params: 'uniform', out: 'storage' },
+  uniform: {
+    struct: 'InitParams',
+    fields: { offset: 'u32', count: 'u32', seed: 'u32', stream: 'u32', mode: 'u32', scale: 'f32', value: 'f32' },
+  },
+});
 
 /** Philox streams: weights use the layer index, the rest these fixed ids, so every tensor of a
  *  seed has its own independent sequence. */
@@ -20,19 +31,14 @@ export interface InitRequest {
 
 /** A dispatch of rng.wgsl that fills `count` elements from `offset`. Its uniform block is made
  *  for this request; callers that reuse the dispatch (the upstream gradient) keep it. */
-export async function initDispatch(ctx: KernelContext, req: InitRequest): Promise<Dispatch> {
-  const { pipeline, layout, key } = await ctx.pipelines.get('rng', 'main', {}, ['uniform', 'storage']);
-  const uniform = ctx.pool.uniform(`${req.label} params`, packUniform([
-    req.offset, req.count, req.seed >>> 0, req.stream >>> 0, req.rule.mode, { f32: req.rule.scale }, { f32: req.rule.value }, 0,
-  ]));
-  return {
+export function initDispatch(ctx: KernelContext, req: InitRequest): Promise<Dispatch> {
+  return makeDispatch(ctx, RNG_PROGRAM, {
     label: req.label,
-    kernel: key,
-    pipeline,
-    bindGroup: bindGroup(ctx, req.label, layout, [uniform, req.buffer]),
+    constants: {},
+    buffers: { out: req.buffer },
+    uniforms: { offset: req.offset, count: req.count, seed: req.seed, stream: req.stream, mode: req.rule.mode, scale: req.rule.scale, value: req.rule.value },
     workgroups: foldWorkgroups(Math.ceil(req.count / 1024)),
     reads: [],
     writes: [req.label],
-    owned: [uniform],
-  };
+  });
 }

@@ -1,6 +1,22 @@
-import { packUniform } from '../gpu/buffers';
+import code from '../../shaders/matmul.wgsl?raw';
 import type { ActivationSpec } from '../model/activations';
-import { bindGroup, type Dispatch, type KernelContext } from './dispatch';
+import { ACTIVATIONS_WGSL, DZ_WGSL } from './includes';
+import { defineProgram, makeDispatch, type Dispatch, type KernelContext } from './program';
+
+/** matmul.wgsl: register-blocked shared-memory tiles with the dZ prologue and the bias +
+ *  activation epilogue (GPU adapters). */
+export const MATMUL_PROGRAM = defineProgram({
+  name: 'matmul',
+  shader: { file: 'matmul.wgsl', code, includes: [ACTIVATIONS_WGSL, DZ_WGSL] },
+  bindings: { params: 'uniform', act: 'storage', w: 'read-only-storage', out: 'storage', small: 'read-only-storage' },
+  uniform: {
+    struct: 'MatmulParams',
+    fields: {
+      M: 'u32', N: 'u32', K: 'u32', k_per_split: 'u32', lhs_off: 'u32', rhs_off: 'u32', out_off: 'u32', out2_off: 'u32',
+      dz_da_off: 'u32', dz_z_off: 'u32', dz_units: 'u32', bias_off: 'u32', alpha_off: 'u32', slope: 'f32',
+    },
+  },
+});
 
 /** Thread block shape: WG_X x WG_Y threads, each owning TM x TN outputs, BK-deep k tiles. */
 export interface MatmulTile { wgX: number; wgY: number; tm: number; tn: number; bk: number }
@@ -61,49 +77,46 @@ export interface MatmulRequest {
   writes: string[];
 }
 
-export async function matmulDispatch(ctx: KernelContext, req: MatmulRequest): Promise<Dispatch> {
+export function matmulDispatch(ctx: KernelContext, req: MatmulRequest): Promise<Dispatch> {
   const tile = typeof req.tile === 'string' ? MATMUL_TILES[req.tile] : req.tile;
-  const act = req.out.kind === 'activation' ? req.out.act : req.dz?.act;
-  if ((req.lhs.kind === 'dz' || req.rhs.kind === 'dz') && !req.dz) throw new Error(`${req.label}: dz operand without dz`);
-  const constants = {
-    ACT: act?.id ?? 0,
-    MAXOUT_K: act?.pieces ?? 1,
-    WG_X: tile.wgX, WG_Y: tile.wgY, TM: tile.tm, TN: tile.tn, BK: tile.bk,
-    LHS_DZ: req.lhs.kind === 'dz',
-    LHS_T: req.lhs.kind === 'arena' && req.lhs.transposed,
-    RHS_DZ: req.rhs.kind === 'dz',
-    RHS_T: req.rhs.kind === 'weights' && req.rhs.transposed,
-    EPILOGUE_ACT: req.out.kind === 'activation',
-    HAS_BIAS: req.out.kind === 'activation' && req.out.biasOffset !== undefined,
-    OUT_IN_ACT: req.out.kind === 'arena',
-  };
-  if (req.out.kind === 'activation' && req.out.act.pieces !== 1) throw new Error(`${req.label}: maxout needs the epilogue kernel`);
-  const { pipeline, layout, key } = await ctx.pipelines.get('matmul', 'main', constants,
-    ['uniform', 'storage', 'read-only-storage', 'storage', 'read-only-storage']);
-  const split = req.out.kind === 'partials' ? req.out : { splits: 1, kPerSplit: req.K };
-  const out = req.out;
-  const dz = req.dz;
-  const uniform = ctx.pool.uniform(`${req.label} params`, packUniform([
-    req.M, req.N, req.K, split.kPerSplit,
-    req.lhs.kind === 'arena' ? req.lhs.offset : 0,
-    req.rhs.kind === 'weights' ? req.rhs.offset : 0,
-    out.kind === 'activation' ? out.zOffset : out.kind === 'partials' ? 0 : out.offset,
-    out.kind === 'activation' ? out.aOffset : 0,
-    dz?.daOffset ?? 0, dz?.zOffset ?? 0, dz?.units ?? 0,
-    out.kind === 'activation' ? out.biasOffset ?? 0 : 0,
-    out.kind === 'activation' ? out.alphaOffset : dz?.alphaOffset ?? 0,
-    { f32: act?.param ?? 0 }, 0, 0,
-  ]));
-  const outBuffer = out.kind === 'buffer' || out.kind === 'partials' ? out.buffer : req.dummy;
-  const w = req.rhs.kind === 'weights' ? req.rhs.buffer : req.dummy;
-  return {
+  const { out, dz } = req;
+  const act = out.kind === 'activation' ? out.act : dz?.act;
+  if ((req.lhs.kind === 'dz' || req.rhs.kind === 'dz') && !dz) throw new Error(`${req.label}: dz operand without dz`);
+  if (out.kind === 'activation' && out.act.pieces !== 1) throw new Error(`${req.label}: maxout needs the epilogue kernel`);
+  const split = out.kind === 'partials' ? out : { splits: 1, kPerSplit: req.K };
+  return makeDispatch(ctx, MATMUL_PROGRAM, {
     label: req.label,
-    kernel: key,
-    pipeline,
-    bindGroup: bindGroup(ctx, req.label, layout, [uniform, req.arena, w, outBuffer, req.small]),
+    constants: {
+      ACT: act?.id ?? 0,
+      MAXOUT_K: act?.pieces ?? 1,
+      WG_X: tile.wgX, WG_Y: tile.wgY, TM: tile.tm, TN: tile.tn, BK: tile.bk,
+      LHS_DZ: req.lhs.kind === 'dz',
+      LHS_T: req.lhs.kind === 'arena' && req.lhs.transposed,
+      RHS_DZ: req.rhs.kind === 'dz',
+      RHS_T: req.rhs.kind === 'weights' && req.rhs.transposed,
+      EPILOGUE_ACT: out.kind === 'activation',
+      HAS_BIAS: out.kind === 'activation' && out.biasOffset !== undefined,
+      OUT_IN_ACT: out.kind === 'arena',
+    },
+    buffers: {
+      act: req.arena,
+      w: req.rhs.kind === 'weights' ? req.rhs.buffer : req.dummy,
+      out: out.kind === 'buffer' || out.kind === 'partials' ? out.buffer : req.dummy,
+      small: req.small,
+    },
+    uniforms: {
+      M: req.M, N: req.N, K: req.K, k_per_split: split.kPerSplit,
+      lhs_off: req.lhs.kind === 'arena' ? req.lhs.offset : 0,
+      rhs_off: req.rhs.kind === 'weights' ? req.rhs.offset : 0,
+      out_off: out.kind === 'activation' ? out.zOffset : out.kind === 'partials' ? 0 : out.offset,
+      out2_off: out.kind === 'activation' ? out.aOffset : 0,
+      dz_da_off: dz?.daOffset ?? 0, dz_z_off: dz?.zOffset ?? 0, dz_units: dz?.units ?? 0,
+      bias_off: out.kind === 'activation' ? out.biasOffset ?? 0 : 0,
+      alpha_off: out.kind === 'activation' ? out.alphaOffset : dz?.alphaOffset ?? 0,
+      slope: act?.param ?? 0,
+    },
     workgroups: [Math.ceil(req.N / (tile.wgX * tile.tn)), Math.ceil(req.M / (tile.wgY * tile.tm)), split.splits],
     reads: req.reads,
     writes: req.writes,
-    owned: [uniform],
-  };
+  });
 }

@@ -1,5 +1,19 @@
-import { packUniform } from '../gpu/buffers';
-import { bindGroup, foldWorkgroups, type Dispatch, type KernelContext } from './dispatch';
+import code from '../../shaders/matmul_outer.wgsl?raw';
+import { defineProgram, foldWorkgroups, makeDispatch, type Dispatch, type KernelContext } from './program';
+
+/** matmul_outer.wgsl: C = L^T R through strides, barrier-free (CPU adapters). */
+export const OUTER_PROGRAM = defineProgram({
+  name: 'matmul_outer',
+  shader: { file: 'matmul_outer.wgsl', code, includes: [] },
+  bindings: { params: 'uniform', lhs: 'read-only-storage', rhs: 'read-only-storage', out: 'storage' },
+  uniform: {
+    struct: 'OuterParams',
+    fields: {
+      M: 'u32', N: 'u32', K: 'u32', m_blocks: 'u32', l_off: 'u32', l_k_stride: 'u32', l_m_stride: 'u32', r_off: 'u32',
+      r_k_stride: 'u32', r_n_stride: 'u32', out_off: 'u32',
+    },
+  },
+});
 
 /** A matrix operand read through strides: element (k, i) at offset + k * kStride + i * iStride. */
 interface StridedOperand { buffer: GPUBuffer; offset: number; kStride: number; iStride: number }
@@ -18,23 +32,21 @@ export interface OuterRequest {
 }
 
 /** matmul_outer.wgsl: C = L^T R without barriers, for CPU adapters; 4 x 8 outputs per thread. */
-export async function outerDispatch(ctx: KernelContext, req: OuterRequest): Promise<Dispatch> {
-  const { pipeline, layout, key } = await ctx.pipelines.get('matmul_outer', 'main', {},
-    ['uniform', 'read-only-storage', 'read-only-storage', 'storage']);
+export function outerDispatch(ctx: KernelContext, req: OuterRequest): Promise<Dispatch> {
   const mBlocks = Math.ceil(req.M / 4);
   const { lhs, rhs } = req;
-  const uniform = ctx.pool.uniform(`${req.label} params`, packUniform([req.M, req.N, req.K, mBlocks,
-    lhs.offset, lhs.kStride, lhs.iStride, rhs.offset, rhs.kStride, rhs.iStride, req.outOffset, 0]));
-  return {
+  return makeDispatch(ctx, OUTER_PROGRAM, {
     label: req.label,
-    kernel: key,
-    pipeline,
-    bindGroup: bindGroup(ctx, req.label, layout, [uniform, lhs.buffer, rhs.buffer, req.out]),
+    constants: {},
+    buffers: { lhs: lhs.buffer, rhs: rhs.buffer, out: req.out },
+    uniforms: {
+      M: req.M, N: req.N, K: req.K, m_blocks: mBlocks, l_off: lhs.offset, l_k_stride: lhs.kStride, l_m_stride: lhs.iStride,
+      r_off: rhs.offset, r_k_stride: rhs.kStride, r_n_stride: rhs.iStride, out_off: req.outOffset,
+    },
     workgroups: foldWorkgroups(Math.ceil((mBlocks * Math.ceil(req.N / 8)) / 64)),
     reads: req.reads,
     writes: req.writes,
-    owned: [uniform],
-  };
+  });
 }
 
 type Region = { buffer: GPUBuffer; offset: number };

@@ -1,6 +1,27 @@
-import { packUniform } from '../gpu/buffers';
-import { bindGroup, type Dispatch, type KernelContext } from './dispatch';
+import skinnyCode from '../../shaders/matmul_skinny.wgsl?raw';
+import skinnyTCode from '../../shaders/matmul_skinny_t.wgsl?raw';
+import { ACTIVATIONS_WGSL, DZ_WGSL } from './includes';
 import type { DzOperand } from './matmul';
+import { defineProgram, makeDispatch, type Dispatch, type KernelContext } from './program';
+
+/** matmul_skinny.wgsl: partial sums of A W for M <= 32 rows, W streamed once as vec4. */
+export const SKINNY_PROGRAM = defineProgram({
+  name: 'matmul_skinny',
+  shader: { file: 'matmul_skinny.wgsl', code: skinnyCode, includes: [] },
+  bindings: { params: 'uniform', act: 'read-only-storage', w: 'read-only-storage', out: 'storage' },
+  uniform: { struct: 'SkinnyParams', fields: { M: 'u32', N: 'u32', K: 'u32', k_per_split: 'u32', lhs_off: 'u32' } },
+});
+
+/** matmul_skinny_t.wgsl: partial sums of dZ W^T (dZ from the dz prologue) for M <= 32 rows. */
+export const SKINNY_T_PROGRAM = defineProgram({
+  name: 'matmul_skinny_t',
+  shader: { file: 'matmul_skinny_t.wgsl', code: skinnyTCode, includes: [ACTIVATIONS_WGSL, DZ_WGSL] },
+  bindings: { params: 'uniform', act: 'read-only-storage', w: 'read-only-storage', out: 'storage', small: 'read-only-storage' },
+  uniform: {
+    struct: 'SkinnyTParams',
+    fields: { M: 'u32', N: 'u32', K: 'u32', k_per_split: 'u32', da_off: 'u32', z_off: 'u32', alpha_off: 'u32', units: 'u32', slope: 'f32' },
+  },
+});
 
 /** matmul_skinny.wgsl serves M <= SKINNY_MAX_ROWS rows and N a multiple of 4 (vec4 columns);
  *  matmul_skinny_t.wgsl the transposed product (dX = dZ W^T) with K a multiple of 4. */
@@ -42,21 +63,17 @@ export interface SkinnyRequest {
 }
 
 /** Partial sums of A W for M <= 32 rows; epilogue.wgsl finishes (bias, activation). */
-export async function skinnyDispatch(ctx: KernelContext, req: SkinnyRequest): Promise<Dispatch> {
+export function skinnyDispatch(ctx: KernelContext, req: SkinnyRequest): Promise<Dispatch> {
   if (!skinnyApplies(req.M, req.N)) throw new Error(`${req.label}: skinny matmul needs M <= ${SKINNY_MAX_ROWS} and N % 4 == 0`);
-  const { pipeline, layout, key } = await ctx.pipelines.get('matmul_skinny', 'main', { ROWS: req.M, K_CHUNK },
-    ['uniform', 'read-only-storage', 'read-only-storage', 'storage']);
-  const uniform = ctx.pool.uniform(`${req.label} params`, packUniform([req.M, req.N, req.K, req.kPerSplit, req.lhsOffset, 0, 0, 0]));
-  return {
+  return makeDispatch(ctx, SKINNY_PROGRAM, {
     label: req.label,
-    kernel: key,
-    pipeline,
-    bindGroup: bindGroup(ctx, req.label, layout, [uniform, req.arena, req.weights, req.partials]),
+    constants: { ROWS: req.M, K_CHUNK },
+    buffers: { act: req.arena, w: req.weights, out: req.partials },
+    uniforms: { M: req.M, N: req.N, K: req.K, k_per_split: req.kPerSplit, lhs_off: req.lhsOffset },
     workgroups: [Math.ceil(req.N / COLUMNS_PER_WORKGROUP), req.splits, 1],
     reads: req.reads,
     writes: req.writes,
-    owned: [uniform],
-  };
+  });
 }
 
 export interface SkinnyTransposedRequest {
@@ -74,22 +91,19 @@ export interface SkinnyTransposedRequest {
 }
 
 /** Partial sums of dZ W^T (dZ from the dz prologue) for M <= 32 rows; epilogue.wgsl sums them. */
-export async function skinnyTransposedDispatch(ctx: KernelContext, req: SkinnyTransposedRequest): Promise<Dispatch> {
+export function skinnyTransposedDispatch(ctx: KernelContext, req: SkinnyTransposedRequest): Promise<Dispatch> {
   if (!skinnyTransposedApplies(req.M, req.K)) throw new Error(`${req.label}: transposed skinny matmul needs M <= ${SKINNY_MAX_ROWS} and K % 4 == 0`);
-  const act = req.dz.act;
-  const { pipeline, layout, key } = await ctx.pipelines.get('matmul_skinny_t', 'main',
-    { ROWS: req.M, K_CHUNK, ACT: act.id, MAXOUT_K: act.pieces },
-    ['uniform', 'read-only-storage', 'read-only-storage', 'storage', 'read-only-storage']);
-  const uniform = ctx.pool.uniform(`${req.label} params`, packUniform([req.M, req.N, req.K, req.kPerSplit,
-    req.dz.daOffset, req.dz.zOffset, req.dz.alphaOffset, req.dz.units, { f32: act.param }, 0, 0, 0]));
-  return {
+  const { dz } = req;
+  return makeDispatch(ctx, SKINNY_T_PROGRAM, {
     label: req.label,
-    kernel: key,
-    pipeline,
-    bindGroup: bindGroup(ctx, req.label, layout, [uniform, req.arena, req.weights, req.partials, req.small]),
+    constants: { ROWS: req.M, K_CHUNK, ACT: dz.act.id, MAXOUT_K: dz.act.pieces },
+    buffers: { act: req.arena, w: req.weights, out: req.partials, small: req.small },
+    uniforms: {
+      M: req.M, N: req.N, K: req.K, k_per_split: req.kPerSplit, da_off: dz.daOffset, z_off: dz.zOffset, alpha_off: dz.alphaOffset,
+      units: dz.units, slope: dz.act.param,
+    },
     workgroups: [Math.ceil(req.N / T_COLUMNS_PER_WORKGROUP), req.splits, 1],
     reads: req.reads,
     writes: req.writes,
-    owned: [uniform],
-  };
+  });
 }

@@ -1,142 +1,16 @@
-import { bindGroup, type Dispatch, type KernelContext, type KernelTarget } from './dispatch';
-import type { ActivationSpec } from '../model/activations';
-import type { HistogramRange } from '../model/histogram';
+import code from '../../shaders/stats.wgsl?raw';
+import { ACTIVATIONS_WGSL } from './includes';
+import { defineProgram } from './program';
 
-export const STATS_HEADER_WORDS = 16;
-export const DESC_WORDS = 20;
-export const PARTIAL_WORDS = 12;
-const NO_SATURATION = 0xffffffff;
-// GPUs want thousands of workgroups in flight; a CPU adapter runs a few at a time on its cores
-// and pays per workgroup for the barriers of the reduction.
-const MAX_GROUPS_PER_TENSOR: Record<KernelTarget, number> = { gpu: 4096, cpu: 32 };
-/** Threads (= columns) per workgroup: see stats.wgsl's WG. */
-const STATS_WORKGROUP: Record<KernelTarget, { size: number; level: number }> = { gpu: { size: 256, level: 16 }, cpu: { size: 64, level: 8 } };
+/** stats.wgsl: moments, finalize and histogram over a batch of tensors described in `desc`
+ *  (the layout is src/stats/layout.ts, injected as constants). */
+export const STATS_PROGRAM = defineProgram({
+  name: 'stats',
+  shader: { file: 'stats.wgsl', code, includes: [ACTIVATIONS_WGSL] },
+  bindings: {
+    desc: 'read-only-storage', act: 'read-only-storage', extra: 'read-only-storage', small: 'read-only-storage',
+    stats: 'storage', partials: 'storage', flags: 'storage',
+  },
+});
 
-
-/** One [rows x cols] tensor whose statistics go to stats slot `slot`. */
-export interface StatsTensor {
-  name: string;
-  /** 'arena' or a buffer of its own (a weight gradient). */
-  source: 'arena' | GPUBuffer;
-  offset: number;
-  rows: number;
-  cols: number;
-  slot: number;
-  /** Count |f'(z)| < 1% of the largest slope, with z from the layer's Z at zOffset. */
-  saturation?: { act: ActivationSpec; zOffset: number; alphaOffset: number };
-}
-
-export function statsSlotWords(bins: number): number { return STATS_HEADER_WORDS + bins; }
-
-/** How stats.wgsl splits a tensor: workgroups of WG threads over colSpan blocks of WG columns
- *  (GPU: one block, so many workgroups; CPU: every column, so few) and rowChunk rows, so that a
- *  tensor uses at most 4096 workgroups on a GPU, 32 on a CPU. */
-export function statsGrid(rows: number, cols: number, target: KernelTarget): { colGroups: number; colSpan: number; rowChunk: number; groups: number } {
-  const blocks = Math.ceil(cols / STATS_WORKGROUP[target].size);
-  const colSpan = target === 'cpu' ? blocks : 1;
-  const colGroups = Math.ceil(blocks / colSpan);
-  const chunksWanted = Math.max(1, Math.floor(MAX_GROUPS_PER_TENSOR[target] / colGroups));
-  const rowChunk = Math.max(Math.ceil(rows / chunksWanted), Math.min(rows, 8));
-  return { colGroups, colSpan, rowChunk, groups: colGroups * Math.ceil(rows / rowChunk) };
-}
-
-/** Scratch a batch needs: one partial record per workgroup, one flag per column. */
-export function statsScratch(tensors: StatsTensor[], target: KernelTarget): { partialWords: number; flagWords: number } {
-  let partialWords = 0;
-  let flagWords = 0;
-  for (const t of tensors) {
-    partialWords += statsGrid(t.rows, t.cols, target).groups * PARTIAL_WORDS;
-    flagWords += t.cols;
-  }
-  return { partialWords, flagWords };
-}
-
-export function writeHistogramRange(desc: Uint32Array, tensorCount: number, range: HistogramRange): void {
-  const f32 = new Float32Array(desc.buffer, desc.byteOffset, desc.length);
-  for (let t = 0; t < tensorCount; t++) {
-    const base = t * DESC_WORDS;
-    desc[base + 15] = range === 'auto' ? 0 : 1;
-    f32[base + 16] = range === 'auto' ? 0 : range[0];
-    f32[base + 17] = range === 'auto' ? 0 : range[1];
-  }
-}
-
-function describe(tensors: StatsTensor[], range: HistogramRange, target: KernelTarget): Uint32Array<ArrayBuffer> {
-  const desc = new Uint32Array(tensors.length * DESC_WORDS);
-  const f32 = new Float32Array(desc.buffer);
-  let partialBase = 0;
-  let flagBase = 0;
-  tensors.forEach((t, i) => {
-    const grid = statsGrid(t.rows, t.cols, target);
-    const base = i * DESC_WORDS;
-    desc.set([t.source === 'arena' ? 0 : 1, t.offset, t.rows, t.cols, grid.colGroups, grid.rowChunk, grid.groups,
-      partialBase / PARTIAL_WORDS, flagBase, t.slot, t.saturation ? 1 : 0,
-      t.saturation?.zOffset ?? 0, t.saturation?.alphaOffset ?? 0], base);
-    f32[base + 13] = t.saturation?.act.param ?? 0;
-    f32[base + 14] = t.saturation?.act.maxSlope ?? 1;
-    desc[base + 18] = grid.colSpan;
-    partialBase += grid.groups * PARTIAL_WORDS;
-    flagBase += t.cols;
-  });
-  writeHistogramRange(desc, tensors.length, range);
-  return desc;
-}
-
-export interface StatsBatchRequest {
-  label: string;
-  tensors: StatsTensor[];
-  bins: number;
-  range: HistogramRange;
-  arena: GPUBuffer;
-  small: GPUBuffer;
-  /** The buffer of tensors whose source is not 'arena' (all the same), else a dummy. */
-  extra: GPUBuffer;
-  stats: GPUBuffer;
-  partials: GPUBuffer;
-  flags: GPUBuffer;
-}
-
-export interface StatsBatch {
-  dispatches: Dispatch[];
-  /** Rewrites the histogram range of every tensor of the batch (queue.writeBuffer, no new plan). */
-  setRange(range: HistogramRange): void;
-}
-
-/** stats.wgsl's three entry points over a batch of tensors: moments, finalize, histogram. */
-export async function statsBatch(ctx: KernelContext, req: StatsBatchRequest): Promise<StatsBatch> {
-  const sources = new Set(req.tensors.map((t) => t.source));
-  if (sources.size > 1) throw new Error(`${req.label}: a stats batch reads one buffer (the arena or one other), got ${sources.size}`);
-  const saturating = new Set(req.tensors.map((t) => t.saturation?.act.id ?? NO_SATURATION));
-  if (saturating.size > 1) throw new Error(`${req.label}: a stats batch counts the saturation of at most one activation`);
-  const desc = describe(req.tensors, req.range, ctx.target);
-  const descBuffer = ctx.pool.storage(`${req.label} descriptors`, desc.byteLength);
-  ctx.device.queue.writeBuffer(descBuffer, 0, desc);
-  const layout: Array<'uniform' | 'storage' | 'read-only-storage'> =
-    ['read-only-storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage', 'storage', 'storage'];
-  const wg = STATS_WORKGROUP[ctx.target];
-  const constants = { BINS: req.bins, WG: wg.size, LEVEL: wg.level, SRC: req.tensors[0].source === 'arena' ? 0 : 1, SAT_ACT: [...saturating][0] };
-  const [moments, finalize, histogram] = await Promise.all(['moments', 'finalize', 'histogram']
-    .map((entry) => ctx.pipelines.get('stats', entry, constants, layout)));
-  const group = bindGroup(ctx, req.label, moments.layout,
-    [descBuffer, req.arena, req.extra, req.small, req.stats, req.partials, req.flags]);
-  const maxGroups = Math.max(...req.tensors.map((t) => statsGrid(t.rows, t.cols, ctx.target).groups));
-  const names = req.tensors.map((t) => t.name);
-  const n = req.tensors.length;
-  const make = (entry: string, kernel: { key: string; pipeline: GPUComputePipeline }, workgroups: [number, number, number]): Dispatch => ({
-    label: `${req.label} ${entry}`, kernel: kernel.key, pipeline: kernel.pipeline, bindGroup: group, workgroups,
-    reads: entry === 'finalize' ? ['stats partials'] : names, writes: entry === 'moments' ? ['stats partials'] : ['stats'],
-    owned: entry === 'moments' ? [descBuffer] : [],
-  });
-  // One bind group serves all three: their explicit layouts are group-equivalent (WebGPU spec).
-  return {
-    dispatches: [
-      make('moments', moments, [maxGroups, n, 1]),
-      make('finalize', finalize, [n, 1, 1]),
-      make('histogram', histogram, [maxGroups, n, 1]),
-    ],
-    setRange(range) {
-      writeHistogramRange(desc, n, range);
-      ctx.device.queue.writeBuffer(descBuffer, 0, desc);
-    },
-  };
-}
+export const STATS_ENTRY_POINTS = ['moments', 'finalize', 'histogram'] as const;

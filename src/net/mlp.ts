@@ -1,9 +1,10 @@
 import { InitscopeError, invalid } from '../model/errors';
 import { writeFloats, type BufferPool } from '../gpu/buffers';
-import type { Dispatch, KernelContext } from '../kernels/dispatch';
+import type { Dispatch, KernelContext } from '../kernels/program';
 import { initDispatch, STREAM_INPUT } from '../kernels/init';
 import { initRule } from '../model/initializers';
-import { PARTIAL_WORDS, statsScratch, statsSlotWords } from '../kernels/stats';
+import { statsScratch } from '../stats/batch';
+import { PARTIAL_WORDS, statsSlotWords } from '../stats/layout';
 import { DEFAULT_BINS, parseHistogram, type HistogramOptions, type HistogramRange } from '../model/histogram';
 import {
   backwardStatsBatches, buildPlan, buildWeightStatsPlan, forwardStatsTensors, type BuiltPlan, type NetBuffers,

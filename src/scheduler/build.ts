@@ -1,12 +1,12 @@
 import { biasGradDispatch } from '../kernels/biasGrad';
-import type { Dispatch, KernelContext } from '../kernels/dispatch';
+import type { Dispatch, KernelContext } from '../kernels/program';
 import { dzStoreDispatch } from '../kernels/dzStore';
 import { epilogueDispatch } from '../kernels/epilogue';
 import { initDispatch, STREAM_UPSTREAM } from '../kernels/init';
 import { matmulDispatch, type DzOperand } from '../kernels/matmul';
 import { outerDispatch, outerOperands } from '../kernels/matmulOuter';
 import { skinnyDispatch, skinnyTransposedDispatch } from '../kernels/matmulSkinny';
-import { statsBatch, type StatsBatch, type StatsTensor } from '../kernels/stats';
+import { statsBatch, type StatsBatch, type StatsTensor } from '../stats/batch';
 import type { HistogramRange } from '../model/histogram';
 import { inputGradOffset, inputOffset, type NetLayout } from '../model/layout';
 import type { MLPSpec } from '../model/options';

@@ -1,6 +1,6 @@
 import type { BufferPool } from '../gpu/buffers';
-import { ReadbackRing } from '../gpu/readback';
-import type { KernelContext } from '../kernels/dispatch';
+import { PassTimer, ReadbackRing, readStaging } from '../gpu/readback';
+import type { KernelContext } from '../kernels/program';
 import type { HistogramRange } from '../model/histogram';
 import type { BuiltPlan } from './build';
 import { recordPlan, type Plan } from './plan';
@@ -23,19 +23,16 @@ function setRange(built: BuiltPlan, range: HistogramRange): void {
  *  ring and the timestamp query set. */
 export class PlanExecutor {
   private ring: ReadbackRing;
-  private readonly querySet?: GPUQuerySet;
-  private readonly resolveBuffer?: GPUBuffer;
+  private readonly timer?: PassTimer;
 
   constructor(private ctx: KernelContext, private pool: BufferPool, private timestamps: boolean, private slotBytes: number, private slotsTotal: number) {
     this.ring = this.makeRing();
-    if (timestamps) {
-      this.querySet = ctx.device.createQuerySet({ label: 'pass timestamps', type: 'timestamp', count: 2 });
-      this.resolveBuffer = pool.create('timestamp resolve', 16, GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC, false);
-    }
+    if (timestamps) this.timer = new PassTimer(pool, ctx.device, 'pass', 1);
   }
 
-  /** Every stats slot, then the two resolved timestamps. */
-  private get stagingBytes(): number { return this.slotsTotal * this.slotBytes + 16; }
+  /** Every stats slot, then the resolved timestamps. */
+  private get slotsBytes(): number { return this.slotsTotal * this.slotBytes; }
+  private get stagingBytes(): number { return this.slotsBytes + (this.timer?.bytes ?? 0); }
 
   private makeRing(): ReadbackRing {
     return new ReadbackRing((label) => this.pool.create(label, this.stagingBytes,
@@ -65,16 +62,13 @@ export class PlanExecutor {
     setRange(built, range);
     const start = performance.now();
     const encoder = device.createCommandEncoder({ label: plan.name });
-    recordPlan(encoder, plan, { label: plan.name, timestamps: this.querySet });
-    const wantsReadback = plan.statsSlots !== undefined || this.querySet !== undefined;
+    recordPlan(encoder, plan, { label: plan.name, timestampWrites: this.timer?.passWrites(0) });
+    const wantsReadback = plan.statsSlots !== undefined || this.timer !== undefined;
     const staging = wantsReadback ? this.ring.acquire() : undefined;
     if (staging && plan.statsSlots) {
       encoder.copyBufferToBuffer(stats, plan.statsSlots.first * this.slotBytes, staging, 0, plan.statsSlots.count * this.slotBytes);
     }
-    if (staging && this.querySet && this.resolveBuffer) {
-      encoder.resolveQuerySet(this.querySet, 0, 2, this.resolveBuffer, 0);
-      encoder.copyBufferToBuffer(this.resolveBuffer, 0, staging, this.stagingBytes - 16, 16);
-    }
+    if (staging && this.timer) this.timer.resolve(encoder, staging, this.slotsBytes);
     device.queue.submit([encoder.finish()]);
     if (!staging) {
       await device.queue.onSubmittedWorkDone();
@@ -82,11 +76,7 @@ export class PlanExecutor {
     }
     const data = await this.ring.read(staging);
     const wallTimeMs = performance.now() - start;
-    let gpuTimeMs: number | undefined;
-    if (this.querySet) {
-      const [t0, t1] = new BigUint64Array(data, this.stagingBytes - 16, 2);
-      if (t1 > t0) gpuTimeMs = Number(t1 - t0) / 1e6;
-    }
+    const gpuTimeMs = this.timer ? PassTimer.decode(data, this.slotsBytes, 1)[0] : undefined;
     const words = plan.statsSlots ? new Uint32Array(data, 0, (plan.statsSlots.count * this.slotBytes) / 4) : undefined;
     return { words, gpuTimeMs, wallTimeMs };
   }
@@ -94,7 +84,7 @@ export class PlanExecutor {
   /** Each dispatch of the plan in a pass of its own, timed (see profilePlan). */
   profile(built: BuiltPlan, range: HistogramRange): Promise<PlanProfile> {
     setRange(built, range);
-    return profilePlan(this.ctx.device, built.plan, this.timestamps);
+    return profilePlan(this.ctx.device, this.pool, built.plan, this.timestamps);
   }
 
   /** Copies `count` floats at `offsetFloats` of `buffer` back to the CPU. */
@@ -106,8 +96,7 @@ export class PlanExecutor {
       const encoder = device.createCommandEncoder({ label: `read ${label}` });
       encoder.copyBufferToBuffer(buffer, offsetFloats * 4, staging, 0, Math.ceil(bytes / 4) * 4);
       device.queue.submit([encoder.finish()]);
-      await staging.mapAsync(GPUMapMode.READ);
-      return new Float32Array(staging.getMappedRange(0, bytes).slice(0));
+      return new Float32Array(await readStaging(staging, bytes));
     } finally {
       this.pool.release(staging);
     }
@@ -115,7 +104,6 @@ export class PlanExecutor {
 
   release(): void {
     this.ring.drain().forEach((b) => this.pool.release(b));
-    if (this.resolveBuffer) this.pool.release(this.resolveBuffer);
-    this.querySet?.destroy();
+    this.timer?.destroy();
   }
 }

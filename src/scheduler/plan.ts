@@ -1,4 +1,4 @@
-import type { Dispatch } from '../kernels/dispatch';
+import type { Dispatch } from '../kernels/program';
 
 /** What one call (forward, backward, forward+backward) runs: an ordered list of dispatches,
  *  recorded into one compute pass of one command encoder and submitted once, then (when it has
@@ -42,7 +42,7 @@ export function formatPlan(plan: Plan): string {
 
 export interface RecordOptions {
   label: string;
-  timestamps?: GPUQuerySet;
+  timestampWrites?: GPUComputePassTimestampWrites;
 }
 
 /** Records every dispatch of the plan into one compute pass (WebGPU orders dispatches of a pass
@@ -50,9 +50,7 @@ export interface RecordOptions {
 export function recordPlan(encoder: GPUCommandEncoder, plan: Plan, options: RecordOptions): void {
   const pass = encoder.beginComputePass({
     label: options.label,
-    timestampWrites: options.timestamps
-      ? { querySet: options.timestamps, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 }
-      : undefined,
+    timestampWrites: options.timestampWrites,
   });
   for (const d of plan.dispatches) {
     pass.setPipeline(d.pipeline);

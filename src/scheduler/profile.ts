@@ -1,3 +1,5 @@
+import type { BufferPool } from '../gpu/buffers';
+import { PassTimer, readStaging } from '../gpu/readback';
 import type { Plan } from './plan';
 
 /** The time of one dispatch of a plan, measured alone. */
@@ -13,40 +15,31 @@ export interface PlanProfile {
 
 /** Runs every dispatch of the plan in a pass of its own and times it, to show where a step's time
  *  goes. Separate passes remove the overlap a real step may have, so the total is an upper bound. */
-export async function profilePlan(device: GPUDevice, plan: Plan, timestamps: boolean): Promise<PlanProfile> {
-  const n = plan.dispatches.length;
-  const times = timestamps ? await timeWithQueries(device, plan) : await timeWithWallClock(device, plan);
+export async function profilePlan(device: GPUDevice, pool: BufferPool, plan: Plan, timestamps: boolean): Promise<PlanProfile> {
+  const times = timestamps ? await timeWithQueries(device, pool, plan) : await timeWithWallClock(device, plan);
   const dispatches = plan.dispatches.map((d, index) => ({ index, label: d.label, kernel: d.kernel, workgroups: d.workgroups, ms: times[index] }));
-  return { name: plan.name, clock: timestamps ? 'gpu' : 'wall', totalMs: times.slice(0, n).reduce((s, t) => s + t, 0), dispatches };
+  return { name: plan.name, clock: timestamps ? 'gpu' : 'wall', totalMs: times.reduce((s, t) => s + t, 0), dispatches };
 }
 
-async function timeWithQueries(device: GPUDevice, plan: Plan): Promise<number[]> {
+async function timeWithQueries(device: GPUDevice, pool: BufferPool, plan: Plan): Promise<number[]> {
   const n = plan.dispatches.length;
-  const querySet = device.createQuerySet({ label: `profile ${plan.name}`, type: 'timestamp', count: 2 * n });
-  const resolve = device.createBuffer({ label: 'profile resolve', size: 16 * n, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
-  const staging = device.createBuffer({ label: 'profile staging', size: 16 * n, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const timer = new PassTimer(pool, device, `profile ${plan.name}`, n);
+  const staging = pool.create('profile staging', timer.bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, false);
   try {
     const encoder = device.createCommandEncoder({ label: `profile ${plan.name}` });
     plan.dispatches.forEach((d, i) => {
-      const pass = encoder.beginComputePass({
-        label: d.label, timestampWrites: { querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 },
-      });
+      const pass = encoder.beginComputePass({ label: d.label, timestampWrites: timer.passWrites(i) });
       pass.setPipeline(d.pipeline);
       pass.setBindGroup(0, d.bindGroup);
       pass.dispatchWorkgroups(...d.workgroups);
       pass.end();
     });
-    encoder.resolveQuerySet(querySet, 0, 2 * n, resolve, 0);
-    encoder.copyBufferToBuffer(resolve, 0, staging, 0, 16 * n);
+    timer.resolve(encoder, staging, 0);
     device.queue.submit([encoder.finish()]);
-    await staging.mapAsync(GPUMapMode.READ);
-    const stamps = new BigUint64Array(staging.getMappedRange().slice(0));
-    staging.unmap();
-    return plan.dispatches.map((_, i) => (stamps[2 * i + 1] > stamps[2 * i] ? Number(stamps[2 * i + 1] - stamps[2 * i]) / 1e6 : 0));
+    return PassTimer.decode(await readStaging(staging), 0, n).map((ms) => ms ?? 0);
   } finally {
-    querySet.destroy();
-    resolve.destroy();
-    staging.destroy();
+    timer.destroy();
+    pool.release(staging);
   }
 }
 

@@ -1,6 +1,6 @@
 import { chooseSplits, chooseTile, MATMUL_TILES, type MatmulTileName } from '../kernels/matmul';
 import { skinnyApplies, skinnySplits, skinnyTransposedApplies } from '../kernels/matmulSkinny';
-import type { KernelTarget } from '../kernels/dispatch';
+import type { KernelTarget } from '../kernels/program';
 import type { NetLayout } from '../model/layout';
 import type { MLPSpec } from '../model/options';
 

@@ -1,4 +1,4 @@
-import { statsSlotWords } from '../kernels/stats';
+import { statsSlotWords } from './layout';
 import type { NetLayout } from '../model/layout';
 import type { MLPSpec } from '../model/options';
 import { backwardSlot, forwardSlot } from './slots';
