@@ -30,7 +30,7 @@ for (const activation of ACTIVATIONS) {
           const G = randomArray(batch * dims[dims.length - 1], 50 + ci, 1);
           net.setInput(X);
           await net.forwardBackward(G, { stats: false });
-          await net.poisonForTesting();
+          await window.harness.testing.poisonForTesting(net);
           await net.forward({ stats: false });
           await net.backward(G, { stats: false });
           const fwd = reference.referenceForward(refNet, X);

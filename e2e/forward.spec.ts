@@ -31,7 +31,7 @@ for (const activation of ACTIVATIONS) {
           const { net, refNet } = randomNet(e, { dims, batch, activation: act, bias, seed: ci });
           const X = randomArray(batch * dims[0], 400 + ci, 2);
           net.setInput(X);
-          await net.poisonForTesting();
+          await window.harness.testing.poisonForTesting(net);
           net.setInput(X);
           await net.forward({ stats: false });
           const ref = reference.referenceForward(refNet, X);

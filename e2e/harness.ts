@@ -2,6 +2,7 @@
 // Playwright, which runs each check inside the page (the GPU is here) and gets a summary back.
 import * as initscope from '../src/index';
 import * as reference from '../src/reference/index';
+import * as testing from '../src/testing';
 
 export interface Mismatch { index: number; got: number; ref: number }
 export interface Comparison { ok: boolean; count: number; bad: number; worst?: Mismatch; maxAbsRef: number }
@@ -67,7 +68,7 @@ function engine(kernels: 'auto' | 'gpu' | 'cpu' = 'auto'): Promise<initscope.Eng
   return e;
 }
 
-const api = { initscope, reference, activationSpec: reference.referenceActivation, compare, randomArray, randomNet, engine };
+const api = { initscope, reference, testing, activationSpec: reference.referenceActivation, compare, randomArray, randomNet, engine };
 declare global { interface Window { harness: typeof api } }
 window.harness = api;
 document.getElementById('status')!.textContent = 'ready';

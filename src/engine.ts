@@ -3,7 +3,7 @@ import { BufferPool } from './gpu/buffers';
 import { acquireDevice, type AdapterDescription, type EngineOptions } from './gpu/device';
 import { PipelineCache } from './gpu/pipelines';
 import type { KernelTarget } from './kernels/program';
-import { MLP, type EngineCore } from './net/mlp';
+import { MLP, type EngineCore, type LayerExtension } from './net/mlp';
 import type { MLPOptions } from './model/options';
 
 export interface Engine {
@@ -21,6 +21,16 @@ export interface Engine {
   /** Live GPU buffers the engine holds; constant across steps. */
   memory(): { buffers: number; bytes: number };
   destroy(): void;
+}
+
+const CORES = new WeakMap<Engine, { core: EngineCore }>();
+
+/** Test-only (src/testing.ts): a net with extra layer entries and types. */
+export function createMLPWithLayers(engine: Engine, options: MLPOptions, extension: LayerExtension): MLP {
+  const found = CORES.get(engine);
+  if (!found) throw new Error('createMLPWithLayers: not an engine made by createEngine');
+  found.core.assertHealthy('createMLP');
+  return new MLP(found.core, options, extension);
 }
 
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
@@ -56,7 +66,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     },
   };
 
-  return {
+  const engine: Engine = {
     keepAlive: acquired.keepAlive,
     device,
     adapterInfo: acquired.adapterInfo,
@@ -75,4 +85,6 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       if (acquired.ownsDevice) device.destroy();
     },
   };
+  CORES.set(engine, { core });
+  return engine;
 }

@@ -1,5 +1,7 @@
 // Test-only hooks (dist/testing.js; not an export of the package): the kernel programs, so a test
-// can hold their uniform structs and bindings against the WGSL files.
+// can hold their uniform structs and bindings against the WGSL files; a net with a layer type the
+// test brings; NaN-poisoned outputs.
+import { writeFloats } from './gpu/buffers';
 import { BIAS_GRAD_PROGRAM } from './kernels/biasGrad';
 import { DZ_STORE_PROGRAM } from './kernels/dzStore';
 import { EPILOGUE_PROGRAM } from './kernels/epilogue';
@@ -9,9 +11,32 @@ import { OUTER_PROGRAM } from './kernels/matmulOuter';
 import { SKINNY_PROGRAM, SKINNY_T_PROGRAM } from './kernels/matmulSkinny';
 import type { Program } from './kernels/program';
 import { STATS_PROGRAM } from './kernels/stats';
+import { internalsOf } from './net/internals';
+import type { MLP } from './net/mlp';
 
 /** Every kernel program of the engine. */
 export const PROGRAMS: Program[] = [
   RNG_PROGRAM, MATMUL_PROGRAM, SKINNY_PROGRAM, SKINNY_T_PROGRAM, OUTER_PROGRAM, DZ_STORE_PROGRAM, EPILOGUE_PROGRAM, BIAS_GRAD_PROGRAM,
   STATS_PROGRAM,
 ];
+
+export { createMLPWithLayers } from './engine';
+export { defineProgram, makeDispatch, foldWorkgroups } from './kernels/program';
+export type { LayerType, StatsDeclaration } from './scheduler/layerType';
+
+/** Fills every output a pass writes (the arena after X, dW, the stats) with NaN, so a test can
+ *  tell an element a kernel never wrote from one it wrote. */
+export function poisonForTesting(net: MLP): Promise<void> {
+  const { resources: res, run } = internalsOf(net);
+  return run('poisonForTesting', async () => {
+    const q = res.ctx.device.queue;
+    const nan = (n: number) => new Float32Array(n).fill(NaN);
+    const xEnd = res.layout.x + res.batch * res.entries[0].inputWidth;
+    writeFloats(q, res.buffers.arena, xEnd, nan(res.layout.arenaFloats - xEnd));
+    res.entries.forEach((e, i) => {
+      const dW = res.buffers.own[i].dW;
+      if (dW) writeFloats(q, dW, 0, nan(e.regions.dW.floats));
+    });
+    writeFloats(q, res.buffers.stats, 0, nan(res.buffers.stats.size / 4));
+  });
+}

@@ -1,13 +1,31 @@
 import { InitscopeError } from '../model/errors';
 
 /** Creates labelled buffers after checking them against the device's limits, and keeps the
- *  count and bytes of what is alive so `engine.memory()` can report it. */
+ *  count and bytes of what is alive so `engine.memory()` can report it. A scope (one per net)
+ *  tracks its own buffers too, so the net can release all of them at once; once closed, it
+ *  refuses to create more. */
 export class BufferPool {
   private live = new Map<GPUBuffer, number>();
+  private closed = false;
 
-  constructor(private device: GPUDevice) {}
+  constructor(private device: GPUDevice, private parent?: BufferPool) {}
+
+  /** A pool whose buffers also count in this one, released together by its releaseAll(). */
+  scope(): BufferPool { return new BufferPool(this.device, this); }
+
+  private track(buffer: GPUBuffer, bytes: number): void {
+    this.live.set(buffer, bytes);
+    this.parent?.track(buffer, bytes);
+  }
+
+  private forget(buffer: GPUBuffer): boolean {
+    if (!this.live.delete(buffer)) return false;
+    this.parent?.forget(buffer);
+    return true;
+  }
 
   create(label: string, size: number, usage: GPUBufferUsageFlags, storage = true): GPUBuffer {
+    if (this.closed) throw new InitscopeError(`buffer "${label}": its owner was destroyed`, 'destroyed');
     const limits = this.device.limits;
     const bytes = Math.max(16, Math.ceil(size / 16) * 16);
     if (storage && bytes > limits.maxStorageBufferBindingSize) {
@@ -19,7 +37,7 @@ export class BufferPool {
         `maxBufferSize (${limits.maxBufferSize} bytes); use smaller dims or batch`, 'too-large');
     }
     const buffer = this.device.createBuffer({ label, size: bytes, usage });
-    this.live.set(buffer, bytes);
+    this.track(buffer, bytes);
     return buffer;
   }
 
@@ -35,12 +53,13 @@ export class BufferPool {
   }
 
   release(buffer: GPUBuffer): void {
-    if (this.live.delete(buffer)) buffer.destroy();
+    if (this.forget(buffer)) buffer.destroy();
   }
 
+  /** Destroys every live buffer and closes the pool. */
   releaseAll(): void {
-    for (const buffer of this.live.keys()) buffer.destroy();
-    this.live.clear();
+    this.closed = true;
+    for (const buffer of [...this.live.keys()]) this.release(buffer);
   }
 
   get stats(): { buffers: number; bytes: number } {

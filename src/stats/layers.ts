@@ -1,41 +1,17 @@
-import { statsSlotWords } from './layout';
-import type { NetLayout } from '../model/layout';
-import type { MLPSpec } from '../model/options';
-import { backwardSlot, forwardSlot } from './slots';
 import { decodeStats } from './decode';
-import type { BackwardLayerStats, ForwardLayerStats } from './types';
+import { statsSlotWords } from './layout';
+import type { SlotTable, StatsSection } from './slots';
+import type { TensorStats } from './types';
 
-/** The read-back words of a plan's stats slots, starting at slot `firstSlot`, by layer. */
-export class SlotReader {
-  constructor(private words: Uint32Array, private firstSlot: number, private bins: number) {}
-
-  tensor(slot: number, count: number, cols: number) {
-    const n = statsSlotWords(this.bins);
-    const at = (slot - this.firstSlot) * n;
-    return decodeStats(this.words.subarray(at, at + n), count, cols, this.bins);
+/** Per-layer records `{ layer, [field]: TensorStats }` of one section, from the words read back
+ *  for the slots `firstSlot ..` (a plan's range). */
+export function decodeLayerStats(words: Uint32Array, firstSlot: number, bins: number, table: SlotTable, section: StatsSection,
+  layers: number): Array<Record<string, TensorStats> & { layer: number }> {
+  const n = statsSlotWords(bins);
+  const out = Array.from({ length: layers }, (_, layer) => ({ layer }) as Record<string, TensorStats> & { layer: number });
+  for (const s of table.section(section)) {
+    const at = (s.slot - firstSlot) * n;
+    out[s.layer][s.field] = decodeStats(words.subarray(at, at + n), s.rows * s.cols, s.cols, bins);
   }
-}
-
-export function forwardLayerStats(slots: SlotReader, spec: MLPSpec, layout: NetLayout): ForwardLayerStats[] {
-  const B = spec.batch;
-  return layout.layers.map((layer, l) => ({
-    layer: l,
-    preactivation: slots.tensor(forwardSlot(l, 'preactivation'), B * layer.cols, layer.cols),
-    activation: slots.tensor(forwardSlot(l, 'activation'), B * layer.units, layer.units),
-  }));
-}
-
-export function backwardLayerStats(slots: SlotReader, spec: MLPSpec, layout: NetLayout): BackwardLayerStats[] {
-  const L = spec.layers;
-  const B = spec.batch;
-  return layout.layers.map((layer, l) => {
-    const stats: BackwardLayerStats = {
-      layer: l,
-      weightGrad: slots.tensor(backwardSlot(L, l, 'weightGrad'), layer.weightCount, layer.cols),
-      inputGrad: slots.tensor(backwardSlot(L, l, 'inputGrad'), B * layer.din, layer.din),
-    };
-    if (layer.db !== undefined) stats.biasGrad = slots.tensor(backwardSlot(L, l, 'biasGrad'), layer.cols, layer.cols);
-    if (layer.dalpha !== undefined) stats.alphaGrad = slots.tensor(backwardSlot(L, l, 'alphaGrad'), layer.units, layer.units);
-    return stats;
-  });
+  return out;
 }

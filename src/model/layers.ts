@@ -1,0 +1,93 @@
+// The net as a list of layers, pure data. `describeLayers` reads the options as the lecture
+// writes the net (linear, activation, linear, activation, ...); `fuseLayers` turns that into the
+// entries the scheduler runs, an activation fused into the linear's epilogue where one follows.
+// Each entry names the regions it owns; model/layout.ts places them, the layer type of the
+// scheduler (src/scheduler/layers/) makes its dispatches.
+import type { ActivationSpec } from './activations';
+import type { MLPSpec } from './options';
+
+/** Where a region lives: the per-step arena (activations, gradients), the small parameter
+ *  buffer (biases, PReLU alphas), or a GPU buffer of its own (a weight matrix and its gradient). */
+export type RegionBuffer = 'arena' | 'small' | 'own';
+
+export interface Region {
+  buffer: RegionBuffer;
+  floats: number;
+  /** The tensor's name in plans, stats labels and GPU buffer labels (`W0`, `Z3`, `dA1`). */
+  label: string;
+  /** An 'own' region made on the first backward only (a gradient). */
+  backwardOnly?: boolean;
+}
+
+/** What every entry has. Regions `out` (batch x outputWidth) and `dout` (its gradient) are the
+ *  entry's output and the gradient flowing into it; the next entry reads them as its input. */
+export interface LayerEntry {
+  type: string;
+  /** The user's layer (0..L-1) this entry belongs to; results are reported by it. */
+  layer: number;
+  inputWidth: number;
+  outputWidth: number;
+  regions: Record<string, Region>;
+}
+
+/** Z = A W (+ b), then A = act(Z) in the same epilogue. */
+export interface DenseEntry extends LayerEntry {
+  type: 'dense';
+  activation: ActivationSpec;
+  bias: boolean;
+  /** Columns of W and Z: units x maxout pieces. */
+  cols: number;
+}
+
+/** An entry of the lecture's form of the net, before fusion. */
+export type DescribedLayer =
+  | { type: 'linear'; layer: number; din: number; units: number; pieces: number; bias: boolean }
+  | { type: 'activation'; layer: number; units: number; activation: ActivationSpec };
+
+export function describeLayers(spec: MLPSpec): DescribedLayer[] {
+  return spec.dims.slice(1).flatMap((units, l): DescribedLayer[] => [
+    { type: 'linear', layer: l, din: spec.dims[l], units, pieces: spec.activation.pieces, bias: spec.biasInit !== undefined },
+    { type: 'activation', layer: l, units, activation: spec.activation },
+  ]);
+}
+
+function denseEntry(linear: Extract<DescribedLayer, { type: 'linear' }>, activation: ActivationSpec, batch: number): DenseEntry {
+  const { layer: l, din, units } = linear;
+  const cols = units * linear.pieces;
+  const regions: Record<string, Region> = {
+    z: { buffer: 'arena', floats: batch * cols, label: `Z${l}` },
+    out: { buffer: 'arena', floats: batch * units, label: `A${l}` },
+    dout: { buffer: 'arena', floats: batch * units, label: `dA${l}` },
+  };
+  if (linear.bias) regions.db = { buffer: 'arena', floats: cols, label: `db${l}` };
+  if (activation.name === 'prelu') regions.dalpha = { buffer: 'arena', floats: units, label: `dalpha${l}` };
+  if (linear.bias) regions.b = { buffer: 'small', floats: cols, label: `b${l}` };
+  if (activation.name === 'prelu') regions.alpha = { buffer: 'small', floats: units, label: `alpha${l}` };
+  regions.W = { buffer: 'own', floats: din * cols, label: `W${l}` };
+  regions.dW = { buffer: 'own', floats: din * cols, label: `dW${l}`, backwardOnly: true };
+  return { type: 'dense', layer: l, inputWidth: din, outputWidth: units, regions, activation, bias: linear.bias, cols };
+}
+
+/** The entries the scheduler runs: each linear with the activation that follows it fused into its
+ *  epilogue (a linear with none gets 'linear'). An activation with no linear before it has no
+ *  fused form; it stays an entry of its own for a layer type that handles it. */
+export function fuseLayers(described: DescribedLayer[], batch: number, identity: ActivationSpec): LayerEntry[] {
+  const entries: LayerEntry[] = [];
+  for (let i = 0; i < described.length; i++) {
+    const d = described[i];
+    if (d.type !== 'linear') {
+      entries.push({ type: d.type, layer: d.layer, inputWidth: d.units, outputWidth: d.units, regions: {
+        out: { buffer: 'arena', floats: batch * d.units, label: `A${d.layer}` },
+        dout: { buffer: 'arena', floats: batch * d.units, label: `dA${d.layer}` },
+      } });
+      continue;
+    }
+    const next = described[i + 1];
+    const activation = next?.type === 'activation' ? next.activation : identity;
+    if (next?.type === 'activation') i++;
+    entries.push(denseEntry(d, activation, batch));
+  }
+  return entries;
+}
+
+export const isDense = (e: LayerEntry): e is DenseEntry => e.type === 'dense';

@@ -1,0 +1,43 @@
+// Reading tensors of a net back to the CPU, by the user's layer index.
+import { InitscopeError } from '../model/errors';
+import { isDense, type DenseEntry } from '../model/layers';
+import { inputGradOffset } from '../model/layout';
+import type { PlanExecutor } from '../scheduler/executor';
+import type { NetResources } from './resources';
+
+/** The dense entry of user layer l, and its index in the entry list. */
+export function denseOf(res: NetResources, l: number): { entry: DenseEntry; index: number } {
+  const index = res.entries.findIndex((e) => isDense(e) && e.layer === l);
+  return { entry: res.entries[index] as DenseEntry, index };
+}
+
+export function readRegion(res: NetResources, exec: PlanExecutor, l: number, region: 'out' | 'z'): Promise<Float32Array> {
+  const { entry, index } = denseOf(res, l);
+  const floats = region === 'out' ? res.batch * entry.outputWidth : res.batch * entry.cols;
+  return exec.readRegion(res.buffers.arena, res.layout.entries[index].at[region], floats, entry.regions[region].label);
+}
+
+export interface LayerParameters { W: Float32Array; b?: Float32Array; alpha?: Float32Array }
+
+export async function readParameters(res: NetResources, exec: PlanExecutor, l: number): Promise<LayerParameters> {
+  const { entry, index } = denseOf(res, l);
+  const at = res.layout.entries[index].at;
+  const W = await exec.readRegion(res.buffers.own[index].W, 0, entry.regions.W.floats, `W${l}`);
+  const b = at.b !== undefined ? await exec.readRegion(res.buffers.small, at.b, entry.cols, `b${l}`) : undefined;
+  const alpha = at.alpha !== undefined ? await exec.readRegion(res.buffers.small, at.alpha, entry.outputWidth, `alpha${l}`) : undefined;
+  return { W, ...(b ? { b } : {}), ...(alpha ? { alpha } : {}) };
+}
+
+export interface LayerGradients { W: Float32Array; b?: Float32Array; alpha?: Float32Array; input: Float32Array }
+
+export async function readGradients(res: NetResources, exec: PlanExecutor, l: number): Promise<LayerGradients> {
+  if (!res.hasGradients) throw new InitscopeError('readGradients: no gradients yet; call net.backward() first', 'invalid-state');
+  const { entry, index } = denseOf(res, l);
+  const at = res.layout.entries[index].at;
+  const arena = res.buffers.arena;
+  const W = await exec.readRegion(res.buffers.own[index].dW, 0, entry.regions.dW.floats, `dW${l}`);
+  const b = at.db !== undefined ? await exec.readRegion(arena, at.db, entry.cols, `db${l}`) : undefined;
+  const alpha = at.dalpha !== undefined ? await exec.readRegion(arena, at.dalpha, entry.outputWidth, `dalpha${l}`) : undefined;
+  const input = await exec.readRegion(arena, inputGradOffset(res.layout, index), res.batch * entry.inputWidth, l === 0 ? 'dX' : `dA${l - 1}`);
+  return { W, ...(b ? { b } : {}), ...(alpha ? { alpha } : {}), input };
+}

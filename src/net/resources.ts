@@ -1,0 +1,91 @@
+// A net's GPU side, allocated from its layer list: the arena and small buffers of the layout,
+// each entry's own buffers (W at once, dW on the first backward), the shared scratch, and the
+// stats buffers. Every buffer comes from the net's scoped pool, so destroy() frees all at once.
+import type { BufferPool } from '../gpu/buffers';
+import type { KernelContext } from '../kernels/program';
+import type { LayerEntry } from '../model/layers';
+import { layoutNet, type NetLayout } from '../model/layout';
+import { statsGrid } from '../stats/batch';
+import { PARTIAL_WORDS, statsSlotWords } from '../stats/layout';
+import { STATS_SECTIONS, type SlotTable } from '../stats/slots';
+import { slotTable, type NetGraph } from '../scheduler/build';
+import type { LayerType, NetBuffers, StepContext } from '../scheduler/layerType';
+
+export class NetResources {
+  readonly layout: NetLayout;
+  readonly graph: NetGraph;
+  readonly buffers: NetBuffers;
+  private gradientsMade = false;
+
+  constructor(readonly ctx: KernelContext, readonly pool: BufferPool, entries: LayerEntry[], types: LayerType[],
+    readonly batch: number, inputWidth: number, readonly seed: number, private bins: number) {
+    this.layout = layoutNet(entries, batch, inputWidth);
+    this.graph = { entries, types, slots: slotTable(entries, types, batch) };
+    const storage = (label: string, floats: number) => pool.storage(label, Math.max(4, floats) * 4);
+    try {
+      const scratch = entries.map((e, i) => types[i].scratch(e, batch, ctx));
+      const statsScratch = this.statsScratch();
+      this.buffers = {
+        arena: storage('arena (X, dX, and every entry\'s activations and gradients)', this.layout.arenaFloats),
+        small: storage('biases and alphas', this.layout.smallFloats),
+        own: entries.map((e) => Object.fromEntries(Object.entries(e.regions)
+          .filter(([, r]) => r.buffer === 'own' && !r.backwardOnly)
+          .map(([name, r]) => [name, storage(`${r.label} (${r.floats} floats)`, r.floats)]))),
+        partials: storage('split-K partials', Math.max(0, ...scratch.map((s) => s.partials))),
+        storedDz: storage('stored dZ (CPU-adapter dW, dX)', Math.max(0, ...scratch.map((s) => s.storedDz))),
+        dummy: storage('unused binding', 4),
+        stats: storage('stats', this.slots.count * statsSlotWords(bins)),
+        statsPartials: storage('stats partials', statsScratch.partialWords),
+        statsFlags: storage('stats column flags', statsScratch.flagWords),
+      };
+    } catch (e) {
+      pool.releaseAll();
+      throw e;
+    }
+  }
+
+  get slots(): SlotTable { return this.graph.slots; }
+  get entries(): LayerEntry[] { return this.graph.entries; }
+  get histogramBins(): number { return this.bins; }
+
+  /** Scratch for the largest stats batch: a section's tensors bound every batch made of them. */
+  private statsScratch(): { partialWords: number; flagWords: number } {
+    let partialWords = PARTIAL_WORDS;
+    let flagWords = 1;
+    for (const section of STATS_SECTIONS) {
+      const tensors = this.slots.section(section);
+      partialWords = Math.max(partialWords, tensors.reduce((s, t) => s + statsGrid(t.rows, t.cols, this.ctx.target).groups * PARTIAL_WORDS, 0));
+      flagWords = Math.max(flagWords, tensors.reduce((s, t) => s + t.cols, 0));
+    }
+    return { partialWords, flagWords };
+  }
+
+  step(): StepContext {
+    return { ctx: this.ctx, batch: this.batch, seed: this.seed, layout: this.layout, buffers: this.buffers };
+  }
+
+  /** Makes the gradient buffers (dW) on the first backward. */
+  ensureGradients(): void {
+    if (this.gradientsMade) return;
+    this.gradientsMade = true;
+    this.entries.forEach((e, i) => {
+      for (const [name, r] of Object.entries(e.regions)) {
+        if (r.buffer === 'own' && r.backwardOnly) this.buffers.own[i][name] = this.pool.storage(`${r.label} (${r.floats} floats)`, r.floats * 4);
+      }
+    });
+  }
+
+  get hasGradients(): boolean { return this.gradientsMade; }
+
+  /** A new histogram bin count needs a stats buffer of another size. */
+  resizeStats(bins: number): void {
+    this.pool.release(this.buffers.stats);
+    this.bins = bins;
+    this.buffers.stats = this.pool.storage('stats', this.slots.count * statsSlotWords(bins) * 4);
+  }
+
+  /** Frees every buffer of the net at once (the pool is closed: nothing more can be made). */
+  release(): void {
+    this.pool.releaseAll();
+  }
+}

@@ -1,0 +1,7 @@
+import type { LayerType } from '../layerType';
+import { DENSE } from './dense';
+
+/** The layer types the engine runs, by entry type (model/layers.ts). */
+export const LAYER_TYPES: Record<string, LayerType> = {
+  dense: DENSE as LayerType,
+};
