@@ -31,10 +31,10 @@ export async function benchTfjs(gpu: GPU, o: { width: number; layers: number; ba
   const { width: n, layers, batch } = o;
   const X = tf.randomNormal([batch, n]);
   const G = tf.randomNormal([batch, n]);
-  const Ws = Array.from({ length: layers }, () => tf.mul(tf.randomNormal([n, n]), 1 / Math.sqrt(n)) as TF.Tensor2D);
+  const Ws = Array.from({ length: layers }, () => tf.mul<TF.Tensor2D>(tf.randomNormal([n, n]), 1 / Math.sqrt(n)));
   const read = async (t: TF.Tensor) => { await t.data(); t.dispose(); };
 
-  const layerMs = await timeSteps(o.steps, o.warmup, () => read(tf.fused.matMul({ a: X as TF.Tensor2D, b: Ws[0], activation: 'relu' })));
+  const layerMs = await timeSteps(o.steps, o.warmup, () => read(tf.fused.matMul({ a: X, b: Ws[0], activation: 'relu' })));
 
   const forward = (x: TF.Tensor, ws: TF.Tensor[]) => {
     const moments: TF.Tensor[] = [];
@@ -58,8 +58,8 @@ export async function benchTfjs(gpu: GPU, o: { width: number; layers: number; ba
 
   let squareMs: number | undefined;
   if (o.square) {
-    const A = tf.randomNormal([o.square, o.square]) as TF.Tensor2D;
-    const B = tf.randomNormal([o.square, o.square]) as TF.Tensor2D;
+    const A = tf.randomNormal<TF.Rank.R2>([o.square, o.square]);
+    const B = tf.randomNormal<TF.Rank.R2>([o.square, o.square]);
     squareMs = await timeSteps(Math.max(3, Math.floor(o.steps / 4)), 1, () => read(tf.matMul(A, B)));
   }
   return { layerMs, forwardStatsMs, forwardBackwardStatsMs, squareMs };

@@ -8,7 +8,7 @@ interface LastResult { forward: ForwardResult; backward?: BackwardResult }
 declare global { interface Window { initscope: { lastResult?: LastResult; state: DemoState } } }
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const form = $('controls') as HTMLFormElement;
+const form = $<HTMLFormElement>('controls');
 const statusLine = $('status');
 const parsed = parseHash(location.hash);
 let state = parsed.state;
@@ -125,7 +125,7 @@ function watchLoss(e: Engine): void {
 async function run(): Promise<void> {
   if (running) return;
   running = true;
-  const button = $('run') as HTMLButtonElement;
+  const button = $<HTMLButtonElement>('run');
   button.disabled = true;
   const started = performance.now();
   let phase = 'starting WebGPU';
@@ -179,7 +179,7 @@ function download(name: string, blob: Blob): void {
 }
 
 function csv(r: LastResult): string {
-  const fields: Array<keyof TensorStats> = ['count', 'mean', 'std', 'min', 'max', 'meanAbs', 'rms', 'zeroFraction', 'deadUnitFraction', 'saturatedFraction', 'nanCount', 'infCount'];
+  const fields: Array<Exclude<keyof TensorStats, 'histogram'>> = ['count', 'mean', 'std', 'min', 'max', 'meanAbs', 'rms', 'zeroFraction', 'deadUnitFraction', 'saturatedFraction', 'nanCount', 'infCount'];
   const rows = [['layer', 'tensor', ...fields].join(',')];
   const add = (layer: number, tensor: string, t: TensorStats | undefined) => { if (t) rows.push([layer + 1, tensor, ...fields.map((f) => t[f])].join(',')); };
   r.forward.layers.forEach((l, i) => { add(i, 'preactivation', l.preactivation); add(i, 'activation', l.activation); });
@@ -217,9 +217,8 @@ function setup(): void {
     const r = window.initscope.lastResult;
     if (r) download('initscope-stats.csv', new Blob([csv(r)], { type: 'text/csv' }));
   });
-  $('export-png').addEventListener('click', async () => {
-    const png = await histogramsPng();
-    if (png) download('initscope-histograms.png', png);
+  $('export-png').addEventListener('click', () => {
+    void histogramsPng().then((png) => { if (png) download('initscope-histograms.png', png); });
   });
   setPhase('idle', 'Pick a preset or press Run.');
 }

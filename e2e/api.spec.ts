@@ -74,6 +74,7 @@ test('the plan is data: one submit, counted dispatches, bind groups and buffers 
     let calls = 0;
     (queue as { submit: GPUQueue['submit'] }).submit = (buffers) => { calls++; return submit(buffers); };
     const proto = GPUBuffer.prototype;
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with apply(this, args)
     const mapAsync = proto.mapAsync;
     let mapCalls = 0;
     proto.mapAsync = function (this: GPUBuffer, ...args: Parameters<GPUBuffer['mapAsync']>) { mapCalls++; return mapAsync.apply(this, args); };

@@ -28,7 +28,7 @@ for (const activation of ACTIVATIONS) {
           const { net, refNet } = randomNet(e, { dims, batch, activation: act, bias, seed: ci });
           const X = randomArray(batch * dims[0], 40 + ci, 2);
           const G = randomArray(batch * dims[dims.length - 1], 50 + ci, 1);
-          net.setInput(X);
+          void net.setInput(X);
           await net.forwardBackward(G, { stats: false });
           await window.harness.testing.poisonForTesting(net);
           await net.forward({ stats: false });
@@ -66,8 +66,8 @@ test('kinks follow PyTorch: relu, leaky_relu, prelu at z = 0, maxout ties go to 
     const X = new Float32Array([1.5, -2, 0.5, 3]);
     for (const [act, expected] of [['relu', 0], [{ name: 'leaky_relu', slope: 0.2 }, 0.2], ['prelu', 0.25], ['elu', 1]] as const) {
       const net = e.createMLP({ dims: [2, 1], batch: 2, activation: act, bias: true });
-      net.setParameters(0, { W: new Float32Array([0, 0]) });
-      net.setInput(X);
+      void net.setParameters(0, { W: new Float32Array([0, 0]) });
+      void net.setInput(X);
       await net.forwardBackward('ones', { stats: false });
       const g = await net.readGradients(0);
       // dZ = f'(0) * 1 per row; db = 2 f'(0); dW[i] = sum_m X[m, i] f'(0).
@@ -81,13 +81,13 @@ test('kinks follow PyTorch: relu, leaky_relu, prelu at z = 0, maxout ties go to 
     }
     // Maxout k=3 with all pieces equal (W columns identical): the gradient goes to piece 0 only.
     const net = e.createMLP({ dims: [2, 1], batch: 2, activation: { name: 'maxout', k: 3 }, bias: true });
-    net.setParameters(0, { W: new Float32Array([0.5, 0.5, 0.5, -1, -1, -1]) });
-    net.setInput(X);
+    void net.setParameters(0, { W: new Float32Array([0.5, 0.5, 0.5, -1, -1, -1]) });
+    void net.setInput(X);
     await net.forwardBackward('ones', { stats: false });
     const g = await net.readGradients(0);
-    if (Array.from(g.b!).join(',') !== '2,0,0') out.push(`maxout tie db: got ${Array.from(g.b!)}, want 2,0,0`);
+    if (Array.from(g.b!).join(',') !== '2,0,0') out.push(`maxout tie db: got ${Array.from(g.b!).join(',')}, want 2,0,0`);
     const wantW = [2, 0, 0, 1, 0, 0];
-    if (Array.from(g.W).some((v, i) => Math.abs(v - wantW[i]) > 1e-6)) out.push(`maxout tie dW: got ${Array.from(g.W)}, want ${wantW}`);
+    if (Array.from(g.W).some((v, i) => Math.abs(v - wantW[i]) > 1e-6)) out.push(`maxout tie dW: got ${Array.from(g.W).join(',')}, want ${wantW.join(',')}`);
     net.destroy();
     return out;
   });
@@ -105,9 +105,9 @@ test('gradients stay finite and accurate for |z| up to 1e4', async ({ harness })
       const spec = activationSpec(act);
       const net = e.createMLP({ dims: [1, 1], batch: zs.length, activation: act, init: 'zeros' });
       const W = new Float32Array(spec.pieces).map((_, p) => 1 - 0.5 * p);
-      net.setParameters(0, { W });
+      void net.setParameters(0, { W });
       const X = new Float32Array(zs);
-      net.setInput(X);
+      void net.setInput(X);
       await net.forwardBackward('ones', { stats: false });
       const g = await net.readGradients(0);
       const refNet = { dims: [1, 1], batch: zs.length, activation: spec, W: [W], alpha: [new Float32Array([0.25])] };
@@ -123,7 +123,7 @@ test('gradients stay finite and accurate for |z| up to 1e4', async ({ harness })
 });
 
 test('the float64 reference backward agrees with central finite differences', async ({ harness }) => {
-  const report = await harness.evaluate(async (acts) => {
+  const report = await harness.evaluate((acts) => {
     const { reference, randomArray, activationSpec } = window.harness;
     const out: string[] = [];
     for (const activation of acts) {

@@ -30,9 +30,9 @@ for (const activation of ACTIVATIONS) {
             : activation === 'maxout' ? { name: 'maxout' as const, k: 3 } : activation;
           const { net, refNet } = randomNet(e, { dims, batch, activation: act, bias, seed: ci });
           const X = randomArray(batch * dims[0], 400 + ci, 2);
-          net.setInput(X);
+          void net.setInput(X);
           await window.harness.testing.poisonForTesting(net);
-          net.setInput(X);
+          void net.setInput(X);
           await net.forward({ stats: false });
           const ref = reference.referenceForward(refNet, X);
           for (let l = 0; l < dims.length - 1; l++) {
@@ -62,9 +62,9 @@ test('every activation stays finite and accurate for |z| up to 1e4', async ({ ha
       const spec = activationSpec(act);
       const net = e.createMLP({ dims: [1, 1], batch: zs.length, activation: act, init: 'zeros' });
       const W = new Float32Array(spec.pieces).fill(1);
-      net.setParameters(0, { W });
+      void net.setParameters(0, { W });
       const X = new Float32Array(zs);
-      net.setInput(X);
+      void net.setInput(X);
       await net.forward({ stats: false });
       const got = await net.readActivations(0);
       const ref = reference.referenceForward({ dims: [1, 1], batch: zs.length, activation: spec, W: [W], alpha: [new Float32Array([0.25])] }, X).A[0];

@@ -54,7 +54,7 @@ export function randomNet(e: initscope.Engine, o: { dims: number[]; batch: numbe
     W.push(randomArray(o.dims[l] * cols, 100 * o.seed + l, 2 / Math.sqrt(o.dims[l])));
     b.push(randomArray(cols, 200 * o.seed + l, 0.5));
     alpha.push(randomArray(o.dims[l + 1], 300 * o.seed + l, 0.5));
-    net.setParameters(l, { W: W[l], ...(o.bias ? { b: b[l] } : {}), ...(spec.name === 'prelu' ? { alpha: alpha[l] } : {}) });
+    void net.setParameters(l, { W: W[l], ...(o.bias ? { b: b[l] } : {}), ...(spec.name === 'prelu' ? { alpha: alpha[l] } : {}) });
   }
   return { net, refNet: { dims: o.dims, batch: o.batch, activation: spec, W, b: o.bias ? b : undefined, alpha } };
 }

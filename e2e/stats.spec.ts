@@ -24,13 +24,14 @@ function diff(name: string, got: TensorStats, ref: TensorStats): string[] {
   const total = (c: number[]) => c.reduce((a, b) => a + b, 0);
   if (total(h.counts) !== total(r.counts)) out.push(`${name}.histogram total ${total(h.counts)} vs ${total(r.counts)}`);
   const moved = h.counts.reduce((a, c, i) => a + Math.abs(c - r.counts[i]), 0);
-  if (moved > 2 * Math.ceil(ref.count / 1000)) out.push(`${name}.histogram bins differ by ${moved}: ${h.counts} vs ${r.counts}`);
+  if (moved > 2 * Math.ceil(ref.count / 1000)) out.push(`${name}.histogram bins differ by ${moved}: ${h.counts.join(',')} vs ${r.counts.join(',')}`);
   return out;
 }
 
 for (const activation of ACTIVATIONS) {
   test(`forward and backward statistics of ${activation} equal the float64 reference`, async ({ harness }) => {
     const report = await harness.evaluate(async ({ activation, diffSource }) => {
+      // eslint-disable-next-line @typescript-eslint/no-implied-eval, @typescript-eslint/no-unsafe-call -- the page gets diff() as source text
       const diffFn = new Function(`return (${diffSource})`)() as typeof diff;
       const { engine, reference, activationSpec, randomArray } = window.harness;
       const act = activation === 'maxout' ? { name: 'maxout' as const, k: 2 } : activation;
@@ -47,8 +48,8 @@ for (const activation of ACTIVATIONS) {
         const W1 = randomArray(300 * 17 * spec.pieces, 9, 0.2);
         const b1 = new Float32Array(17 * spec.pieces).fill(-0.1);
         for (let c = 0; c < 5 * spec.pieces; c++) { b1[c] = 0; for (let i = 0; i < 300; i++) W1[i * 17 * spec.pieces + c] = 0; }
-        net.setParameters(1, { W: W1, b: b1 });
-        net.setInput(randomArray(batch * dims[0], 4, 3));
+        void net.setParameters(1, { W: W1, b: b1 });
+        void net.setInput(randomArray(batch * dims[0], 4, 3));
         const r = await net.forwardBackward('randn', { histogram });
         const alphaOf = async (l: number) => (await net.readParameters(l)).alpha;
         for (let l = 0; l < 2; l++) {
@@ -61,8 +62,8 @@ for (const activation of ACTIVATIONS) {
             param: (c: number) => (alpha ? alpha[c] : spec.param),
             maxSlope: (c: number) => (alpha ? Math.max(1, Math.abs(alpha[c])) : spec.maxSlope),
           };
-          out.push(...diffFn(`${kernels} ${histogram.range} L${l} Z`, r.forward.layers[l].preactivation, reference.referenceStats(z, batch, cols, { ...histogram, saturation })));
-          out.push(...diffFn(`${kernels} ${histogram.range} L${l} A`, r.forward.layers[l].activation, reference.referenceStats(a, batch, dims[l + 1], { ...histogram, saturation })));
+          out.push(...diffFn(`${kernels} ${String(histogram.range)} L${l} Z`, r.forward.layers[l].preactivation, reference.referenceStats(z, batch, cols, { ...histogram, saturation })));
+          out.push(...diffFn(`${kernels} ${String(histogram.range)} L${l} A`, r.forward.layers[l].activation, reference.referenceStats(a, batch, dims[l + 1], { ...histogram, saturation })));
           const g = await net.readGradients(l);
           out.push(...diffFn(`${kernels} L${l} dW`, r.backward.layers[l].weightGrad, reference.referenceStats(g.W, dims[l], cols, histogram)));
           out.push(...diffFn(`${kernels} L${l} db`, r.backward.layers[l].biasGrad!, reference.referenceStats(g.b!, 1, cols, histogram)));
@@ -86,9 +87,9 @@ test('NaN and Inf are counted apart and kept out of the moments', async ({ harne
     const e = await engine();
     const net = e.createMLP({ dims: [3, 4], batch: 2, activation: 'linear' });
     // Z = X W with W = identity-like; NaN and Inf in X reach Z unchanged in their columns.
-    net.setParameters(0, { W: new Float32Array([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0]) });
+    void net.setParameters(0, { W: new Float32Array([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0]) });
     const X = new Float32Array([NaN, 2, Infinity, 1, -3, 0.5]);
-    net.setInput(X);
+    void net.setInput(X);
     const r = await net.forward();
     const z = await net.readPreactivations(0);
     const ref = reference.referenceStats(z, 2, 4, {});

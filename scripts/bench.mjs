@@ -3,6 +3,7 @@
 // Vite. Both write bench/results/<date>-<runtime>-<adapter>[-width<N>].json and print the table.
 import { execSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { URLSearchParams } from 'node:url';
 
 const args = process.argv.slice(2);
 const run = (cmd) => execSync(cmd, { stdio: 'inherit' });

@@ -6,6 +6,7 @@ import type { KernelTarget } from './kernels/program';
 import { MLP, type EngineCore, type LayerExtension } from './net/mlp';
 import type { MLPOptions } from './model/options';
 
+/** A GPU device with the engine's pools and caches: makes nets, reports memory, is destroyed once. */
 export interface Engine {
   /** Internal: what must outlive the device (see AcquiredDevice.keepAlive). */
   readonly keepAlive: unknown;
@@ -17,9 +18,11 @@ export interface Engine {
   readonly kernelTarget: KernelTarget;
   /** Resolves if the device is lost (driver reset, tab in background too long, destroy()). */
   readonly lost: Promise<GPUDeviceLostInfo>;
+  /** A new net on this engine; refuses bad options synchronously with an InitscopeError. */
   createMLP(options: MLPOptions): MLP;
   /** Live GPU buffers the engine holds; constant across steps. */
   memory(): { buffers: number; bytes: number };
+  /** Frees every GPU buffer and, if the engine made it, the device. A second call does nothing. */
   destroy(): void;
 }
 
@@ -33,6 +36,7 @@ export function createMLPWithLayers(engine: Engine, options: MLPOptions, extensi
   return new MLP(found.core, options, extension);
 }
 
+/** Acquires a WebGPU device (the browser's `navigator.gpu`, or `options.gpu` such as Dawn's in Node) and returns an engine on it. */
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
   const kernels = options.kernels ?? 'auto';
   if (!['auto', 'gpu', 'cpu'].includes(kernels)) throw invalid('createEngine', 'kernels', kernels, "'auto', 'gpu' or 'cpu'");
@@ -51,7 +55,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     return info;
   });
   device.addEventListener('uncapturederror', (event) => {
-    const error = (event as GPUUncapturedErrorEvent).error;
+    const error = (event).error;
     failure ??= new InitscopeError(`GPU error: ${error.message}`, 'gpu-error');
     console.error('initscope:', error.message);
   });

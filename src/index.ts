@@ -1,11 +1,13 @@
 export { createEngine, type Engine } from './engine';
 export type { EngineOptions, AdapterDescription } from './gpu/device';
+export type { LayerGradients, LayerParameters } from './net/readers';
+export type { Dispatch, KernelTarget } from './kernels/program';
 export { MLP, type PassOptions, type UpstreamGradient, type PlanKind } from './net/mlp';
 export type { MLPOptions } from './model/options';
-export { ACTIVATION_NAMES, type ActivationName, type ActivationOption } from './model/activations';
+export { ACTIVATION_IDS, ACTIVATION_NAMES, type ActivationName, type ActivationOption } from './model/activations';
 export { INIT_NAMES, type InitName, type InitOption } from './model/initializers';
 export type { HistogramRange, HistogramOptions } from './model/histogram';
 export type { TensorStats, Histogram, ForwardResult, BackwardResult, ForwardLayerStats, BackwardLayerStats } from './stats/types';
 export { formatPlan, summarizePlan, type Plan, type PlanSummary } from './scheduler/plan';
 export { formatProfile, type PlanProfile, type DispatchTime } from './scheduler/profile';
-export { InitscopeError } from './model/errors';
+export { InitscopeError, type ErrorCode } from './model/errors';

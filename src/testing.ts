@@ -27,8 +27,9 @@ export type { LayerType, StatsDeclaration } from './scheduler/layerType';
 /** Fills every output a pass writes (the arena after X, dW, the stats) with NaN, so a test can
  *  tell an element a kernel never wrote from one it wrote. */
 export function poisonForTesting(net: MLP): Promise<void> {
-  const { resources: res, run } = internalsOf(net);
-  return run('poisonForTesting', async () => {
+  const internals = internalsOf(net);
+  const res = internals.resources;
+  return internals.run('poisonForTesting', () => {
     const q = res.ctx.device.queue;
     const nan = (n: number) => new Float32Array(n).fill(NaN);
     const xEnd = res.layout.x + res.batch * res.entries[0].inputWidth;
@@ -38,5 +39,6 @@ export function poisonForTesting(net: MLP): Promise<void> {
       if (dW) writeFloats(q, dW, 0, nan(e.regions.dW.floats));
     });
     writeFloats(q, res.buffers.stats, 0, nan(res.buffers.stats.size / 4));
+    return Promise.resolve();
   });
 }

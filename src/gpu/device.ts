@@ -1,5 +1,6 @@
 import { InitscopeError } from '../model/errors';
 
+/** Options of {@link createEngine}: which GPU, device or kernel variants to use. */
 export interface EngineOptions {
   /** A `GPU` object (Dawn's in Node); defaults to `navigator.gpu`. */
   gpu?: GPU;
@@ -10,6 +11,7 @@ export interface EngineOptions {
   kernels?: 'auto' | 'gpu' | 'cpu';
 }
 
+/** The adapter the engine runs on, as it reports itself; software adapters (SwiftShader) count as fallback. */
 export interface AdapterDescription {
   vendor: string;
   architecture: string;

@@ -23,7 +23,7 @@ function renderTemplate(file: string, source: string, constants: ShaderConstants
     last = (match.index ?? 0) + match[0].length;
   }
   strings.push(source.slice(last));
-  return wgsl(Object.assign(strings, { raw: strings }) as unknown as TemplateStringsArray, ...values);
+  return wgsl(Object.assign(strings, { raw: strings }), ...values);
 }
 
 /** The WGSL of one kernel variant, and where each included file starts in it. Every constant

@@ -66,7 +66,7 @@ export interface DispatchRequest<P extends Program> {
 
 /** The uniform block of a program: fields written by name at 4 bytes each, padded to 16 bytes. */
 export function packUniforms(program: Program, values: Partial<Record<string, number>>): ArrayBuffer {
-  const fields = Object.entries(program.uniform?.fields ?? {}) as Array<[string, UniformType]>;
+  const fields: Array<[string, UniformType]> = Object.entries<UniformType>(program.uniform?.fields ?? {});
   for (const name of Object.keys(values)) {
     if (!(name in (program.uniform?.fields ?? {}))) throw new Error(`${program.name}: no uniform field ${name} in ${program.uniform?.struct}`);
   }
@@ -85,7 +85,7 @@ export function packUniforms(program: Program, values: Partial<Record<string, nu
  *  uniform block from named fields, the bind group from named buffers. */
 export async function makeDispatch<P extends Program>(ctx: KernelContext, program: P, req: DispatchRequest<P>): Promise<Dispatch> {
   const names = Object.keys(program.bindings);
-  const types = Object.values(program.bindings) as BindingType[];
+  const types: BindingType[] = Object.values<BindingType>(program.bindings);
   const { pipeline, layout, key } = await ctx.pipelines.get({
     name: program.name, shader: program.shader, entryPoint: req.entryPoint ?? 'main', constants: req.constants, bindings: types,
   });

@@ -6,9 +6,12 @@ export const ACTIVATION_IDS = {
   gelu_tanh: 9, silu: 10, maxout: 11,
 } as const;
 
+/** The name of an activation function of design.md. */
 export type ActivationName = keyof typeof ACTIVATION_IDS;
+/** Every activation function, by name. */
 export const ACTIVATION_NAMES = Object.keys(ACTIVATION_IDS) as ActivationName[];
 
+/** An activation: a name, or an object with its parameter (leaky_relu slope, elu / prelu alpha, maxout k). */
 export type ActivationOption =
   | ActivationName
   | { name: 'leaky_relu'; slope?: number }

@@ -37,7 +37,7 @@ export function describeValue(value: unknown): string {
   if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as { length: number }).length})`;
   if (Array.isArray(value)) return `[${value.map(describeValue).join(', ')}]`;
   if (value && typeof value === 'object') {
-    try { return JSON.stringify(value); } catch { return String(value); }
+    try { return JSON.stringify(value); } catch { return Object.prototype.toString.call(value); }
   }
   return String(value);
 }

@@ -1,7 +1,10 @@
 import { invalid } from './errors';
 
+/** Every weight initialisation of design.md, by name. */
 export const INIT_NAMES = ['zeros', 'constant', 'small', 'normal', 'xavier', 'glorot', 'glorot_uniform', 'kaiming', 'lecun'] as const;
+/** The name of a weight initialisation. */
 export type InitName = typeof INIT_NAMES[number];
+/** A weight initialisation: a name, or `{ name: 'normal', std }` / `{ name: 'constant', value }`. */
 export type InitOption = InitName | { name: 'normal'; std: number } | { name: 'constant'; value: number } | { name: InitName };
 
 export interface InitSpec { name: InitName; std?: number; value?: number }

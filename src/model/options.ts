@@ -2,6 +2,7 @@ import { InitscopeError, invalid, isPositiveInteger } from './errors';
 import { parseActivation, type ActivationOption, type ActivationSpec } from './activations';
 import { parseInit, type InitOption, type InitSpec } from './initializers';
 
+/** What `engine.createMLP` takes: the net's shape, activation, initialisation, bias and seed. */
 export interface MLPOptions {
   /** Din, then one entry per layer. */
   dims: number[];

@@ -50,7 +50,7 @@ const LINEAR: ActivationSpec = { name: 'linear', id: 0, param: 0, pieces: 1, max
 /** Runs `validate` now; a refusal becomes a rejected promise, never a synchronous throw. */
 function validated<V, T>(validate: () => V, then: (v: V) => Promise<T>): Promise<T> {
   let v: V;
-  try { v = validate(); } catch (e) { return Promise.reject(e); }
+  try { v = validate(); } catch (e) { return Promise.reject(e instanceof Error ? e : new Error(String(e))); }
   return then(v);
 }
 
@@ -69,6 +69,7 @@ export class MLP {
   private forwardCurrent = false;
   private destroyed = false;
 
+  /** @internal Made by `engine.createMLP(options)`. */
   constructor(private core: EngineCore, options: MLPOptions, extension?: LayerExtension) {
     this.spec = parseMLPOptions(options);
     const base = fuseLayers(describeLayers(this.spec), this.spec.batch, LINEAR);
@@ -122,7 +123,7 @@ export class MLP {
   }
 
   /** Resolves once the weights exist (createMLP returns before that). */
-  ready(): Promise<void> { return this.serial('ready', async () => undefined); }
+  ready(): Promise<void> { return this.serial('ready', () => Promise.resolve()); }
 
   /** The input X: N(0,1) from the net's seed, or batch x dims[0] values (row-major). */
   setInput(input: 'randn' | Float32Array): Promise<void> {
@@ -169,11 +170,12 @@ export class MLP {
       }
       this.forwardCurrent = false;
       return { index, at };
-    }, ({ index, at }) => this.serial(where, async () => {
+    }, ({ index, at }) => this.serial(where, () => {
       const q = this.core.ctx.device.queue;
       if (params.W) writeFloats(q, this.res.buffers.own[index].W, 0, params.W);
       if (params.b && at.b !== undefined) writeFloats(q, this.res.buffers.small, at.b, params.b);
       if (params.alpha && at.alpha !== undefined) writeFloats(q, this.res.buffers.small, at.alpha, params.alpha);
+      return Promise.resolve();
     }));
   }
 

@@ -17,6 +17,7 @@ export function readRegion(res: NetResources, exec: PlanExecutor, l: number, reg
   return exec.readRegion(res.buffers.arena, res.layout.entries[index].at[region], floats, entry.regions[region].label);
 }
 
+/** The parameters of one layer: W (dims[l] x pieces*dims[l+1]), and b and PReLU alpha where the net has them. */
 export interface LayerParameters { W: Float32Array; b?: Float32Array; alpha?: Float32Array }
 
 export async function readParameters(res: NetResources, exec: PlanExecutor, l: number): Promise<LayerParameters> {
@@ -28,6 +29,7 @@ export async function readParameters(res: NetResources, exec: PlanExecutor, l: n
   return { W, ...(b ? { b } : {}), ...(alpha ? { alpha } : {}) };
 }
 
+/** Gradients of one layer after a backward: dL/dW, dL/db, dL/dalpha, and dL/d(input) (dL/dX for layer 0). */
 export interface LayerGradients { W: Float32Array; b?: Float32Array; alpha?: Float32Array; input: Float32Array }
 
 export async function readGradients(res: NetResources, exec: PlanExecutor, l: number): Promise<LayerGradients> {

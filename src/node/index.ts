@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { InitscopeError } from '../model/errors';
 
+/** Options of {@link createNodeGPU}. */
 export interface NodeGPUOptions {
   /** Extra Dawn toggles, e.g. ['enable-dawn-features=allow_unsafe_apis']. */
   dawnOptions?: string[];
@@ -29,7 +30,7 @@ export async function createNodeGPU(options: NodeGPUOptions = {}): Promise<GPU> 
   Object.assign(globalThis, dawn.globals);
   const dawnOptions = options.dawnOptions ?? [];
   if (!options.forceSwiftShader) {
-    const gpu = dawn.create(dawnOptions) as GPU;
+    const gpu = dawn.create(dawnOptions);
     if (await gpu.requestAdapter({ powerPreference: 'high-performance' })) return gpu;
   }
   if (!existsSync(SWIFTSHADER_ICD)) {
@@ -37,7 +38,7 @@ export async function createNodeGPU(options: NodeGPUOptions = {}): Promise<GPU> 
       '(Debian/Ubuntu: apt-get install chromium libvulkan1). Install a Vulkan GPU driver or SwiftShader.', 'no-webgpu');
   }
   process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
-  const gpu = dawn.create(dawnOptions) as GPU;
+  const gpu = dawn.create(dawnOptions);
   if (!(await gpu.requestAdapter())) {
     throw new InitscopeError(`createNodeGPU: no adapter even with SwiftShader (${SWIFTSHADER_ICD}); is libvulkan1 installed?`, 'no-webgpu');
   }

@@ -38,6 +38,7 @@ function erfcLarge(x: number): number {
   return Math.exp(-x * x) / Math.sqrt(Math.PI) / f;
 }
 
+/** The complementary error function 1 - erf(x), accurate in the tail. */
 export function erfc(x: number): number {
   return x >= 3 ? erfcLarge(x) : 1 - erf(x);
 }

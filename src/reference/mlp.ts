@@ -2,6 +2,7 @@
 // backward for L = sum(A_L * G). Weights come in as the engine stores them (row-major f32).
 import { activate, derivative, type ReferenceActivation } from './activations';
 
+/** A net for the float64 reference: shape, activation and its parameters as the engine stores them. */
 export interface ReferenceNet {
   dims: number[];
   batch: number;
@@ -11,7 +12,9 @@ export interface ReferenceNet {
   alpha?: ArrayLike<number>[];
 }
 
+/** Z and A of every layer, in float64. */
 export interface ReferenceForward { Z: Float64Array[]; A: Float64Array[] }
+/** dL/dW, dL/db, dL/dalpha and dL/d(input) of every layer, in float64. */
 export interface ReferenceGradients { dW: Float64Array[]; db: Float64Array[]; dalpha: Float64Array[]; dInput: Float64Array[] }
 
 /** C[M x N] = A[M x K] B[K x N], all row-major, in float64. */
@@ -41,6 +44,7 @@ function argmaxPiece(Z: ArrayLike<number>, m: number, j: number, units: number, 
   return arg;
 }
 
+/** The forward pass in float64: Z = A W (+ b), A = act(Z), maxout over pieces. */
 export function referenceForward(net: ReferenceNet, X: ArrayLike<number>): ReferenceForward {
   const { batch: B, activation: act } = net;
   const k = act.pieces;
@@ -85,6 +89,7 @@ export function referenceDz(net: ReferenceNet, l: number, Z: ArrayLike<number>, 
   return dZ;
 }
 
+/** The backward pass in float64 for L = sum(A_L * G). */
 export function referenceBackward(net: ReferenceNet, X: ArrayLike<number>, fwd: ReferenceForward, G: ArrayLike<number>): ReferenceGradients {
   const B = net.batch;
   const L = net.dims.length - 1;

@@ -10,6 +10,7 @@ function mulhilo(a: number, b: number): [number, number] {
   return [Number(product >> 32n) >>> 0, Number(product & 0xffffffffn) >>> 0];
 }
 
+/** Philox4x32-10 (Salmon et al. 2011): four 32-bit outputs of a counter under a key; rng.wgsl's reference. */
 export function philox4x32_10(counter: [number, number, number, number], key: [number, number]): [number, number, number, number] {
   let [c0, c1, c2, c3] = counter.map((v) => v >>> 0);
   let [k0, k1] = key.map((v) => v >>> 0);
@@ -39,6 +40,7 @@ export function normalAt(seed: number, stream: number, i: number, std: number): 
   return std * (i % 2 === 0 ? radius * Math.cos(angle) : radius * Math.sin(angle));
 }
 
+/** Element i of a U(-bound, bound) initialisation keyed by (seed, stream), as rng.wgsl makes it. */
 export function uniformAt(seed: number, stream: number, i: number, bound: number): number {
   return (2 * uniformsAt(seed, stream, i) - 1) * bound;
 }

@@ -8,6 +8,7 @@ export interface ReferenceStats {
   histogram: { lo: number; hi: number; counts: number[]; underflow: number; overflow: number };
 }
 
+/** What the reference needs to count saturated entries: the activation, Z, and per-column parameters. */
 export interface ReferenceSaturation {
   act: ReferenceActivationName;
   /** The layer's Z, same [rows x cols] layout as the tensor. */
@@ -18,6 +19,7 @@ export interface ReferenceSaturation {
   maxSlope: (c: number) => number;
 }
 
+/** Every TensorStats field of design.md for a rows x cols tensor, in float64 (the statistics kernels' reference). */
 export function referenceStats(values: ArrayLike<number>, rows: number, cols: number,
   options: { bins?: number; range?: 'auto' | [number, number]; saturation?: ReferenceSaturation } = {}): ReferenceStats {
   const bins = options.bins ?? 64;

@@ -10,6 +10,7 @@ export interface Plan {
   statsSlots?: { first: number; count: number };
 }
 
+/** A plan as plain JSON data: its dispatches with kernels, grids and the tensors they read and write. */
 export interface PlanSummary {
   name: string;
   dispatchCount: number;
@@ -17,6 +18,7 @@ export interface PlanSummary {
   steps: Array<{ index: number; label: string; kernel: string; workgroups: [number, number, number]; reads: string[]; writes: string[] }>;
 }
 
+/** The plan as plain data (see {@link PlanSummary}). */
 export function summarizePlan(plan: Plan): PlanSummary {
   return {
     name: plan.name,

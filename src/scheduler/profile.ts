@@ -5,6 +5,7 @@ import type { Plan } from './plan';
 /** The time of one dispatch of a plan, measured alone. */
 export interface DispatchTime { index: number; label: string; kernel: string; workgroups: [number, number, number]; ms: number }
 
+/** What `net.profile()` resolves to: the time of each dispatch of a plan, run alone. */
 export interface PlanProfile {
   name: string;
   /** 'gpu': timestamp-query around each dispatch; 'wall': each dispatch submitted and awaited alone. */

@@ -37,17 +37,6 @@ export function statsGrid(rows: number, cols: number, target: KernelTarget): { c
   return { colGroups, colSpan, rowChunk, groups: colGroups * Math.ceil(rows / rowChunk) };
 }
 
-/** Scratch a batch needs: one partial record per workgroup, one flag per column. */
-export function statsScratch(tensors: StatsTensor[], target: KernelTarget): { partialWords: number; flagWords: number } {
-  let partialWords = 0;
-  let flagWords = 0;
-  for (const t of tensors) {
-    partialWords += statsGrid(t.rows, t.cols, target).groups * PARTIAL_WORDS;
-    flagWords += t.cols;
-  }
-  return { partialWords, flagWords };
-}
-
 export function writeHistogramRange(desc: Uint32Array, tensorCount: number, range: HistogramRange): void {
   const f32 = new Float32Array(desc.buffer, desc.byteOffset, desc.length);
   for (let t = 0; t < tensorCount; t++) {

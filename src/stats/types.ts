@@ -1,3 +1,4 @@
+/** Counts of a tensor's finite values in equal bins over [lo, hi]. */
 export interface Histogram {
   lo: number;
   hi: number;
@@ -29,9 +30,12 @@ export interface TensorStats {
   histogram: Histogram;
 }
 
+/** Statistics of one layer after a forward pass: Z (preactivation) and A (activation). */
 export interface ForwardLayerStats { layer: number; preactivation: TensorStats; activation: TensorStats }
+/** What `net.forward()` resolves to: per-layer statistics and the time of the pass. */
 export interface ForwardResult { layers: ForwardLayerStats[]; gpuTimeMs?: number; wallTimeMs?: number }
 
+/** Statistics of one layer after a backward pass: dL/dW, dL/db, dL/dalpha and dL/d(input). */
 export interface BackwardLayerStats {
   layer: number;
   weightGrad: TensorStats;
@@ -39,4 +43,5 @@ export interface BackwardLayerStats {
   alphaGrad?: TensorStats;
   inputGrad: TensorStats;
 }
+/** What `net.backward()` resolves to: per-layer gradient statistics and the time of the pass. */
 export interface BackwardResult { layers: BackwardLayerStats[]; gpuTimeMs?: number; wallTimeMs?: number }

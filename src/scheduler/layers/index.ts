@@ -3,5 +3,5 @@ import { DENSE } from './dense';
 
 /** The layer types the engine runs, by entry type (model/layers.ts). */
 export const LAYER_TYPES: Record<string, LayerType> = {
-  dense: DENSE as LayerType,
+  dense: DENSE,
 };
