@@ -2,14 +2,13 @@
 // resources.ts, reading tensors back readers.ts; test-only hooks live in src/testing.ts.
 import { writeFloats, type BufferPool } from '../gpu/buffers';
 import { initDispatch, STREAM_INPUT } from '../kernels/init';
-import type { Dispatch, KernelContext } from '../kernels/program';
+import type { KernelContext } from '../kernels/program';
 import type { ActivationSpec } from '../model/activations';
 import { InitscopeError, invalid } from '../model/errors';
-import { DEFAULT_BINS, parseHistogram, type HistogramOptions, type HistogramRange, type HistogramSpec } from '../model/histogram';
-import { initRule } from '../model/initializers';
+import { DEFAULT_BINS, parseHistogram, type HistogramOptions } from '../model/histogram';
 import { describeLayers, fuseLayers, type LayerEntry } from '../model/layers';
 import { checkArray, checkLayerIndex, parseMLPOptions, type MLPOptions, type MLPSpec } from '../model/options';
-import { buildPlan, buildWeightStatsPlan, type BuiltPlan, type PlanKind as BuildKind, type Upstream } from '../scheduler/build';
+import type { BuiltPlan, PlanKind as BuildKind, Upstream } from '../scheduler/build';
 import { PlanExecutor, type PlanRun } from '../scheduler/executor';
 import type { LayerType } from '../scheduler/layerType';
 import { LAYER_TYPES } from '../scheduler/layers';
@@ -19,7 +18,9 @@ import { decodeLayerStats } from '../stats/layers';
 import { statsSlotWords } from '../stats/layout';
 import type { StatsSection } from '../stats/slots';
 import type { BackwardLayerStats, BackwardResult, ForwardLayerStats, ForwardResult, TensorStats } from '../stats/types';
+import { initializeParameters } from './initialize';
 import { registerInternals } from './internals';
+import { NetPlans } from './plans';
 import { denseOf, readGradients, readParameters, readRegion, type LayerGradients, type LayerParameters } from './readers';
 import { NetResources } from './resources';
 
@@ -47,6 +48,10 @@ export interface LayerExtension {
 
 const LINEAR: ActivationSpec = { name: 'linear', id: 0, param: 0, pieces: 1, maxSlope: 1 };
 
+function buildKind(kind: PlanKind, stats: boolean, upstream: Upstream): BuildKind {
+  return { forward: kind !== 'backward', backward: kind === 'forward' ? undefined : upstream, stats };
+}
+
 /** Runs `validate` now; a refusal becomes a rejected promise, never a synchronous throw. */
 function validated<V, T>(validate: () => V, then: (v: V) => Promise<T>): Promise<T> {
   let v: V;
@@ -62,9 +67,7 @@ export class MLP {
   private readonly res: NetResources;
   private readonly executor: PlanExecutor;
   private queue: Promise<unknown>;
-  private plans = new Map<string, Promise<BuiltPlan>>();
-  private range: HistogramRange = 'auto';
-  private cachedDispatches = new Map<string, Promise<Dispatch>>();
+  private readonly plans: NetPlans;
   private inputSet = false;
   private forwardCurrent = false;
   private destroyed = false;
@@ -82,7 +85,8 @@ export class MLP {
     const pool = core.pool.scope();
     this.res = new NetResources({ ...core.ctx, pool }, pool, entries, types, this.spec.batch, this.spec.dims[0], this.spec.seed, DEFAULT_BINS);
     this.executor = new PlanExecutor(this.res.ctx, pool, core.timestamps, statsSlotWords(DEFAULT_BINS) * 4, this.res.slots.count);
-    this.queue = this.initialize();
+    this.plans = new NetPlans(this.res, this.executor);
+    this.queue = initializeParameters(this.spec, this.res, this.executor);
     registerInternals(this, {
       resources: this.res,
       run: (where, op) => this.serial(where, async () => { await op(); this.forwardCurrent = false; }),
@@ -100,28 +104,6 @@ export class MLP {
     return run;
   }
 
-  private async initialize(): Promise<void> {
-    const { spec, res } = this;
-    const dispatches: Dispatch[] = [];
-    for (const [l] of spec.dims.slice(1).entries()) {
-      const { entry, index } = denseOf(res, l);
-      const at = res.layout.entries[index].at;
-      const label = `init W${l}`;
-      dispatches.push(await initDispatch(res.ctx, { label, buffer: res.buffers.own[index].W, offset: 0, count: entry.regions.W.floats,
-        seed: spec.seed, stream: l, rule: initRule(spec.init, entry.inputWidth, entry.cols) }));
-      if (at.b !== undefined) {
-        dispatches.push(await initDispatch(res.ctx, { label: `init b${l}`, buffer: res.buffers.small, offset: at.b,
-          count: entry.cols, seed: spec.seed, stream: 0, rule: { mode: 0, scale: 0, value: spec.biasInit ?? 0 } }));
-      }
-      if (at.alpha !== undefined) {
-        dispatches.push(await initDispatch(res.ctx, { label: `init alpha${l}`, buffer: res.buffers.small, offset: at.alpha,
-          count: entry.outputWidth, seed: spec.seed, stream: 0, rule: { mode: 0, scale: 0, value: spec.activation.param } }));
-      }
-    }
-    await this.executor.submitOnce({ name: 'initialise parameters', dispatches });
-    dispatches.forEach((d) => d.owned.forEach((b) => res.pool.release(b)));
-  }
-
   /** Resolves once the weights exist (createMLP returns before that). */
   ready(): Promise<void> { return this.serial('ready', () => Promise.resolve()); }
 
@@ -135,7 +117,7 @@ export class MLP {
       this.inputSet = true;
     }, () => this.serial('setInput', async () => {
       if (input === 'randn') {
-        const d = await this.cachedDispatch('input randn', () => initDispatch(this.res.ctx, { label: 'input X (randn)',
+        const d = await this.plans.dispatch('input randn', () => initDispatch(this.res.ctx, { label: 'input X (randn)',
           buffer: this.res.buffers.arena, offset: this.res.layout.x, count: B * din, seed: this.spec.seed, stream: STREAM_INPUT,
           rule: { mode: 1, scale: 1, value: 0 } }));
         await this.executor.submitOnce({ name: 'input randn', dispatches: [d] });
@@ -179,54 +161,9 @@ export class MLP {
     }));
   }
 
-  private cachedDispatch(key: string, make: () => Promise<Dispatch>): Promise<Dispatch> {
-    let d = this.cachedDispatches.get(key);
-    if (!d) { d = make(); this.cachedDispatches.set(key, d); }
-    return d;
-  }
-
-  /** Drops every built plan and the uniform and descriptor buffers its dispatches own. */
-  private async releasePlans(): Promise<void> {
-    const plans = [...this.plans.values()];
-    this.plans.clear();
-    for (const built of plans) {
-      (await built.catch(() => undefined))?.plan.dispatches.forEach((d) => d.owned.forEach((b) => this.res.pool.release(b)));
-    }
-  }
-
-  /** Switches to the histogram settings of a call; a new bin count needs a new stats buffer and plans. */
-  private async useHistogram({ bins, range }: HistogramSpec): Promise<void> {
-    if (bins !== this.res.histogramBins) {
-      this.res.resizeStats(bins);
-      await this.releasePlans();
-      this.executor.resizeSlots(statsSlotWords(bins) * 4);
-    }
-    this.range = range;
-  }
-
-  private cachedPlan(key: string, build: () => Promise<BuiltPlan>): Promise<BuiltPlan> {
-    let built = this.plans.get(key);
-    if (!built) {
-      built = build();
-      this.plans.set(key, built);
-      built.catch(() => this.plans.delete(key));
-    }
-    return built;
-  }
-
-  private getPlan(kind: BuildKind): Promise<BuiltPlan> {
-    if (kind.backward) this.res.ensureGradients();
-    const key = `${kind.forward}|${kind.backward ?? ''}|${kind.stats}|${this.res.histogramBins}`;
-    return this.cachedPlan(key, () => buildPlan(this.res.step(), this.res.graph, kind, this.res.histogramBins, this.range));
-  }
-
-  private static buildKind(kind: PlanKind, stats: boolean, upstream: Upstream): BuildKind {
-    return { forward: kind !== 'backward', backward: kind === 'forward' ? undefined : upstream, stats };
-  }
-
   /** The plan a call would run, as data (dispatches, kernels, workgroups, buffers). */
   plan(kind: PlanKind = 'forward', options: { stats?: boolean; upstream?: 'ones' | 'randn' | 'array' } = {}): Promise<Plan> {
-    return this.serial('plan', async () => (await this.getPlan(MLP.buildKind(kind, options.stats ?? true, options.upstream ?? 'randn'))).plan);
+    return this.serial('plan', async () => (await this.plans.get(buildKind(kind, options.stats ?? true, options.upstream ?? 'randn'))).plan);
   }
 
   /** The plan as a table: one line per dispatch. */
@@ -258,8 +195,8 @@ export class MLP {
   profile(kind: PlanKind = 'forwardBackward', options: { stats?: boolean } = {}): Promise<PlanProfile> {
     return validated(() => this.requireInput('profile'), () => this.serial('profile', async () => {
       if (kind === 'backward') this.requireForward("profile('backward')");
-      const built = await this.getPlan(MLP.buildKind(kind, options.stats ?? true, 'randn'));
-      const profile = await this.executor.profile(built, this.range);
+      const built = await this.plans.get(buildKind(kind, options.stats ?? true, 'randn'));
+      const profile = await this.executor.profile(built, this.plans.range);
       this.core.assertHealthy('profile');
       if (kind !== 'backward') this.forwardCurrent = true;
       return profile;
@@ -267,7 +204,7 @@ export class MLP {
   }
 
   private async execute(built: BuiltPlan): Promise<PlanRun> {
-    const run = await this.executor.run(built, this.res.buffers.stats, this.range);
+    const run = await this.executor.run(built, this.res.buffers.stats, this.plans.range);
     this.core.assertHealthy(built.plan.name);
     return run;
   }
@@ -295,8 +232,8 @@ export class MLP {
   forward(options: PassOptions = {}): Promise<ForwardResult> {
     return validated(() => { this.requireInput('forward'); return parseHistogram('forward', options.histogram); },
       (hist) => this.serial('forward', async () => {
-        await this.useHistogram(hist);
-        const r = await this.execute(await this.getPlan({ forward: true, stats: options.stats ?? true }));
+        await this.plans.useHistogram(hist);
+        const r = await this.execute(await this.plans.get({ forward: true, stats: options.stats ?? true }));
         this.forwardCurrent = true;
         const first = this.res.slots.range('forward').first;
         return { layers: this.layerStats<ForwardLayerStats>(r.words, first, 'forward'), gpuTimeMs: r.gpuTimeMs, wallTimeMs: r.wallTimeMs };
@@ -308,9 +245,9 @@ export class MLP {
     return validated(() => ({ upstream: this.upstreamKind('backward', gradient), hist: parseHistogram('backward', options.histogram) }),
       ({ upstream, hist }) => this.serial('backward', async () => {
         this.requireForward('backward');
-        await this.useHistogram(hist);
+        await this.plans.useHistogram(hist);
         this.writeUpstream(gradient);
-        const r = await this.execute(await this.getPlan({ forward: false, backward: upstream, stats: options.stats ?? true }));
+        const r = await this.execute(await this.plans.get({ forward: false, backward: upstream, stats: options.stats ?? true }));
         const first = this.res.slots.range('backward').first;
         return { layers: this.layerStats<BackwardLayerStats>(r.words, first, 'backward'), gpuTimeMs: r.gpuTimeMs, wallTimeMs: r.wallTimeMs };
       }));
@@ -322,9 +259,9 @@ export class MLP {
       this.requireInput('forwardBackward');
       return { upstream: this.upstreamKind('forwardBackward', gradient), hist: parseHistogram('forwardBackward', options.histogram) };
     }, ({ upstream, hist }) => this.serial('forwardBackward', async () => {
-      await this.useHistogram(hist);
+      await this.plans.useHistogram(hist);
       this.writeUpstream(gradient);
-      const r = await this.execute(await this.getPlan({ forward: true, backward: upstream, stats: options.stats ?? true }));
+      const r = await this.execute(await this.plans.get({ forward: true, backward: upstream, stats: options.stats ?? true }));
       this.forwardCurrent = true;
       const first = this.res.slots.range('forward').first;
       return {
@@ -355,10 +292,8 @@ export class MLP {
    *  TensorStats as the passes report, e.g. for std(dW) / std(W). */
   weightStats(options: { histogram?: HistogramOptions } = {}): Promise<TensorStats[]> {
     return validated(() => parseHistogram('weightStats', options.histogram), (hist) => this.serial('weightStats', async () => {
-      await this.useHistogram(hist);
-      const bins = this.res.histogramBins;
-      const run = await this.execute(await this.cachedPlan(`weights|${bins}`,
-        () => buildWeightStatsPlan(this.res.step(), this.res.graph, bins, this.range)));
+      await this.plans.useHistogram(hist);
+      const run = await this.execute(await this.plans.weights());
       const first = this.res.slots.range('weights').first;
       return this.layerStats<{ weight: TensorStats }>(run.words, first, 'weights').map((s) => s.weight);
     }));
@@ -382,7 +317,6 @@ export class MLP {
     if (this.destroyed) return;
     this.destroyed = true;
     this.plans.clear();
-    this.cachedDispatches.clear();
     this.executor.release();
     this.res.release();
   }

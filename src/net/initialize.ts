@@ -1,0 +1,29 @@
+// The parameters a net starts with: every W from its initialisation rule, biases and PReLU alphas
+// from constants, made on the GPU in one submit (Philox keyed by the seed and the layer).
+import { initDispatch } from '../kernels/init';
+import type { Dispatch } from '../kernels/program';
+import { initRule } from '../model/initializers';
+import type { MLPSpec } from '../model/options';
+import type { PlanExecutor } from '../scheduler/executor';
+import { denseOf } from './readers';
+import type { NetResources } from './resources';
+
+export async function initializeParameters(spec: MLPSpec, res: NetResources, executor: PlanExecutor): Promise<void> {
+  const dispatches: Dispatch[] = [];
+  for (let l = 0; l < spec.layers; l++) {
+    const { entry, index } = denseOf(res, l);
+    const at = res.layout.entries[index].at;
+    dispatches.push(await initDispatch(res.ctx, { label: `init W${l}`, buffer: res.buffers.own[index].W, offset: 0,
+      count: entry.regions.W.floats, seed: spec.seed, stream: l, rule: initRule(spec.init, entry.inputWidth, entry.cols) }));
+    if (at.b !== undefined) {
+      dispatches.push(await initDispatch(res.ctx, { label: `init b${l}`, buffer: res.buffers.small, offset: at.b,
+        count: entry.cols, seed: spec.seed, stream: 0, rule: { mode: 0, scale: 0, value: spec.biasInit ?? 0 } }));
+    }
+    if (at.alpha !== undefined) {
+      dispatches.push(await initDispatch(res.ctx, { label: `init alpha${l}`, buffer: res.buffers.small, offset: at.alpha,
+        count: entry.outputWidth, seed: spec.seed, stream: 0, rule: { mode: 0, scale: 0, value: spec.activation.param } }));
+    }
+  }
+  await executor.submitOnce({ name: 'initialise parameters', dispatches });
+  dispatches.forEach((d) => d.owned.forEach((b) => res.pool.release(b)));
+}
