@@ -44,37 +44,38 @@ function finiteNumber(where: string, field: string, v: unknown, fallback: number
   return v;
 }
 
-export function parseActivation(option: unknown, where = 'createMLP'): ActivationSpec {
+/** Reads an activation option; `field` names it in refusals ('activation', 'output'). */
+export function parseActivation(option: unknown, where = 'createMLP', field = 'activation'): ActivationSpec {
   const record = typeof option === 'object' && option !== null ? option as Record<string, unknown> : undefined;
   const name = typeof option === 'string' ? option : record?.name;
   if (typeof name !== 'string' || !(name in ACTIVATION_IDS)) {
-    throw invalid(where, 'activation', typeof option === 'string' || !record ? option : record.name,
+    throw invalid(where, field, typeof option === 'string' || !record ? option : record.name,
       `one of ${ACTIVATION_NAMES.join(', ')} (or { name, slope | alpha | k })`);
   }
   const act = name as ActivationName;
   const allowed: Record<string, string[]> = { leaky_relu: ['slope'], prelu: ['alpha'], elu: ['alpha'], maxout: ['k'] };
   for (const key of Object.keys(record ?? {})) {
     if (key !== 'name' && !(allowed[act] ?? []).includes(key)) {
-      throw invalid(where, `activation.${key}`, record?.[key], `absent: ${act} takes ${allowed[act]?.join(', ') || 'no parameters'}`);
+      throw invalid(where, `${field}.${key}`, record?.[key], `absent: ${act} takes ${allowed[act]?.join(', ') || 'no parameters'}`);
     }
   }
   const spec: ActivationSpec = { name: act, id: ACTIVATION_IDS[act], param: 0, pieces: 1, maxSlope: 1 };
   switch (act) {
     case 'leaky_relu':
-      spec.param = finiteNumber(where, 'activation.slope', record?.slope, 0.01);
+      spec.param = finiteNumber(where, `${field}.slope`, record?.slope, 0.01);
       spec.maxSlope = Math.max(1, Math.abs(spec.param));
       break;
     case 'prelu':
-      spec.param = finiteNumber(where, 'activation.alpha', record?.alpha, 0.25);
+      spec.param = finiteNumber(where, `${field}.alpha`, record?.alpha, 0.25);
       break;
     case 'elu':
-      spec.param = finiteNumber(where, 'activation.alpha', record?.alpha, 1);
+      spec.param = finiteNumber(where, `${field}.alpha`, record?.alpha, 1);
       spec.maxSlope = Math.max(1, Math.abs(spec.param));
       break;
     case 'maxout': {
       const k = record?.k ?? 2;
       if (typeof k !== 'number' || !Number.isInteger(k) || k < 2 || k > 16) {
-        throw invalid(where, 'activation.k', k, 'an integer from 2 to 16 (pieces per unit)');
+        throw invalid(where, `${field}.k`, k, 'an integer from 2 to 16 (pieces per unit)');
       }
       spec.pieces = k;
       break;

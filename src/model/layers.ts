@@ -45,10 +45,13 @@ export type DescribedLayer =
   | { type: 'activation'; layer: number; units: number; activation: ActivationSpec };
 
 export function describeLayers(spec: MLPSpec): DescribedLayer[] {
-  return spec.dims.slice(1).flatMap((units, l): DescribedLayer[] => [
-    { type: 'linear', layer: l, din: spec.dims[l], units, pieces: spec.activation.pieces, bias: spec.biasInit !== undefined },
-    { type: 'activation', layer: l, units, activation: spec.activation },
-  ]);
+  return spec.dims.slice(1).flatMap((units, l): DescribedLayer[] => {
+    const activation = l === spec.layers - 1 ? spec.output : spec.activation;
+    return [
+      { type: 'linear', layer: l, din: spec.dims[l], units, pieces: activation.pieces, bias: spec.biasInit !== undefined },
+      { type: 'activation', layer: l, units, activation },
+    ];
+  });
 }
 
 function denseEntry(linear: Extract<DescribedLayer, { type: 'linear' }>, activation: ActivationSpec, batch: number): DenseEntry {

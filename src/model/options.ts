@@ -12,6 +12,11 @@ export interface MLPOptions {
   /** false (the lecture), true = zeros, { init: 0.01 } for "slightly positive". */
   bias?: boolean | { init: number };
   seed?: number;
+  /** Normalisation between the matmul and the activation of every hidden layer: 'none' (default). */
+  norm?: 'none';
+  /** The last layer's activation; default: the hidden layers' (the lecture). 'linear' for a
+   *  classifier trained with cross-entropy. */
+  output?: ActivationOption;
 }
 
 export interface MLPSpec {
@@ -19,6 +24,8 @@ export interface MLPSpec {
   batch: number;
   layers: number;
   activation: ActivationSpec;
+  /** The last layer's activation. */
+  output: ActivationSpec;
   init: InitSpec;
   /** Initial bias value, or undefined when the net has no bias. */
   biasInit: number | undefined;
@@ -26,7 +33,7 @@ export interface MLPSpec {
 }
 
 const WHERE = 'createMLP';
-const KNOWN = ['dims', 'batch', 'activation', 'init', 'bias', 'seed'];
+const KNOWN = ['dims', 'batch', 'activation', 'init', 'bias', 'seed', 'norm', 'output'];
 
 export function parseMLPOptions(options: unknown): MLPSpec {
   if (typeof options !== 'object' || options === null) throw invalid(WHERE, 'options', options, 'an object { dims, batch, ... }');
@@ -51,11 +58,19 @@ export function parseMLPOptions(options: unknown): MLPSpec {
   else if (typeof o.bias === 'object' && o.bias !== null && typeof (o.bias as { init?: unknown }).init === 'number'
     && Number.isFinite((o.bias as { init: number }).init)) biasInit = (o.bias as { init: number }).init;
   else throw invalid(WHERE, 'bias', o.bias, 'false, true (zeros) or { init: <finite number> }');
+  const norm = o.norm ?? 'none';
+  if (norm !== 'none') throw invalid(WHERE, 'norm', norm, "'none' (batch and layer norm are not implemented yet)");
+  const activation = parseActivation(o.activation ?? 'tanh', WHERE);
+  const output = o.output === undefined ? activation : parseActivation(o.output, WHERE, 'output');
+  if (output.pieces !== activation.pieces) {
+    throw invalid(WHERE, 'output', o.output, `an activation with the hidden layers' ${activation.pieces} maxout piece(s)`);
+  }
   return {
     dims: [...o.dims as number[]],
     batch: o.batch,
     layers: o.dims.length - 1,
-    activation: parseActivation(o.activation ?? 'tanh', WHERE),
+    activation,
+    output,
     init: parseInit(o.init ?? 'xavier', WHERE),
     biasInit,
     seed,

@@ -21,7 +21,7 @@ export async function initializeParameters(spec: MLPSpec, res: NetResources, exe
     }
     if (at.alpha !== undefined) {
       dispatches.push(await initDispatch(res.ctx, { label: `init alpha${l}`, buffer: res.buffers.small, offset: at.alpha,
-        count: entry.outputWidth, seed: spec.seed, stream: 0, rule: { mode: 0, scale: 0, value: spec.activation.param } }));
+        count: entry.outputWidth, seed: spec.seed, stream: 0, rule: { mode: 0, scale: 0, value: entry.activation.param } }));
     }
   }
   await executor.submitOnce({ name: 'initialise parameters', dispatches });
