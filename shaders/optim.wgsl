@@ -5,6 +5,8 @@
 //         v = b2 v + (1 - b2) g^2;  p -= (lr / bias1) m / (sqrt(v) / sqrt(bias2) + eps).
 // lr and the bias corrections come from the step words (T_* from model/train.ts), the rest are
 // uniforms. p: [count] at p_off of `param`, grad at g_off of `grad`, m and v at 0 of their own.
+// WRITE_DELTA (a training step with statistics) also writes the applied change p_new - p_old to
+// `delta`, whose statistics give the update:data ratio.
 //   dispatch: one thread per element, workgroup 64, folded into 2-D past 65535 workgroups.
 
 struct OptimParams {
@@ -18,12 +20,20 @@ struct OptimParams {
 @group(0) @binding(3) var<storage, read_write> m: array<f32>;
 @group(0) @binding(4) var<storage, read_write> v: array<f32>;
 @group(0) @binding(5) var<storage, read> step: array<u32>;
+@group(0) @binding(6) var<storage, read_write> delta: array<f32>;
 
 const T_LR: u32 = ${T_LR}u;
 const T_BIAS1: u32 = ${T_BIAS1}u;
 const T_BIAS2: u32 = ${T_BIAS2}u;
 
 fn index(wid: vec3<u32>, nwg: vec3<u32>, lid: u32) -> u32 { return (wid.x + wid.y * nwg.x) * 64u + lid; }
+
+fn store(i: u32, old: f32, new_value: f32) {
+  param[params.p_off + i] = new_value;
+#if ${WRITE_DELTA}
+  delta[i] = new_value - old;
+#endif
+}
 
 @compute @workgroup_size(64)
 fn sgd(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
@@ -42,7 +52,7 @@ fn sgd(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   g = b;
 #endif
 #endif
-  param[params.p_off + i] = p - lr * g;
+  store(i, p, p - lr * g);
 }
 
 @compute @workgroup_size(64)
@@ -51,7 +61,8 @@ fn adam(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let i = index(wid, nwg, lid);
   if (i >= params.count) { return; }
   let lr = bitcast<f32>(step[T_LR]);
-  var p = param[params.p_off + i];
+  let old = param[params.p_off + i];
+  var p = old;
   var g = grad[params.g_off + i];
 #if ${DECOUPLED}
   p = p * (1.0 - lr * params.weight_decay);
@@ -64,5 +75,5 @@ fn adam(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   v[i] = vi;
   let bias1 = bitcast<f32>(step[T_BIAS1]);
   let bias2 = bitcast<f32>(step[T_BIAS2]);
-  param[params.p_off + i] = p - (lr / bias1) * mi / (sqrt(vi) / sqrt(bias2) + params.eps);
+  store(i, old, p - (lr / bias1) * mi / (sqrt(vi) / sqrt(bias2) + params.eps));
 }

@@ -11,3 +11,6 @@ export type { TensorStats, Histogram, ForwardResult, BackwardResult, ForwardLaye
 export { formatPlan, summarizePlan, type Plan, type PlanSummary } from './scheduler/plan';
 export { formatProfile, type PlanProfile, type DispatchTime } from './scheduler/profile';
 export { InitscopeError, type ErrorCode } from './model/errors';
+export { Trainer, type TrainOptions, type TrainProgress, type DataOptions } from './train/trainer';
+export type { TrainRecord, TrainResult, TrainLayerStats } from './train/records';
+export type { TrainerOptions, LossName, OptimizerOption, ScheduleOption } from './model/train';

@@ -11,13 +11,14 @@ import { OUTER_PROGRAM } from './kernels/matmulOuter';
 import { SKINNY_PROGRAM, SKINNY_T_PROGRAM } from './kernels/matmulSkinny';
 import type { Program } from './kernels/program';
 import { STATS_PROGRAM } from './kernels/stats';
+import { GATHER_PROGRAM, LOSS_PROGRAM, OPTIM_PROGRAM } from './kernels/train';
 import { internalsOf } from './net/internals';
 import type { MLP } from './net/mlp';
 
 /** Every kernel program of the engine. */
 export const PROGRAMS: Program[] = [
   RNG_PROGRAM, MATMUL_PROGRAM, SKINNY_PROGRAM, SKINNY_T_PROGRAM, OUTER_PROGRAM, DZ_STORE_PROGRAM, EPILOGUE_PROGRAM, BIAS_GRAD_PROGRAM,
-  STATS_PROGRAM,
+  STATS_PROGRAM, GATHER_PROGRAM, LOSS_PROGRAM, OPTIM_PROGRAM,
 ];
 
 export { createMLPWithLayers } from './engine';

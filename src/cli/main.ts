@@ -1,10 +1,12 @@
-// The `initscope` command (bin/initscope.mjs): `initscope experiment [options]`.
+// The `initscope` command (bin/initscope.mjs): `initscope experiment|train [options]`.
 import { InitscopeError } from '../index';
 import { experiment } from './experiment';
+import { train } from './train';
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { experiment };
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { experiment, train };
 const USAGE = `usage: initscope <command> [options]   (--help after a command for its options)
-  experiment   the lecture's experiment: per-layer statistics of a forward (and backward) pass`;
+  experiment   the lecture's experiment: per-layer statistics of a forward (and backward) pass
+  train        train a net on MNIST or the spiral and print the test accuracy`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

@@ -15,8 +15,9 @@ export interface Region {
   floats: number;
   /** The tensor's name in plans, stats labels and GPU buffer labels (`W0`, `Z3`, `dA1`). */
   label: string;
-  /** An 'own' region made on the first backward only (a gradient). */
-  backwardOnly?: boolean;
+  /** An 'own' region made on first need only: 'backward' (a gradient), 'update' (the applied
+   *  update of a training step with statistics). */
+  when?: 'backward' | 'update';
 }
 
 /** What every entry has. Regions `out` (batch x outputWidth) and `dout` (its gradient) are the
@@ -67,7 +68,8 @@ function denseEntry(linear: Extract<DescribedLayer, { type: 'linear' }>, activat
   if (linear.bias) regions.b = { buffer: 'small', floats: cols, label: `b${l}` };
   if (activation.name === 'prelu') regions.alpha = { buffer: 'small', floats: units, label: `alpha${l}` };
   regions.W = { buffer: 'own', floats: din * cols, label: `W${l}` };
-  regions.dW = { buffer: 'own', floats: din * cols, label: `dW${l}`, backwardOnly: true };
+  regions.dW = { buffer: 'own', floats: din * cols, label: `dW${l}`, when: 'backward' };
+  regions.update = { buffer: 'own', floats: din * cols, label: `update${l}`, when: 'update' };
   return { type: 'dense', layer: l, inputWidth: din, outputWidth: units, regions, activation, bias: linear.bias, cols };
 }
 

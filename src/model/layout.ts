@@ -9,12 +9,15 @@ export interface EntryLayout { at: Record<string, number> }
 export interface NetLayout {
   x: number;
   dx: number;
+  /** Training targets of a batch: labels (one column) or values (the output's width). */
+  t: number;
   entries: EntryLayout[];
   arenaFloats: number;
   smallFloats: number;
 }
 
 export function layoutNet(entries: LayerEntry[], batch: number, inputWidth: number): NetLayout {
+  const outputWidth = entries[entries.length - 1].outputWidth;
   let arena = 0;
   let small = 0;
   const x = arena; arena += batch * inputWidth;
@@ -27,7 +30,8 @@ export function layoutNet(entries: LayerEntry[], batch: number, inputWidth: numb
     }
     return { at };
   });
-  return { x, dx, entries: placed, arenaFloats: arena, smallFloats: Math.max(small, 4) };
+  const t = arena; arena += batch * outputWidth;
+  return { x, dx, t, entries: placed, arenaFloats: arena, smallFloats: Math.max(small, 4) };
 }
 
 /** The activation entry i reads: X for the first, else the previous entry's output. */

@@ -19,6 +19,8 @@ import { statsSlotWords } from '../stats/layout';
 import type { StatsSection } from '../stats/slots';
 import type { BackwardLayerStats, BackwardResult, ForwardLayerStats, ForwardResult, TensorStats } from '../stats/types';
 import { initializeParameters } from './initialize';
+import { parseTrainerOptions, type TrainerOptions } from '../model/train';
+import { Trainer } from '../train/trainer';
 import { registerInternals } from './internals';
 import { NetPlans } from './plans';
 import { denseOf, readGradients, readParameters, readRegion, type LayerGradients, type LayerParameters } from './readers';
@@ -309,6 +311,23 @@ export class MLP {
   readGradients(l: number): Promise<LayerGradients> {
     return validated(() => checkLayerIndex('readGradients', l, this.spec.layers),
       () => this.serial('readGradients', () => readGradients(this.res, this.executor, l)));
+  }
+
+  /** A trainer of this net (design.md section 6): loss, optimiser, schedule. Its buffers belong
+   *  to the net (destroy() frees them); its calls queue behind the net's. */
+  trainer(options: TrainerOptions = {}): Trainer {
+    const spec = parseTrainerOptions(options);
+    if (this.destroyed) throw new InitscopeError('trainer: this net was destroyed', 'destroyed');
+    const top = this.res.entries[this.res.entries.length - 1];
+    if (spec.loss === 'cross_entropy' && top.outputWidth < 2) {
+      throw invalid('trainer', 'loss', spec.loss, `'mse' for a net with ${top.outputWidth} output (cross_entropy needs dims[L] >= 2 classes)`);
+    }
+    return new Trainer({
+      res: this.res,
+      layers: this.spec.layers,
+      serial: (where, op) => this.serial(where, op),
+      markStale: () => { this.forwardCurrent = false; },
+    }, spec);
   }
 
   /** Frees the net's GPU buffers at once; queued calls and every later call reject with code

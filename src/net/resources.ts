@@ -15,7 +15,6 @@ export class NetResources {
   readonly layout: NetLayout;
   readonly graph: NetGraph;
   readonly buffers: NetBuffers;
-  private gradientsMade = false;
 
   constructor(readonly ctx: KernelContext, readonly pool: BufferPool, entries: LayerEntry[], types: LayerType[],
     readonly batch: number, inputWidth: number, readonly seed: number, private bins: number) {
@@ -29,7 +28,7 @@ export class NetResources {
         arena: storage('arena (X, dX, and every entry\'s activations and gradients)', this.layout.arenaFloats),
         small: storage('biases and alphas', this.layout.smallFloats),
         own: entries.map((e) => Object.fromEntries(Object.entries(e.regions)
-          .filter(([, r]) => r.buffer === 'own' && !r.backwardOnly)
+          .filter(([, r]) => r.buffer === 'own' && r.when === undefined)
           .map(([name, r]) => [name, storage(`${r.label} (${r.floats} floats)`, r.floats)]))),
         partials: storage('split-K partials', Math.max(0, ...scratch.map((s) => s.partials))),
         storedDz: storage('stored dZ (CPU-adapter dW, dX)', Math.max(0, ...scratch.map((s) => s.storedDz))),
@@ -64,18 +63,21 @@ export class NetResources {
     return { ctx: this.ctx, batch: this.batch, seed: this.seed, layout: this.layout, buffers: this.buffers };
   }
 
-  /** Makes the gradient buffers (dW) on the first backward. */
-  ensureGradients(): void {
-    if (this.gradientsMade) return;
-    this.gradientsMade = true;
+  private made = new Set<'backward' | 'update'>();
+
+  /** Makes the 'own' regions needed from now on: gradients on the first backward, update
+   *  buffers on the first training step with statistics. */
+  ensure(when: 'backward' | 'update'): void {
+    if (this.made.has(when)) return;
+    this.made.add(when);
     this.entries.forEach((e, i) => {
       for (const [name, r] of Object.entries(e.regions)) {
-        if (r.buffer === 'own' && r.backwardOnly) this.buffers.own[i][name] = this.pool.storage(`${r.label} (${r.floats} floats)`, r.floats * 4);
+        if (r.buffer === 'own' && r.when === when) this.buffers.own[i][name] = this.pool.storage(`${r.label} (${r.floats} floats)`, r.floats * 4);
       }
     });
   }
 
-  get hasGradients(): boolean { return this.gradientsMade; }
+  get hasGradients(): boolean { return this.made.has('backward'); }
 
   /** A new histogram bin count needs a stats buffer of another size. */
   resizeStats(bins: number): void {

@@ -7,6 +7,8 @@ export interface ReferenceNet {
   dims: number[];
   batch: number;
   activation: Pick<ReferenceActivation, 'name' | 'param' | 'pieces'>;
+  /** The last layer's activation when it differs (a linear output for a classifier). */
+  output?: Pick<ReferenceActivation, 'name' | 'param' | 'pieces'>;
   W: ArrayLike<number>[];
   b?: ArrayLike<number>[];
   alpha?: ArrayLike<number>[];
@@ -32,8 +34,14 @@ export function matmul(A: ArrayLike<number>, B: ArrayLike<number>, M: number, K:
   return C;
 }
 
+/** The activation of layer l. */
+function actOf(net: ReferenceNet, l: number): Pick<ReferenceActivation, 'name' | 'param' | 'pieces'> {
+  return l === net.dims.length - 2 && net.output ? net.output : net.activation;
+}
+
 function param(net: ReferenceNet, l: number, unit: number): number {
-  return net.activation.name === 'prelu' ? net.alpha![l][unit] : net.activation.param;
+  const act = actOf(net, l);
+  return act.name === 'prelu' ? net.alpha![l][unit] : act.param;
 }
 
 /** Index of the arg-max piece of unit j in row m (first one on ties). */
@@ -46,8 +54,8 @@ function argmaxPiece(Z: ArrayLike<number>, m: number, j: number, units: number, 
 
 /** The forward pass in float64: Z = A W (+ b), A = act(Z), maxout over pieces. */
 export function referenceForward(net: ReferenceNet, X: ArrayLike<number>): ReferenceForward {
-  const { batch: B, activation: act } = net;
-  const k = act.pieces;
+  const B = net.batch;
+  const k = net.activation.pieces;
   const Z: Float64Array[] = [];
   const A: Float64Array[] = [];
   let input: ArrayLike<number> = X;
@@ -60,7 +68,7 @@ export function referenceForward(net: ReferenceNet, X: ArrayLike<number>): Refer
     const a = new Float64Array(B * units);
     for (let m = 0; m < B; m++) {
       for (let j = 0; j < units; j++) {
-        a[m * units + j] = k > 1 ? z[m * cols + j * k + argmaxPiece(z, m, j, units, k)] : activate(act.name, z[m * units + j], param(net, l, j));
+        a[m * units + j] = k > 1 ? z[m * cols + j * k + argmaxPiece(z, m, j, units, k)] : activate(actOf(net, l).name, z[m * units + j], param(net, l, j));
       }
     }
     Z.push(z);
@@ -72,7 +80,8 @@ export function referenceForward(net: ReferenceNet, X: ArrayLike<number>): Refer
 
 /** dZ of layer l from dA (the gradient of its output). */
 export function referenceDz(net: ReferenceNet, l: number, Z: ArrayLike<number>, dA: ArrayLike<number>): Float64Array {
-  const { batch: B, activation: act } = net;
+  const B = net.batch;
+  const act = actOf(net, l);
   const k = act.pieces;
   const units = net.dims[l + 1];
   const cols = units * k;
@@ -112,7 +121,7 @@ export function referenceBackward(net: ReferenceNet, X: ArrayLike<number>, fwd: 
     }
     const db = new Float64Array(cols);
     for (let m = 0; m < B; m++) for (let c = 0; c < cols; c++) db[c] += dZ[m * cols + c];
-    const dalpha = new Float64Array(net.activation.name === 'prelu' ? units : 0);
+    const dalpha = new Float64Array(actOf(net, l).name === 'prelu' ? units : 0);
     for (let m = 0; m < B; m++) {
       for (let j = 0; j < dalpha.length; j++) {
         const z = fwd.Z[l][m * units + j];

@@ -85,9 +85,9 @@ async function statsDispatches(step: StepContext, bins: number, range: Histogram
   return batch.dispatches;
 }
 
-const SECTION_LABEL: Record<StatsSection, string> = { forward: 'forward stats', backward: 'backward stats', weights: 'weight stats' };
+const SECTION_LABEL: Record<StatsSection, string> = { forward: 'forward stats', backward: 'backward stats', weights: 'weight stats', update: 'update stats' };
 
-async function sectionStats(step: StepContext, graph: NetGraph, bins: number, range: HistogramRange, section: StatsSection,
+export async function sectionStats(step: StepContext, graph: NetGraph, bins: number, range: HistogramRange, section: StatsSection,
   batches: StatsBatch[]): Promise<Dispatch[]> {
   const out: Dispatch[] = [];
   for (const tensors of statsGroups(step, graph, section)) {

@@ -11,7 +11,8 @@ import type { StatsSection } from '../stats/slots';
 export interface NetBuffers {
   arena: GPUBuffer;
   small: GPUBuffer;
-  /** Per entry, its 'own' regions (W; dW once a backward has been asked for). */
+  /** Per entry, its 'own' regions (W; dW once a backward has been asked for; the update buffer
+   *  once a training step with statistics ran). */
   own: Array<Record<string, GPUBuffer>>;
   /** Split-K partial sums, shared by every entry (the largest need). */
   partials: GPUBuffer;
@@ -62,4 +63,7 @@ export interface LayerType<E extends LayerEntry = LayerEntry> {
   /** Given dL/d(out) in `dout`: gradients of the entry's parameters and dL/d(input) into io.inputGrad. */
   backward(step: StepContext, entry: E, io: EntryIO): Promise<Dispatch[]>;
   stats(entry: E, batch: number): StatsDeclaration[];
+  /** The learnable tensors an optimiser updates: parameter region, gradient region, and the
+   *  region that receives the applied update on a training step with statistics (if any). */
+  parameters?(entry: E): Array<{ param: string; grad: string; update?: string }>;
 }

@@ -1,7 +1,8 @@
 // Where each tensor's statistics go in the net's stats buffer: one slot per tensor, forward
-// tensors first, then backward, then weights, so each kind of step reads one contiguous range.
+// tensors first, then backward, weights and applied updates, so each kind of step reads one
+// contiguous range.
 
-export const STATS_SECTIONS = ['forward', 'backward', 'weights'] as const;
+export const STATS_SECTIONS = ['forward', 'backward', 'weights', 'update'] as const;
 export type StatsSection = typeof STATS_SECTIONS[number];
 
 /** One tensor whose statistics a step reports, as `layers[layer][field]` of its result. */

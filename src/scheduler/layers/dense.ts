@@ -116,6 +116,7 @@ function stats(e: DenseEntry, batch: number): StatsDeclaration[] {
   if (e.regions.dalpha) declared.push({ section: 'backward', field: 'alphaGrad', region: 'dalpha', rows: 1, cols: e.outputWidth });
   declared.push({ section: 'backward', field: 'inputGrad', region: 'inputGrad', rows: batch, cols: e.inputWidth });
   declared.push({ section: 'weights', field: 'weight', region: 'W', rows: e.inputWidth, cols });
+  declared.push({ section: 'update', field: 'update', region: 'update', rows: e.inputWidth, cols });
   return declared;
 }
 
@@ -124,4 +125,9 @@ export const DENSE: LayerType<DenseEntry> = {
   forward,
   backward,
   stats,
+  parameters: (e) => [
+    { param: 'W', grad: 'dW', update: 'update' },
+    ...(e.regions.b ? [{ param: 'b', grad: 'db' }] : []),
+    ...(e.regions.alpha ? [{ param: 'alpha', grad: 'dalpha' }] : []),
+  ],
 };

@@ -1,0 +1,101 @@
+// initscope train --dataset mnist --act tanh --init xavier --layers 6 --width 128 --batch 64
+//   --steps 1000 --optimizer sgd --lr 0.1 [--momentum 0.9] [--norm none] [--seed 0] [--json]
+// The lecture's last step in a terminal: train a net on real data and print the test accuracy.
+import { parseArgs } from 'node:util';
+import { createEngine, type ActivationOption, type InitOption, type MLPOptions, type OptimizerOption, type TrainerOptions } from '../index';
+import { mnist, spiral, standardize, type Dataset } from '../data/index';
+import { createNodeGPU } from '../node/index';
+
+const usage = `usage: initscope train [options]   (npm run train -- [options])
+  --dataset NAME    mnist (default) or spiral
+  --act NAME        hidden activation (tanh)          --init NAME   weight init (xavier); --std S for normal
+  --layers N        hidden layers (6); the output layer is linear with one unit per class
+  --width W         units per hidden layer (128)      --batch B     rows per step (64)
+  --steps N         training steps (1000)             --every N     steps per progress line (100)
+  --optimizer NAME  sgd (default), adam or adamw      --lr R        learning rate (sgd 0.1, adam 1e-3)
+  --momentum M      sgd momentum (0)                  --nesterov    Nesterov momentum
+  --weight-decay D  L2 (sgd, adam) or decoupled (adamw) weight decay
+  --norm NAME       none (batch and layer norm are not implemented yet)
+  --seed S          weights, data order (0)           --json        one JSON object, with testAccuracy
+  --stats           per-layer statistics in each progress line's record (with --json)`;
+
+const OPTIONS = {
+  dataset: { type: 'string', default: 'mnist' }, act: { type: 'string', default: 'tanh' }, init: { type: 'string', default: 'xavier' },
+  std: { type: 'string' }, layers: { type: 'string', default: '6' }, width: { type: 'string', default: '128' },
+  batch: { type: 'string', default: '64' }, steps: { type: 'string', default: '1000' }, every: { type: 'string', default: '100' },
+  optimizer: { type: 'string', default: 'sgd' }, lr: { type: 'string' }, momentum: { type: 'string', default: '0' },
+  nesterov: { type: 'boolean', default: false }, 'weight-decay': { type: 'string', default: '0' }, norm: { type: 'string', default: 'none' },
+  seed: { type: 'string', default: '0' }, json: { type: 'boolean', default: false }, stats: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+function numberFlag(name: string, v: string | undefined, integer: boolean): number {
+  const n = Number(v);
+  if (v === undefined || v === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) {
+    throw new Error(`--${name} needs ${integer ? 'an integer' : 'a number'}, got ${JSON.stringify(v)}`);
+  }
+  return n;
+}
+
+/** Runs a training with command-line arguments; resolves to the process exit code. */
+export async function train(argv: string[]): Promise<number> {
+  let a;
+  try {
+    a = parseArgs({ args: argv, options: OPTIONS, strict: true }).values;
+  } catch (e) {
+    console.error(`train: ${(e as Error).message}\n\n${usage}`);
+    return 2;
+  }
+  if (a.help) { console.log(usage); return 0; }
+  let o;
+  try {
+    o = {
+      layers: numberFlag('layers', a.layers, true), width: numberFlag('width', a.width, true), batch: numberFlag('batch', a.batch, true),
+      steps: numberFlag('steps', a.steps, true), every: numberFlag('every', a.every, true), seed: numberFlag('seed', a.seed, true),
+      momentum: numberFlag('momentum', a.momentum, false), weightDecay: numberFlag('weight-decay', a['weight-decay'], false),
+      lr: a.lr === undefined ? undefined : numberFlag('lr', a.lr, false), std: a.std === undefined ? undefined : numberFlag('std', a.std, false),
+    };
+    if (a.dataset !== 'mnist' && a.dataset !== 'spiral') throw new Error(`--dataset must be mnist or spiral, got ${JSON.stringify(a.dataset)}`);
+  } catch (e) {
+    console.error(`train: ${(e as Error).message}\n\n${usage}`);
+    return 2;
+  }
+  const log = (msg: string) => { if (!a.json) console.error(msg); };
+  const data: Dataset = standardize(a.dataset === 'mnist' ? await mnist() : spiral({ classes: 3, points: 1000, seed: o.seed }));
+  const engine = await createEngine({ gpu: await createNodeGPU() });
+  const info = engine.adapterInfo;
+  log(`adapter: ${info.vendor} ${info.architecture} ${info.description}${info.isFallbackAdapter ? ' (software, CPU)' : ''}`);
+  const options: MLPOptions = {
+    dims: [data.features, ...Array.from({ length: o.layers }, () => o.width), data.classes], batch: o.batch,
+    activation: a.act as ActivationOption, output: 'linear', init: (o.std !== undefined ? { name: a.init, std: o.std } : a.init) as InitOption,
+    bias: true, norm: a.norm as 'none', seed: o.seed,
+  };
+  const optimizer = (a.optimizer === 'sgd'
+    ? { name: 'sgd', lr: o.lr ?? 0.1, momentum: o.momentum, nesterov: a.nesterov, weightDecay: o.weightDecay }
+    : { name: a.optimizer, lr: o.lr ?? 1e-3, weightDecay: o.weightDecay }) as OptimizerOption;
+  const trainerOptions: TrainerOptions = { loss: 'cross_entropy', optimizer };
+  const net = engine.createMLP(options);
+  const trainer = net.trainer(trainerOptions);
+  await trainer.setData(data.train.x, data.train.labels, { shuffle: true, seed: o.seed });
+  log(`${a.dataset}: ${data.train.labels.length} training rows, ${data.test.labels.length} test rows; net ${options.dims.join('x')}, ` +
+    `${a.act}, init ${a.init}, ${optimizer.name} lr ${optimizer.lr}`);
+  const started = performance.now();
+  const result = await trainer.train(o.steps, {
+    every: Math.min(o.every, o.steps), stats: a.stats,
+    onProgress: (p) => log(`step ${String(p.step).padStart(5)}  loss ${p.record.loss.toFixed(4)}  batch accuracy ${p.record.accuracy.toFixed(3)}` +
+      `  ${(p.elapsedMs / 1000).toFixed(1)} s, ~${(p.etaMs / 1000).toFixed(0)} s left`),
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const test = await trainer.evaluate(data.test.x, data.test.labels);
+  if (result.stopped) log(`stopped early: ${result.stopped === 'diverged' ? 'the loss became NaN or infinite (learning rate too large?)' : 'aborted'}`);
+  log(`trained ${result.history.length} steps in ${seconds.toFixed(1)} s (${(result.history.length / seconds).toFixed(1)} steps/s)`);
+  if (a.json) {
+    console.log(JSON.stringify({ adapter: info, options, trainer: trainerOptions, steps: result.history.length, seconds, stopped: result.stopped,
+      testLoss: test.loss, testAccuracy: test.accuracy, history: result.history.map(({ step, loss, accuracy, lr, layers }) => ({ step, loss, accuracy, lr, ...(layers ? { layers } : {}) })) }));
+  } else {
+    console.log(`test accuracy ${test.accuracy.toFixed(4)}  (test loss ${test.loss.toFixed(4)})`);
+  }
+  net.destroy();
+  engine.destroy();
+  return result.stopped === 'diverged' ? 1 : 0;
+}

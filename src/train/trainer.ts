@@ -1,0 +1,344 @@
+// The Trainer of design.md section 6: a net's training loop on the GPU. One submit per step (the
+// step words written just before it); losses and accuracies land in a metrics buffer, read back
+// once per `every` steps while the next window already runs; statistics on the last step of
+// each window when asked for.
+import { writeFloats } from '../gpu/buffers';
+import { ReadbackRing } from '../gpu/readback';
+import { InitscopeError, invalid } from '../model/errors';
+import { learningRate, STEP_FIELDS, type TrainerSpec } from '../model/train';
+import type { BuiltPlan } from '../scheduler/build';
+import { recordPlan } from '../scheduler/plan';
+import { buildTrainPlan, type TrainBuffers, type TrainPlanKind } from '../scheduler/train';
+import { statsSlotWords } from '../stats/layout';
+import type { NetResources } from '../net/resources';
+import { checkFinite, DeviceDataset, encodeTargets, seededUniform, type TargetShape } from './data';
+import { decodeMetrics, decodeTrainStats, type TrainRecord, type TrainResult } from './records';
+
+/** What a trainer needs from its net: the GPU side, the net's queue, and a way to say the
+ *  net's forward activations are stale. */
+export interface TrainerHost {
+  res: NetResources;
+  layers: number;
+  serial<T>(where: string, op: () => Promise<T>): Promise<T>;
+  markStale(): void;
+}
+
+/** Options of {@link Trainer.train}. */
+export interface TrainOptions {
+  /** Steps per readback window (default 50): records arrive, and statistics are taken, once per window. */
+  every?: number;
+  /** Per-layer statistics on the last step of every window. */
+  stats?: boolean;
+  /** Called after every window with the steps done so far. */
+  onProgress?: (progress: TrainProgress) => void;
+  /** Stops training after the step in flight when aborted. */
+  signal?: AbortSignal;
+}
+
+/** What onProgress receives. */
+export interface TrainProgress { step: number; steps: number; record: TrainRecord; elapsedMs: number; etaMs: number }
+
+/** Options of {@link Trainer.setData}. */
+export interface DataOptions { shuffle?: boolean; seed?: number }
+
+/** Metrics words hold this many steps: the largest `every`, and the batches of one evaluation window. */
+const METRICS_SLOTS = 4096;
+
+function checkOptions(o: unknown, known: string[]): Record<string, unknown> {
+  if (o === undefined) return {};
+  if (typeof o !== 'object' || o === null) throw invalid('train', 'options', o, `an object { ${known.join(', ')} }`);
+  for (const key of Object.keys(o)) if (!known.includes(key)) throw invalid('train', key, (o as Record<string, unknown>)[key], `absent (known: ${known.join(', ')})`);
+  return o as Record<string, unknown>;
+}
+
+/** Trains its net; made by `net.trainer(options)`. Calls queue behind the net's other calls. */
+export class Trainer {
+  private readonly buffers: TrainBuffers;
+  private readonly ring: ReadbackRing;
+  private readonly shape: TargetShape;
+  private plans = new Map<string, Promise<BuiltPlan>>();
+  private data?: { set: DeviceDataset; shuffle: boolean; uniform: () => number; position: number };
+  private evalSet?: { x: Float32Array; targets: unknown; set: DeviceDataset };
+  /** Optimiser steps taken (Adam's t). */
+  private t = 0;
+
+  /** @internal Made by `net.trainer(options)`. */
+  constructor(private host: TrainerHost, private readonly spec: TrainerSpec) {
+    const { res } = host;
+    const pool = res.pool;
+    const top = res.entries[res.entries.length - 1];
+    this.shape = { loss: spec.loss, classes: top.outputWidth, features: res.entries[0].inputWidth };
+    const o = spec.optimizer;
+    const unusedM = pool.storage('optimiser state (unused m)', 16);
+    const unusedV = pool.storage('optimiser state (unused v)', 16);
+    this.buffers = {
+      step: pool.storage('train step words', STEP_FIELDS.T_WORDS * 4),
+      metrics: pool.storage('train metrics', METRICS_SLOTS * 8),
+      state: res.entries.map((e, i) => Object.fromEntries((res.graph.types[i].parameters?.(e) ?? []).map((p) => {
+        const floats = e.regions[p.param].floats;
+        const label = e.regions[p.param].label;
+        const m = o.momentum > 0 || o.name !== 'sgd' ? pool.storage(`${label} ${o.name === 'sgd' ? 'momentum' : 'm'}`, floats * 4) : unusedM;
+        const v = o.name !== 'sgd' ? pool.storage(`${label} v`, floats * 4) : unusedV;
+        return [p.param, { m, v }];
+      }))),
+    };
+    this.ring = new ReadbackRing((label) => pool.create(label, METRICS_SLOTS * 8 + res.slots.count * statsSlotWords(res.histogramBins) * 4,
+      GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, false), 'train readback');
+  }
+
+  private plan(kind: TrainPlanKind): Promise<BuiltPlan> {
+    const { res } = this.host;
+    res.ensure('backward');
+    if (kind.stats) res.ensure('update');
+    const key = `${kind.mode}|${kind.data?.name ?? 'direct'}|${kind.stats}|${res.histogramBins}`;
+    let built = this.plans.get(key);
+    if (!built) {
+      built = buildTrainPlan(res.step(), res.graph, this.buffers, kind, res.histogramBins, 'auto');
+      this.plans.set(key, built);
+      built.catch(() => this.plans.delete(key));
+    }
+    return built;
+  }
+
+  private dropPlans(match: (key: string) => boolean): void {
+    for (const [key, built] of [...this.plans]) {
+      if (!match(key)) continue;
+      this.plans.delete(key);
+      void built.then((b) => b.plan.dispatches.forEach((d) => d.owned.forEach((buf) => this.host.res.pool.release(buf))), () => undefined);
+    }
+  }
+
+  /** Uploads the training set once; batches are drawn on the GPU in a shuffled order (a new order
+   *  every epoch, from `seed`). Labels: Int32Array/Uint32Array (cross_entropy) or Float32Array
+   *  rows of dims[L] values (mse). */
+  setData(x: Float32Array, labels: Int32Array | Uint32Array | Float32Array, options: DataOptions = {}): Promise<void> {
+    let encoded: { rows: number; values: Float32Array };
+    try {
+      encoded = encodeTargets('setData', x, labels, this.shape);
+      checkFinite('setData', 'x', x);
+      if (encoded.rows < this.host.res.batch) {
+        throw invalid('setData', 'x', x, `at least one batch of rows (batch = ${this.host.res.batch}), got ${encoded.rows} rows`);
+      }
+      const o = checkOptions(options, ['shuffle', 'seed']);
+      if (o.shuffle !== undefined && typeof o.shuffle !== 'boolean') throw invalid('setData', 'shuffle', o.shuffle, 'true or false');
+      if (o.seed !== undefined && !(Number.isInteger(o.seed) && (o.seed as number) >= 0 && (o.seed as number) <= 0xffffffff)) {
+        throw invalid('setData', 'seed', o.seed, 'an integer from 0 to 4294967295');
+      }
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+    return this.host.serial('setData', () => {
+      this.data?.set.release();
+      this.dropPlans((key) => key.includes('|train|'));
+      const { res } = this.host;
+      const set = new DeviceDataset(res.pool, res.ctx.device.queue, 'train', x, encoded.values, encoded.rows, this.targetCols);
+      const shuffle = options.shuffle ?? true;
+      const uniform = seededUniform(options.seed ?? 0);
+      if (shuffle) set.shuffle(uniform);
+      this.data = { set, shuffle, uniform, position: 0 };
+      return Promise.resolve();
+    });
+  }
+
+  private get targetCols(): number { return this.spec.loss === 'cross_entropy' ? 1 : this.shape.classes; }
+
+  private stepWords(lr: number, slot: number, start: number, valid: number): Uint32Array<ArrayBuffer> {
+    const words = new Uint32Array(STEP_FIELDS.T_WORDS);
+    const f32 = new Float32Array(words.buffer);
+    const o = this.spec.optimizer;
+    f32[STEP_FIELDS.T_LR] = lr;
+    f32[STEP_FIELDS.T_BIAS1] = 1 - o.beta1 ** (this.t + 1);
+    f32[STEP_FIELDS.T_BIAS2] = 1 - o.beta2 ** (this.t + 1);
+    words[STEP_FIELDS.T_METRICS_SLOT] = slot;
+    words[STEP_FIELDS.T_BATCH_START] = start;
+    words[STEP_FIELDS.T_VALID_ROWS] = valid;
+    return words;
+  }
+
+  /** The next batch's first row in the order, starting a new (reshuffled) epoch when the rest
+   *  of this one is shorter than a batch. */
+  private nextBatch(): number {
+    const data = this.data!;
+    const batch = this.host.res.batch;
+    if (data.position + batch > data.set.gpu.rows) {
+      if (data.shuffle) data.set.shuffle(data.uniform);
+      data.position = 0;
+    }
+    const start = data.position;
+    data.position += batch;
+    return start;
+  }
+
+  /** Records and submits one training step; returns its learning rate. */
+  private async submitStep(slot: number, stats: boolean, direct: boolean, readback?: { staging: GPUBuffer; slots: number }): Promise<number> {
+    const { res } = this.host;
+    const built = await this.plan({ mode: 'train', data: direct ? undefined : this.data!.set.gpu, loss: this.spec.loss, optimizer: this.spec.optimizer, stats });
+    const lr = learningRate(this.spec.optimizer.lr, this.spec.schedule, this.t);
+    const start = direct ? 0 : this.nextBatch();
+    const device = res.ctx.device;
+    device.queue.writeBuffer(this.buffers.step, 0, this.stepWords(lr, slot, start, res.batch));
+    const encoder = device.createCommandEncoder({ label: built.plan.name });
+    recordPlan(encoder, built.plan, { label: built.plan.name });
+    if (readback) {
+      encoder.copyBufferToBuffer(this.buffers.metrics, 0, readback.staging, 0, readback.slots * 8);
+      if (stats) encoder.copyBufferToBuffer(res.buffers.stats, 0, readback.staging, METRICS_SLOTS * 8, res.buffers.stats.size);
+    }
+    device.queue.submit([encoder.finish()]);
+    this.t++;
+    this.host.markStale();
+    return lr;
+  }
+
+  /** Decodes a window's records from its staging buffer. */
+  private async readWindow(staging: GPUBuffer, first: number, lrs: number[], stats: boolean): Promise<TrainRecord[]> {
+    const { res } = this.host;
+    const data = await this.ring.read(staging);
+    const metrics = new Uint32Array(data, 0, METRICS_SLOTS * 2);
+    const records: TrainRecord[] = lrs.map((lr, slot) => {
+      const m = decodeMetrics(metrics, slot, this.spec.loss, res.batch, this.shape.classes);
+      return { step: first + slot, loss: m.loss, accuracy: m.accuracy, lr };
+    });
+    if (stats) {
+      const words = new Uint32Array(data, METRICS_SLOTS * 8, res.buffers.stats.size / 4);
+      records[records.length - 1].layers = decodeTrainStats(words, res.histogramBins, res.slots, this.host.layers);
+    }
+    return records;
+  }
+
+  /** One step on this batch (x: batch x dims[0], labels: batch), or on the next batch of setData. */
+  step(x?: Float32Array, labels?: Int32Array | Uint32Array | Float32Array): Promise<TrainRecord> {
+    const { res } = this.host;
+    let direct: Float32Array | undefined;
+    try {
+      if (x !== undefined || labels !== undefined) {
+        const encoded = encodeTargets('step', x, labels, this.shape);
+        if (encoded.rows !== res.batch) throw invalid('step', 'x', x, `exactly one batch: ${res.batch} x ${this.shape.features} values`);
+        direct = encoded.values;
+      } else if (!this.data) {
+        throw new InitscopeError('step: no data; call trainer.setData(x, labels) or pass a batch: trainer.step(x, labels)', 'invalid-state');
+      }
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+    return this.host.serial('step', async () => {
+      if (direct) {
+        writeFloats(res.ctx.device.queue, res.buffers.arena, res.layout.x, x!);
+        writeFloats(res.ctx.device.queue, res.buffers.arena, res.layout.t, direct);
+      }
+      const staging = this.ring.acquire();
+      const first = this.t + 1;
+      const lr = await this.submitStep(0, false, direct !== undefined, { staging, slots: 1 });
+      return (await this.readWindow(staging, first, [lr], false))[0];
+    });
+  }
+
+  /** `steps` training steps on the data of setData; see {@link TrainOptions}. */
+  train(steps: number, options: TrainOptions = {}): Promise<TrainResult> {
+    let every: number;
+    try {
+      if (!Number.isInteger(steps) || steps < 1) throw invalid('train', 'steps', steps, 'an integer >= 1');
+      const o = checkOptions(options, ['every', 'stats', 'onProgress', 'signal']);
+      every = (o.every as number | undefined) ?? 50;
+      if (!Number.isInteger(every) || every < 1 || every > METRICS_SLOTS) throw invalid('train', 'every', o.every, `an integer from 1 to ${METRICS_SLOTS}`);
+      if (o.stats !== undefined && typeof o.stats !== 'boolean') throw invalid('train', 'stats', o.stats, 'true or false');
+      if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw invalid('train', 'onProgress', o.onProgress, 'a function');
+      if (!this.data) throw new InitscopeError('train: no data; call trainer.setData(x, labels) first', 'invalid-state');
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+    return this.host.serial('train', () => this.loop(steps, every, options));
+  }
+
+  private async loop(steps: number, every: number, options: TrainOptions): Promise<TrainResult> {
+    const history: TrainRecord[] = [];
+    const started = performance.now();
+    let pending: Promise<void> | undefined;
+    let stopped: TrainResult['stopped'];
+    let window: { first: number; lrs: number[] } | undefined;
+    const finishWindow = (staging: GPUBuffer, w: { first: number; lrs: number[] }, stats: boolean) => this.readWindow(staging, w.first, w.lrs, stats)
+      .then((records) => {
+        history.push(...records);
+        const last = records[records.length - 1];
+        if (records.some((r) => !Number.isFinite(r.loss))) stopped ??= 'diverged';
+        const done = history.length;
+        const elapsedMs = performance.now() - started;
+        options.onProgress?.({ step: last.step, steps, record: last, elapsedMs, etaMs: (elapsedMs / done) * (steps - done) });
+      });
+    for (let s = 0; s < steps; s++) {
+      if (options.signal?.aborted) { stopped ??= 'aborted'; }
+      if (stopped) break;
+      window ??= { first: this.t + 1, lrs: [] };
+      const slot = window.lrs.length;
+      const end = slot === every - 1 || s === steps - 1;
+      const stats = end && options.stats === true;
+      const staging = end ? this.ring.acquire() : undefined;
+      window.lrs.push(await this.submitStep(slot, stats, false, staging && { staging, slots: slot + 1 }));
+      if (staging) {
+        const read = finishWindow(staging, window, stats);
+        window = undefined;
+        await pending;
+        pending = read;
+      }
+    }
+    await pending;
+    if (window) {
+      const staging = this.ring.acquire();
+      const encoder = this.host.res.ctx.device.createCommandEncoder({ label: 'train metrics (partial window)' });
+      encoder.copyBufferToBuffer(this.buffers.metrics, 0, staging, 0, window.lrs.length * 8);
+      this.host.res.ctx.device.queue.submit([encoder.finish()]);
+      await finishWindow(staging, window, false);
+    }
+    const last = history[history.length - 1];
+    return { step: last.step, loss: last.loss, accuracy: last.accuracy, lr: last.lr, history, ...(stopped ? { stopped } : {}) };
+  }
+
+  /** Mean loss and accuracy of the net on any number of rows (batches of the net's batch size;
+   *  the last one partial), without changing the parameters. */
+  evaluate(x: Float32Array, labels: Int32Array | Uint32Array | Float32Array): Promise<{ loss: number; accuracy: number }> {
+    let encoded: { rows: number; values: Float32Array };
+    try {
+      encoded = encodeTargets('evaluate', x, labels, this.shape);
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+    return this.host.serial('evaluate', async () => {
+      const { res } = this.host;
+      if (this.evalSet?.x !== x || this.evalSet.targets !== labels) {
+        this.evalSet?.set.release();
+        this.dropPlans((key) => key.includes('|eval|'));
+        this.evalSet = { x, targets: labels, set: new DeviceDataset(res.pool, res.ctx.device.queue, 'eval', x, encoded.values, encoded.rows, this.targetCols) };
+      }
+      const set = this.evalSet.set;
+      const built = await this.plan({ mode: 'eval', data: set.gpu, loss: this.spec.loss, optimizer: this.spec.optimizer, stats: false });
+      const batches = Math.ceil(encoded.rows / res.batch);
+      let lossSum = 0;
+      let correct = 0;
+      const device = res.ctx.device;
+      for (let first = 0; first < batches; first += METRICS_SLOTS) {
+        const count = Math.min(METRICS_SLOTS, batches - first);
+        const valid: number[] = [];
+        for (let b = 0; b < count; b++) {
+          const start = (first + b) * res.batch;
+          valid.push(Math.min(res.batch, encoded.rows - start));
+          device.queue.writeBuffer(this.buffers.step, 0, this.stepWords(0, b, start, valid[b]));
+          const encoder = device.createCommandEncoder({ label: built.plan.name });
+          recordPlan(encoder, built.plan, { label: built.plan.name });
+          device.queue.submit([encoder.finish()]);
+        }
+        const staging = this.ring.acquire();
+        const encoder = device.createCommandEncoder({ label: 'evaluate metrics' });
+        encoder.copyBufferToBuffer(this.buffers.metrics, 0, staging, 0, count * 8);
+        device.queue.submit([encoder.finish()]);
+        const metrics = new Uint32Array(await this.ring.read(staging), 0, METRICS_SLOTS * 2);
+        valid.forEach((rows, b) => {
+          const m = decodeMetrics(metrics, b, this.spec.loss, rows, this.shape.classes);
+          lossSum += m.lossSum;
+          correct += m.correct;
+        });
+      }
+      this.host.markStale();
+      const divisor = this.spec.loss === 'cross_entropy' ? encoded.rows : encoded.rows * this.shape.classes;
+      return { loss: lossSum / divisor, accuracy: correct / encoded.rows };
+    });
+  }
+}

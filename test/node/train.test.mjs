@@ -1,0 +1,165 @@
+// Training on the GPU against the float64 reference: whole steps (loss, backward, every
+// optimiser with its state) on shapes that are not tile multiples, with both kernel sets;
+// schedules; evaluation over a partial last batch; large logits; determinism; divergence;
+// constant memory over 500 steps.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createEngine } from 'initscope';
+import { createNodeGPU } from 'initscope/node';
+import { spiral, standardize } from 'initscope/data';
+import {
+  referenceActivation, referenceCrossEntropy, referenceForward, referenceLearningRate, referenceMse, referenceTrainStep, referenceTraining,
+} from 'initscope/reference';
+
+const gpu = await createNodeGPU();
+const engines = { cpu: await createEngine({ gpu, kernels: 'cpu' }), gpu: await createEngine({ gpu, kernels: 'gpu' }) };
+
+function random(n, seed, scale) {
+  let s = seed >>> 0;
+  return Float32Array.from({ length: n }, () => {
+    s = (Math.imul(s ^ (s >>> 15), 2246822507) + 0x6d2b79f5) >>> 0;
+    s = (s ^ (s >>> 13)) >>> 0;
+    return ((s & 1) ? 1 : -1) * (0.01 + 0.99 * ((s >>> 8) / 16777216)) * scale;
+  });
+}
+
+function assertClose(name, got, ref, atol, rtol) {
+  assert.equal(got.length, ref.length, `${name}: length`);
+  for (let i = 0; i < ref.length; i++) {
+    const bound = atol + rtol * Math.abs(ref[i]);
+    if (!(Math.abs(got[i] - ref[i]) <= bound)) assert.fail(`${name}[${i}]: got ${got[i]}, reference ${ref[i]} (bound ${bound})`);
+  }
+}
+
+const dims = [13, 17, 6, 5];
+const batch = 7;
+
+/** A net with random non-zero parameters on the GPU, and the same for the float64 reference. */
+async function randomNet(engine, activation) {
+  const net = engine.createMLP({ dims, batch, activation, output: 'linear', bias: true });
+  const W = [], b = [];
+  for (let l = 0; l < dims.length - 1; l++) {
+    W.push(random(dims[l] * dims[l + 1], 10 + l, 1.5 / Math.sqrt(dims[l])));
+    b.push(random(dims[l + 1], 20 + l, 0.2));
+    await net.setParameters(l, { W: W[l], b: b[l] });
+  }
+  const ref = { dims, batch, activation: referenceActivation(activation), output: referenceActivation('linear'), W, b };
+  return { net, ref };
+}
+
+const OPTIMIZERS = [
+  { name: 'sgd', lr: 0.3 },
+  { name: 'sgd', lr: 0.1, momentum: 0.9 },
+  { name: 'sgd', lr: 0.1, momentum: 0.8, nesterov: true, weightDecay: 0.01 },
+  { name: 'adam', lr: 0.01 },
+  { name: 'adam', lr: 0.01, betas: [0.8, 0.99], weightDecay: 0.05 },
+  { name: 'adamw', lr: 0.01, weightDecay: 0.1 },
+];
+
+test('three training steps match float64: every optimiser, cross-entropy and mse, both kernel sets', async () => {
+  for (const [kernels, engine] of Object.entries(engines)) {
+    for (const [oi, optimizer] of OPTIMIZERS.entries()) {
+      for (const loss of oi === 1 || oi === 3 ? ['cross_entropy', 'mse'] : ['cross_entropy']) {
+        const { net, ref } = await randomNet(engine, oi % 2 ? 'relu' : 'tanh');
+        const trainer = net.trainer({ loss, optimizer });
+        const training = referenceTraining(ref, optimizer, loss);
+        for (let s = 0; s < 3; s++) {
+          const X = random(batch * dims[0], 100 + s, 1);
+          const labels = Int32Array.from({ length: batch }, (_, i) => (i * 3 + s) % dims[3]);
+          const targets = loss === 'mse' ? random(batch * dims[3], 200 + s, 1) : labels;
+          const record = await trainer.step(X, targets);
+          const want = referenceTrainStep(training, X, loss === 'mse' ? targets : labels, optimizer.lr);
+          const name = `${kernels} ${optimizer.name}#${oi} ${loss} step ${s + 1}`;
+          assert.ok(Math.abs(record.loss - want.loss) <= 1e-5 + 1e-4 * Math.abs(want.loss), `${name}: loss ${record.loss} vs ${want.loss}`);
+          assert.equal(record.accuracy, want.correct / batch, `${name}: accuracy`);
+          assert.equal(record.lr, optimizer.lr, `${name}: lr`);
+        }
+        for (let l = 0; l < dims.length - 1; l++) {
+          const p = await net.readParameters(l);
+          const name = `${kernels} ${optimizer.name}#${oi} ${loss} layer ${l}`;
+          assertClose(`${name} W after 3 steps`, p.W, training.net.W[l], 2e-5, 2e-4);
+          assertClose(`${name} b after 3 steps`, p.b, training.net.b[l], 2e-5, 2e-4);
+        }
+        net.destroy();
+      }
+    }
+  }
+});
+
+test('schedules: the learning rate of every step is the reference schedule of design.md', async () => {
+  const data = standardize(spiral({ points: 40, seed: 2 }));
+  for (const schedule of [{ name: 'step', every: 3, gamma: 0.5 }, { name: 'cosine', steps: 10, minLr: 0.01, warmup: 4 }, { name: 'constant', warmup: 3 }]) {
+    const net = engines.cpu.createMLP({ dims: [2, 8, 3], batch: 5, output: 'linear', bias: true });
+    const trainer = net.trainer({ optimizer: { name: 'sgd', lr: 0.2 }, schedule });
+    await trainer.setData(data.train.x, data.train.labels);
+    const r = await trainer.train(12, { every: 5 });
+    assert.equal(r.history.length, 12);
+    r.history.forEach((h, t) => {
+      const want = referenceLearningRate(0.2, schedule, t);
+      assert.ok(Math.abs(h.lr - want) < 1e-12, `${schedule.name} step ${t}: lr ${h.lr} vs ${want}`);
+      assert.equal(h.step, t + 1);
+    });
+    net.destroy();
+  }
+});
+
+test('evaluate over rows that are not a multiple of the batch equals float64; logits up to 1e4 stay finite', async () => {
+  const { net, ref } = await randomNet(engines.cpu, 'tanh');
+  const trainer = net.trainer({ loss: 'cross_entropy' });
+  const rows = 23;
+  const X = random(rows * dims[0], 7, 1);
+  const labels = Int32Array.from({ length: rows }, (_, i) => (i * 7) % dims[3]);
+  const got = await trainer.evaluate(X, labels);
+  const fwd = referenceForward({ ...ref, batch: rows }, X);
+  const want = referenceCrossEntropy(fwd.A[dims.length - 2], labels, rows, dims[3]);
+  assert.ok(Math.abs(got.loss - want.loss) <= 1e-5 * (1 + want.loss), `loss ${got.loss} vs ${want.loss}`);
+  assert.equal(got.accuracy, want.correct / rows);
+  const mseTrainer = net.trainer({ loss: 'mse' });
+  const T = random(rows * dims[3], 8, 1);
+  const mse = await mseTrainer.evaluate(X, T);
+  const wantMse = referenceMse(fwd.A[dims.length - 2], T, rows, dims[3]);
+  assert.ok(Math.abs(mse.loss - wantMse.loss) <= 1e-5 * (1 + wantMse.loss), `mse ${mse.loss} vs ${wantMse.loss}`);
+
+  const last = dims.length - 2;
+  const W = random(dims[last] * dims[last + 1], 9, 3000);
+  await net.setParameters(last, { W });
+  const big = await trainer.evaluate(X, labels);
+  const bigRef = referenceCrossEntropy(referenceForward({ ...ref, W: ref.W.map((w, l) => (l === last ? W : w)), batch: rows }, X).A[last], labels, rows, dims[3]);
+  assert.ok(Number.isFinite(big.loss) && bigRef.loss > 100, `loss with logits ~1e4 is finite: ${big.loss} (float64 ${bigRef.loss})`);
+  assert.ok(Math.abs(big.loss - bigRef.loss) <= 1e-4 * bigRef.loss, `large-logit loss ${big.loss} vs ${bigRef.loss}`);
+  net.destroy();
+});
+
+test('a seed gives the same loss curve; a diverging learning rate stops with stopped: diverged', async () => {
+  const data = standardize(spiral({ points: 60, seed: 3 }));
+  const curve = async (lr, activation = 'tanh') => {
+    const net = engines.cpu.createMLP({ dims: [2, 16, 16, 3], batch: 8, activation, output: 'linear', bias: true, seed: 5 });
+    const trainer = net.trainer({ optimizer: { name: 'sgd', lr, momentum: 0.9 } });
+    await trainer.setData(data.train.x, data.train.labels, { seed: 11 });
+    const r = await trainer.train(40, { every: 10 });
+    net.destroy();
+    return r;
+  };
+  const [a, b] = [await curve(0.1), await curve(0.1)];
+  assert.deepEqual(a.history.map((h) => h.loss), b.history.map((h) => h.loss), 'same seed, same curve, bit for bit');
+  assert.ok(a.history[39].loss < a.history[0].loss, `the loss falls: ${a.history[0].loss} -> ${a.history[39].loss}`);
+  const diverged = await curve(1e4, 'relu');
+  assert.equal(diverged.stopped, 'diverged');
+  assert.ok(!Number.isFinite(diverged.loss) || diverged.history.some((h) => !Number.isFinite(h.loss)), 'the non-finite loss is reported');
+});
+
+test('500 training steps with statistics keep engine memory constant after the first', async () => {
+  const engine = engines.cpu;
+  const data = standardize(spiral({ points: 50, seed: 4 }));
+  const net = engine.createMLP({ dims: [2, 12, 3], batch: 10, output: 'linear', bias: true });
+  const trainer = net.trainer({ optimizer: { name: 'adam', lr: 0.01 } });
+  await trainer.setData(data.train.x, data.train.labels);
+  await trainer.train(3, { every: 2, stats: true });
+  const after = engine.memory();
+  const r = await trainer.train(500, { every: 50, stats: true });
+  assert.deepEqual(engine.memory(), after);
+  const layers = r.history[r.history.length - 1].layers;
+  assert.equal(layers.length, 2);
+  for (const l of layers) assert.ok(l.updateRatio > 0 && l.updateRatio < 1, `update ratio ${l.updateRatio}`);
+  net.destroy();
+});
