@@ -77,7 +77,7 @@ test('full size xavier/relu: every per-layer gradient statistic equals the float
     let dA: ArrayLike<number> = new Float64Array(B * n).fill(1);
     for (let l = L - 1; l >= 0; l--) {
       const W = (await net.readParameters(l)).W;
-      const grads = reference.referenceBackward({ ...one, W: [W] }, inputs[l], { Z: [Z[l]], A: [inputs[l + 1] as Float64Array] }, dA);
+      const grads = reference.referenceBackward({ ...one, W: [W] }, inputs[l], { Z: [Z[l]], A: [inputs[l + 1] as Float64Array], N: [undefined] }, dA);
       compareStats(`dW${l}`, r.backward.layers[l].weightGrad, grads.dW[0], n);
       compareStats(`dX${l}`, r.backward.layers[l].inputGrad, grads.dInput[0], B);
       dA = grads.dInput[0];

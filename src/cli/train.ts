@@ -15,7 +15,7 @@ const usage = `usage: initscope train [options]   (npm run train -- [options])
   --optimizer NAME  sgd (default), adam or adamw      --lr R        learning rate (sgd 0.1, adam 1e-3)
   --momentum M      sgd momentum (0)                  --nesterov    Nesterov momentum
   --weight-decay D  L2 (sgd, adam) or decoupled (adamw) weight decay
-  --norm NAME       none (batch and layer norm are not implemented yet)
+  --norm NAME       none (default), batch or layer: between matmul and activation of every hidden layer
   --seed S          weights, data order (0)           --json        one JSON object, with testAccuracy
   --stats           per-layer statistics in each progress line's record (with --json)`;
 
@@ -68,7 +68,7 @@ export async function train(argv: string[]): Promise<number> {
   const options: MLPOptions = {
     dims: [data.features, ...Array.from({ length: o.layers }, () => o.width), data.classes], batch: o.batch,
     activation: a.act as ActivationOption, output: 'linear', init: (o.std !== undefined ? { name: a.init, std: o.std } : a.init) as InitOption,
-    bias: true, norm: a.norm as 'none', seed: o.seed,
+    bias: true, norm: a.norm as MLPOptions['norm'], seed: o.seed,
   };
   const optimizer = (a.optimizer === 'sgd'
     ? { name: 'sgd', lr: o.lr ?? 0.1, momentum: o.momentum, nesterov: a.nesterov, weightDecay: o.weightDecay }

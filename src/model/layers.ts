@@ -38,21 +38,53 @@ export interface DenseEntry extends LayerEntry {
   bias: boolean;
   /** Columns of W and Z: units x maxout pieces. */
   cols: number;
+  /** Whether its output is the layer's activation A (false when a norm follows: the norm's is). */
+  reportsActivation: boolean;
+}
+
+/** Y = gamma * normalise(Z) + beta (per unit over the batch, or per row over the units), then
+ *  A = act(Y) in the same kernel. */
+export interface NormEntry extends LayerEntry {
+  type: 'norm';
+  kind: 'batch' | 'layer';
+  activation: ActivationSpec;
 }
 
 /** An entry of the lecture's form of the net, before fusion. */
 export type DescribedLayer =
   | { type: 'linear'; layer: number; din: number; units: number; pieces: number; bias: boolean }
+  | { type: 'norm'; layer: number; units: number; kind: 'batch' | 'layer' }
   | { type: 'activation'; layer: number; units: number; activation: ActivationSpec };
 
 export function describeLayers(spec: MLPSpec): DescribedLayer[] {
   return spec.dims.slice(1).flatMap((units, l): DescribedLayer[] => {
-    const activation = l === spec.layers - 1 ? spec.output : spec.activation;
+    const hidden = l < spec.layers - 1;
+    const activation = hidden ? spec.activation : spec.output;
     return [
       { type: 'linear', layer: l, din: spec.dims[l], units, pieces: activation.pieces, bias: spec.biasInit !== undefined },
+      ...(hidden && spec.norm !== 'none' ? [{ type: 'norm' as const, layer: l, units, kind: spec.norm }] : []),
       { type: 'activation', layer: l, units, activation },
     ];
   });
+}
+
+function normEntry(norm: Extract<DescribedLayer, { type: 'norm' }>, activation: ActivationSpec, batch: number): NormEntry {
+  const { layer: l, units, kind } = norm;
+  const regions: Record<string, Region> = {
+    y: { buffer: 'arena', floats: batch * units, label: `N${l}` },
+    out: { buffer: 'arena', floats: batch * units, label: `A${l}` },
+    dout: { buffer: 'arena', floats: batch * units, label: `dA${l}` },
+    stat: { buffer: 'arena', floats: 2 * (kind === 'batch' ? units : batch), label: `norm${l} mean, invstd` },
+    dgamma: { buffer: 'arena', floats: units, label: `dgamma${l}` },
+    dbeta: { buffer: 'arena', floats: units, label: `dbeta${l}` },
+    gamma: { buffer: 'small', floats: units, label: `gamma${l}` },
+    beta: { buffer: 'small', floats: units, label: `beta${l}` },
+  };
+  if (kind === 'batch') {
+    regions.rmean = { buffer: 'small', floats: units, label: `running mean${l}` };
+    regions.rvar = { buffer: 'small', floats: units, label: `running var${l}` };
+  }
+  return { type: 'norm', layer: l, inputWidth: units, outputWidth: units, regions, kind, activation };
 }
 
 function denseEntry(linear: Extract<DescribedLayer, { type: 'linear' }>, activation: ActivationSpec, batch: number): DenseEntry {
@@ -70,7 +102,7 @@ function denseEntry(linear: Extract<DescribedLayer, { type: 'linear' }>, activat
   regions.W = { buffer: 'own', floats: din * cols, label: `W${l}` };
   regions.dW = { buffer: 'own', floats: din * cols, label: `dW${l}`, when: 'backward' };
   regions.update = { buffer: 'own', floats: din * cols, label: `update${l}`, when: 'update' };
-  return { type: 'dense', layer: l, inputWidth: din, outputWidth: units, regions, activation, bias: linear.bias, cols };
+  return { type: 'dense', layer: l, inputWidth: din, outputWidth: units, regions, activation, bias: linear.bias, cols, reportsActivation: true };
 }
 
 /** The entries the scheduler runs: each linear with the activation that follows it fused into its
@@ -80,6 +112,11 @@ export function fuseLayers(described: DescribedLayer[], batch: number, identity:
   const entries: LayerEntry[] = [];
   for (let i = 0; i < described.length; i++) {
     const d = described[i];
+    if (d.type === 'norm' && described[i + 1]?.type === 'activation') {
+      const next = described[++i] as Extract<DescribedLayer, { type: 'activation' }>;
+      entries.push(normEntry(d, next.activation, batch));
+      continue;
+    }
     if (d.type !== 'linear') {
       entries.push({ type: d.type, layer: d.layer, inputWidth: d.units, outputWidth: d.units, regions: {
         out: { buffer: 'arena', floats: batch * d.units, label: `A${d.layer}` },
@@ -90,9 +127,11 @@ export function fuseLayers(described: DescribedLayer[], batch: number, identity:
     const next = described[i + 1];
     const activation = next?.type === 'activation' ? next.activation : identity;
     if (next?.type === 'activation') i++;
-    entries.push(denseEntry(d, activation, batch));
+    const dense: DenseEntry = { ...denseEntry(d, activation, batch), reportsActivation: next?.type !== 'norm' };
+    entries.push(dense);
   }
   return entries;
 }
 
 export const isDense = (e: LayerEntry): e is DenseEntry => e.type === 'dense';
+export const isNorm = (e: LayerEntry): e is NormEntry => e.type === 'norm';

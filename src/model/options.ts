@@ -12,8 +12,9 @@ export interface MLPOptions {
   /** false (the lecture), true = zeros, { init: 0.01 } for "slightly positive". */
   bias?: boolean | { init: number };
   seed?: number;
-  /** Normalisation between the matmul and the activation of every hidden layer: 'none' (default). */
-  norm?: 'none';
+  /** Normalisation between the matmul and the activation of every hidden layer: 'none'
+   *  (default), 'batch' (BatchNorm1d) or 'layer' (LayerNorm); gamma = 1, beta = 0 at start. */
+  norm?: 'none' | 'batch' | 'layer';
   /** The last layer's activation; default: the hidden layers' (the lecture). 'linear' for a
    *  classifier trained with cross-entropy. */
   output?: ActivationOption;
@@ -26,6 +27,7 @@ export interface MLPSpec {
   activation: ActivationSpec;
   /** The last layer's activation. */
   output: ActivationSpec;
+  norm: 'none' | 'batch' | 'layer';
   init: InitSpec;
   /** Initial bias value, or undefined when the net has no bias. */
   biasInit: number | undefined;
@@ -59,8 +61,12 @@ export function parseMLPOptions(options: unknown): MLPSpec {
     && Number.isFinite((o.bias as { init: number }).init)) biasInit = (o.bias as { init: number }).init;
   else throw invalid(WHERE, 'bias', o.bias, 'false, true (zeros) or { init: <finite number> }');
   const norm = o.norm ?? 'none';
-  if (norm !== 'none') throw invalid(WHERE, 'norm', norm, "'none' (batch and layer norm are not implemented yet)");
+  if (norm !== 'none' && norm !== 'batch' && norm !== 'layer') throw invalid(WHERE, 'norm', norm, "'none', 'batch' or 'layer'");
   const activation = parseActivation(o.activation ?? 'tanh', WHERE);
+  if (norm !== 'none' && (activation.name === 'maxout' || activation.name === 'prelu')) {
+    throw invalid(WHERE, 'activation', activation.name, `an activation other than maxout and prelu with norm '${norm}' (not supported together yet)`);
+  }
+  if (norm === 'batch' && o.batch === 1) throw invalid(WHERE, 'batch', o.batch, "at least 2 with norm 'batch' (a variance over one row is 0)");
   const output = o.output === undefined ? activation : parseActivation(o.output, WHERE, 'output');
   if (output.pieces !== activation.pieces) {
     throw invalid(WHERE, 'output', o.output, `an activation with the hidden layers' ${activation.pieces} maxout piece(s)`);
@@ -71,6 +77,7 @@ export function parseMLPOptions(options: unknown): MLPSpec {
     layers: o.dims.length - 1,
     activation,
     output,
+    norm,
     init: parseInit(o.init ?? 'xavier', WHERE),
     biasInit,
     seed,

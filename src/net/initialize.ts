@@ -1,5 +1,6 @@
-// The parameters a net starts with: every W from its initialisation rule, biases and PReLU alphas
-// from constants, made on the GPU in one submit (Philox keyed by the seed and the layer).
+// The parameters a net starts with: every W from its initialisation rule, biases, PReLU alphas and
+// each layer type's constants (norm's gamma, beta), made on the GPU in one submit (Philox keyed
+// by the seed and the layer).
 import { initDispatch } from '../kernels/init';
 import type { Dispatch } from '../kernels/program';
 import { initRule } from '../model/initializers';
@@ -22,6 +23,13 @@ export async function initializeParameters(spec: MLPSpec, res: NetResources, exe
     if (at.alpha !== undefined) {
       dispatches.push(await initDispatch(res.ctx, { label: `init alpha${l}`, buffer: res.buffers.small, offset: at.alpha,
         count: entry.outputWidth, seed: spec.seed, stream: 0, rule: { mode: 0, scale: 0, value: entry.activation.param } }));
+    }
+  }
+  for (const [i, entry] of res.entries.entries()) {
+    for (const [name, value] of Object.entries(res.graph.types[i].constants?.(entry) ?? {})) {
+      const region = entry.regions[name];
+      dispatches.push(await initDispatch(res.ctx, { label: `init ${region.label}`, buffer: region.buffer === 'small' ? res.buffers.small : res.buffers.arena,
+        offset: res.layout.entries[i].at[name], count: region.floats, seed: spec.seed, stream: 0, rule: { mode: 0, scale: 0, value } }));
     }
   }
   await executor.submitOnce({ name: 'initialise parameters', dispatches });

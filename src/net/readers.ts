@@ -1,6 +1,6 @@
 // Reading tensors of a net back to the CPU, by the user's layer index.
 import { InitscopeError } from '../model/errors';
-import { isDense, type DenseEntry } from '../model/layers';
+import { isDense, isNorm, type DenseEntry } from '../model/layers';
 import { inputGradOffset } from '../model/layout';
 import type { PlanExecutor } from '../scheduler/executor';
 import type { NetResources } from './resources';
@@ -11,14 +11,24 @@ export function denseOf(res: NetResources, l: number): { entry: DenseEntry; inde
   return { entry: res.entries[index] as DenseEntry, index };
 }
 
+/** A_l (the output of the layer's last entry) or Z_l (its dense entry's matmul output). */
 export function readRegion(res: NetResources, exec: PlanExecutor, l: number, region: 'out' | 'z'): Promise<Float32Array> {
   const { entry, index } = denseOf(res, l);
-  const floats = region === 'out' ? res.batch * entry.outputWidth : res.batch * entry.cols;
-  return exec.readRegion(res.buffers.arena, res.layout.entries[index].at[region], floats, entry.regions[region].label);
+  if (region === 'z') return exec.readRegion(res.buffers.arena, res.layout.entries[index].at.z, res.batch * entry.cols, entry.regions.z.label);
+  const last = res.entries.reduce((found, e, i) => (e.layer === l ? i : found), index);
+  const out = res.entries[last];
+  return exec.readRegion(res.buffers.arena, res.layout.entries[last].at.out, res.batch * out.outputWidth, out.regions.out.label);
 }
 
-/** The parameters of one layer: W (dims[l] x pieces*dims[l+1]), and b and PReLU alpha where the net has them. */
-export interface LayerParameters { W: Float32Array; b?: Float32Array; alpha?: Float32Array }
+/** The parameters of one layer: W (dims[l] x pieces*dims[l+1]), and b, PReLU alpha and the
+ *  norm's gamma and beta where the net has them. */
+export interface LayerParameters { W: Float32Array; b?: Float32Array; alpha?: Float32Array; gamma?: Float32Array; beta?: Float32Array }
+
+/** The norm entry of user layer l's, if the net has one there. */
+function normOf(res: NetResources, l: number): { at: Record<string, number>; units: number } | undefined {
+  const index = res.entries.findIndex((e) => isNorm(e) && e.layer === l);
+  return index < 0 ? undefined : { at: res.layout.entries[index].at, units: res.entries[index].outputWidth };
+}
 
 export async function readParameters(res: NetResources, exec: PlanExecutor, l: number): Promise<LayerParameters> {
   const { entry, index } = denseOf(res, l);
@@ -26,11 +36,15 @@ export async function readParameters(res: NetResources, exec: PlanExecutor, l: n
   const W = await exec.readRegion(res.buffers.own[index].W, 0, entry.regions.W.floats, `W${l}`);
   const b = at.b !== undefined ? await exec.readRegion(res.buffers.small, at.b, entry.cols, `b${l}`) : undefined;
   const alpha = at.alpha !== undefined ? await exec.readRegion(res.buffers.small, at.alpha, entry.outputWidth, `alpha${l}`) : undefined;
-  return { W, ...(b ? { b } : {}), ...(alpha ? { alpha } : {}) };
+  const norm = normOf(res, l);
+  const gamma = norm && await exec.readRegion(res.buffers.small, norm.at.gamma, norm.units, `gamma${l}`);
+  const beta = norm && await exec.readRegion(res.buffers.small, norm.at.beta, norm.units, `beta${l}`);
+  return { W, ...(b ? { b } : {}), ...(alpha ? { alpha } : {}), ...(gamma && beta ? { gamma, beta } : {}) };
 }
 
-/** Gradients of one layer after a backward: dL/dW, dL/db, dL/dalpha, and dL/d(input) (dL/dX for layer 0). */
-export interface LayerGradients { W: Float32Array; b?: Float32Array; alpha?: Float32Array; input: Float32Array }
+/** Gradients of one layer after a backward: dL/dW, dL/db, dL/dalpha, the norm's dL/dgamma and
+ *  dL/dbeta, and dL/d(input) (dL/dX for layer 0). */
+export interface LayerGradients { W: Float32Array; b?: Float32Array; alpha?: Float32Array; gamma?: Float32Array; beta?: Float32Array; input: Float32Array }
 
 export async function readGradients(res: NetResources, exec: PlanExecutor, l: number): Promise<LayerGradients> {
   if (!res.hasGradients) throw new InitscopeError('readGradients: no gradients yet; call net.backward() first', 'invalid-state');
@@ -41,5 +55,9 @@ export async function readGradients(res: NetResources, exec: PlanExecutor, l: nu
   const b = at.db !== undefined ? await exec.readRegion(arena, at.db, entry.cols, `db${l}`) : undefined;
   const alpha = at.dalpha !== undefined ? await exec.readRegion(arena, at.dalpha, entry.outputWidth, `dalpha${l}`) : undefined;
   const input = await exec.readRegion(arena, inputGradOffset(res.layout, index), res.batch * entry.inputWidth, l === 0 ? 'dX' : `dA${l - 1}`);
-  return { W, ...(b ? { b } : {}), ...(alpha ? { alpha } : {}), input };
+  const norm = normOf(res, l);
+  if (!norm) return { W, ...(b ? { b } : {}), ...(alpha ? { alpha } : {}), input };
+  const gamma = await exec.readRegion(arena, norm.at.dgamma, norm.units, `dgamma${l}`);
+  const beta = await exec.readRegion(arena, norm.at.dbeta, norm.units, `dbeta${l}`);
+  return { W, ...(b ? { b } : {}), gamma, beta, input };
 }

@@ -1,12 +1,15 @@
 // Float64 reference of the whole net: forward (matmul + bias + activation, maxout pieces) and
 // backward for L = sum(A_L * G). Weights come in as the engine stores them (row-major f32).
 import { activate, derivative, type ReferenceActivation } from './activations';
+import { normBackward, normForward, type NormForward, type ReferenceNorm } from './norm';
 
 /** A net for the float64 reference: shape, activation and its parameters as the engine stores them. */
 export interface ReferenceNet {
   dims: number[];
   batch: number;
   activation: Pick<ReferenceActivation, 'name' | 'param' | 'pieces'>;
+  /** Batch or layer norm between the matmul and the activation of every hidden layer. */
+  norm?: ReferenceNorm;
   /** The last layer's activation when it differs (a linear output for a classifier). */
   output?: Pick<ReferenceActivation, 'name' | 'param' | 'pieces'>;
   W: ArrayLike<number>[];
@@ -15,9 +18,9 @@ export interface ReferenceNet {
 }
 
 /** Z and A of every layer, in float64. */
-export interface ReferenceForward { Z: Float64Array[]; A: Float64Array[] }
+export interface ReferenceForward { Z: Float64Array[]; A: Float64Array[]; /** After the norm (hidden layers of a net with one). */ N: Array<NormForward | undefined> }
 /** dL/dW, dL/db, dL/dalpha and dL/d(input) of every layer, in float64. */
-export interface ReferenceGradients { dW: Float64Array[]; db: Float64Array[]; dalpha: Float64Array[]; dInput: Float64Array[] }
+export interface ReferenceGradients { dW: Float64Array[]; db: Float64Array[]; dalpha: Float64Array[]; dgamma: Float64Array[]; dbeta: Float64Array[]; dInput: Float64Array[] }
 
 /** C[M x N] = A[M x K] B[K x N], all row-major, in float64. */
 export function matmul(A: ArrayLike<number>, B: ArrayLike<number>, M: number, K: number, N: number): Float64Array {
@@ -58,6 +61,7 @@ export function referenceForward(net: ReferenceNet, X: ArrayLike<number>): Refer
   const k = net.activation.pieces;
   const Z: Float64Array[] = [];
   const A: Float64Array[] = [];
+  const N: Array<NormForward | undefined> = [];
   let input: ArrayLike<number> = X;
   for (let l = 0; l < net.dims.length - 1; l++) {
     const din = net.dims[l];
@@ -65,17 +69,20 @@ export function referenceForward(net: ReferenceNet, X: ArrayLike<number>): Refer
     const cols = units * k;
     const z = matmul(input, net.W[l], B, din, cols);
     if (net.b) for (let m = 0; m < B; m++) for (let c = 0; c < cols; c++) z[m * cols + c] += net.b[l][c];
+    const normed = net.norm && l < net.dims.length - 2 ? normForward(net.norm, l, z, B, units) : undefined;
+    const pre = normed ? normed.y : z;
     const a = new Float64Array(B * units);
     for (let m = 0; m < B; m++) {
       for (let j = 0; j < units; j++) {
-        a[m * units + j] = k > 1 ? z[m * cols + j * k + argmaxPiece(z, m, j, units, k)] : activate(actOf(net, l).name, z[m * units + j], param(net, l, j));
+        a[m * units + j] = k > 1 ? z[m * cols + j * k + argmaxPiece(z, m, j, units, k)] : activate(actOf(net, l).name, pre[m * units + j], param(net, l, j));
       }
     }
     Z.push(z);
+    N.push(normed);
     A.push(a);
     input = a;
   }
-  return { Z, A };
+  return { Z, A, N };
 }
 
 /** dZ of layer l from dA (the gradient of its output). */
@@ -103,14 +110,24 @@ export function referenceBackward(net: ReferenceNet, X: ArrayLike<number>, fwd: 
   const B = net.batch;
   const L = net.dims.length - 1;
   const k = net.activation.pieces;
-  const out: ReferenceGradients = { dW: [], db: [], dalpha: [], dInput: [] };
+  const out: ReferenceGradients = { dW: [], db: [], dalpha: [], dgamma: [], dbeta: [], dInput: [] };
   let dA: ArrayLike<number> = G;
   for (let l = L - 1; l >= 0; l--) {
     const din = net.dims[l];
     const units = net.dims[l + 1];
     const cols = units * k;
     const input = l === 0 ? X : fwd.A[l - 1];
-    const dZ = referenceDz(net, l, fwd.Z[l], dA);
+    const normed = fwd.N[l];
+    let dZ: Float64Array;
+    if (normed && net.norm) {
+      const g = referenceDz(net, l, normed.y, dA);
+      const back = normBackward(net.norm, l, normed, g, B, units);
+      dZ = back.dZ;
+      out.dgamma[l] = back.dgamma;
+      out.dbeta[l] = back.dbeta;
+    } else {
+      dZ = referenceDz(net, l, fwd.Z[l], dA);
+    }
     const dW = new Float64Array(din * cols);
     for (let m = 0; m < B; m++) {
       for (let i = 0; i < din; i++) {

@@ -109,7 +109,7 @@ export interface ReferenceTraining {
   loss: 'cross_entropy' | 'mse';
   /** Steps taken. */
   t: number;
-  state: { W: ReferenceOptimizerState[]; b: ReferenceOptimizerState[]; alpha: ReferenceOptimizerState[] };
+  state: { W: ReferenceOptimizerState[]; b: ReferenceOptimizerState[]; alpha: ReferenceOptimizerState[]; gamma: ReferenceOptimizerState[]; beta: ReferenceOptimizerState[] };
 }
 
 const zeros = (n: number): ReferenceOptimizerState => ({ m: new Float64Array(n), v: new Float64Array(n) });
@@ -120,9 +120,16 @@ export function referenceTraining(net: ReferenceNet, optimizer: ReferenceOptimiz
   const b = net.b?.map((x) => Float64Array.from(x));
   const prelu = (l: number) => (l === net.dims.length - 2 && net.output ? net.output : net.activation).name === 'prelu';
   const alpha = net.alpha?.map((x) => Float64Array.from(x));
+  const norm = net.norm && {
+    ...net.norm, gamma: net.norm.gamma.map((g) => Float64Array.from(g)), beta: net.norm.beta.map((g) => Float64Array.from(g)),
+    runningMean: net.norm.runningMean?.map((g) => Float64Array.from(g)), runningVar: net.norm.runningVar?.map((g) => Float64Array.from(g)),
+  };
   return {
-    net: { ...net, W, b, alpha }, optimizer, loss, t: 0,
-    state: { W: W.map((w) => zeros(w.length)), b: (b ?? []).map((x) => zeros(x.length)), alpha: (alpha ?? []).map((x, l) => zeros(prelu(l) ? x.length : 0)) },
+    net: { ...net, W, b, alpha, norm }, optimizer, loss, t: 0,
+    state: {
+      W: W.map((w) => zeros(w.length)), b: (b ?? []).map((x) => zeros(x.length)), alpha: (alpha ?? []).map((x, l) => zeros(prelu(l) ? x.length : 0)),
+      gamma: (norm?.gamma ?? []).map((g) => zeros(g.length)), beta: (norm?.beta ?? []).map((g) => zeros(g.length)),
+    },
   };
 }
 
@@ -140,6 +147,10 @@ export function referenceTrainStep(tr: ReferenceTraining, X: ArrayLike<number>, 
     referenceOptimizerStep(tr.optimizer, net.W[l], grads.dW[l], tr.state.W[l], tr.t, lr);
     if (net.b) referenceOptimizerStep(tr.optimizer, net.b[l], grads.db[l], tr.state.b[l], tr.t, lr);
     if (net.alpha && grads.dalpha[l].length) referenceOptimizerStep(tr.optimizer, net.alpha[l], grads.dalpha[l], tr.state.alpha[l], tr.t, lr);
+    if (net.norm && grads.dgamma[l]) {
+      referenceOptimizerStep(tr.optimizer, net.norm.gamma[l] as Float64Array, grads.dgamma[l], tr.state.gamma[l], tr.t, lr);
+      referenceOptimizerStep(tr.optimizer, net.norm.beta[l] as Float64Array, grads.dbeta[l], tr.state.beta[l], tr.t, lr);
+    }
   }
   return loss;
 }

@@ -32,6 +32,8 @@ export interface StepContext {
   seed: number;
   layout: NetLayout;
   buffers: NetBuffers;
+  /** 'eval': batch norm uses its running estimates (an evaluation); default 'train'. */
+  mode?: 'train' | 'eval';
 }
 
 /** Where entry `index` reads and writes: its regions' offsets, its own buffers, its input and
@@ -66,4 +68,6 @@ export interface LayerType<E extends LayerEntry = LayerEntry> {
   /** The learnable tensors an optimiser updates: parameter region, gradient region, and the
    *  region that receives the applied update on a training step with statistics (if any). */
   parameters?(entry: E): Array<{ param: string; grad: string; update?: string }>;
+  /** Regions filled with a constant when the net is made (norm's gamma = 1, beta = 0). */
+  constants?(entry: E): Record<string, number>;
 }

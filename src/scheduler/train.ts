@@ -48,7 +48,10 @@ export async function buildTrainPlan(step: StepContext, graph: NetGraph, t: Trai
       targetCols, xOffset: layout.x, tOffset: layout.t, arena: buffers.arena, data: kind.data.x, targets: kind.data.targets,
       perm: kind.data.perm, step: t.step }));
   }
-  for (const [i, entry] of graph.entries.entries()) dispatches.push(...await graph.types[i].forward(step, entry, entryIO(step, graph, i)));
+  const forwardStep: StepContext = { ...step, mode: kind.mode };
+  for (const [i, entry] of graph.entries.entries()) {
+    dispatches.push(...await graph.types[i].forward(forwardStep, entry, entryIO(forwardStep, graph, i)));
+  }
   const out = layout.entries[last].at;
   dispatches.push(await lossDispatch(ctx, { label: `loss (${kind.loss})`, loss: kind.loss, rows: batch, cols: top.outputWidth,
     aOffset: out.out, daOffset: out.dout, tOffset: layout.t, arena: buffers.arena, metrics: t.metrics, step: t.step,

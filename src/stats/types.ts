@@ -31,7 +31,13 @@ export interface TensorStats {
 }
 
 /** Statistics of one layer after a forward pass: Z (preactivation) and A (activation). */
-export interface ForwardLayerStats { layer: number; preactivation: TensorStats; activation: TensorStats }
+export interface ForwardLayerStats {
+  layer: number;
+  preactivation: TensorStats;
+  /** After the norm, before the activation (nets with norm 'batch' or 'layer'). */
+  normalized?: TensorStats;
+  activation: TensorStats;
+}
 /** What `net.forward()` resolves to: per-layer statistics and the time of the pass. */
 export interface ForwardResult { layers: ForwardLayerStats[]; gpuTimeMs?: number; wallTimeMs?: number }
 
@@ -42,6 +48,9 @@ export interface BackwardLayerStats {
   biasGrad?: TensorStats;
   alphaGrad?: TensorStats;
   inputGrad: TensorStats;
+  /** Gradients of the norm's gamma and beta (nets with a norm). */
+  gammaGrad?: TensorStats;
+  betaGrad?: TensorStats;
 }
 /** What `net.backward()` resolves to: per-layer gradient statistics and the time of the pass. */
 export interface BackwardResult { layers: BackwardLayerStats[]; gpuTimeMs?: number; wallTimeMs?: number }

@@ -104,12 +104,12 @@ async function backward(step: StepContext, e: DenseEntry, io: EntryIO): Promise<
 }
 
 function stats(e: DenseEntry, batch: number): StatsDeclaration[] {
-  const saturation = e.activation.pieces > 1 ? undefined
+  const saturation = e.activation.pieces > 1 || e.activation.name === 'linear' ? undefined
     : { act: e.activation, z: 'z', ...(e.regions.alpha ? { alpha: 'alpha' } : {}) };
   const cols = e.cols;
   const declared: StatsDeclaration[] = [
     { section: 'forward', field: 'preactivation', region: 'z', rows: batch, cols, saturation },
-    { section: 'forward', field: 'activation', region: 'out', rows: batch, cols: e.outputWidth, saturation },
+    ...(e.reportsActivation ? [{ section: 'forward', field: 'activation', region: 'out', rows: batch, cols: e.outputWidth, saturation } as const] : []),
     { section: 'backward', field: 'weightGrad', region: 'dW', rows: e.inputWidth, cols },
   ];
   if (e.regions.db) declared.push({ section: 'backward', field: 'biasGrad', region: 'db', rows: 1, cols });
