@@ -1,13 +1,14 @@
-// npm run bench [-- --width 4096 --layers 6 --batch 16 --steps 30 --no-peer --sweep]
+// npm run bench [-- --width 4096 --layers 6 --batch 16 --steps 30 --no-peer --sweep] [-- --train]
 // The benchmark in Node on Dawn (the real GPU when there is one, SwiftShader otherwise). Writes
 // bench/results/<date>-<runtime>-<adapter>[-width<N>].json and prints the side-by-side table.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createEngine } from '../src/index';
 import { createNodeGPU } from '../src/node/index';
 import { DEFAULT_OPTIONS, formatBench, runBench, type BenchOptions, type BenchResult } from './run';
+import { formatTrainBench, runTrainBench } from './train';
 
-export function parseBenchArgs(argv: string[]): BenchOptions & { out: string } {
-  const o = { ...DEFAULT_OPTIONS, out: 'bench/results' };
+export function parseBenchArgs(argv: string[]): BenchOptions & { out: string; train: boolean } {
+  const o = { ...DEFAULT_OPTIONS, out: 'bench/results', train: false };
   for (let i = 0; i < argv.length; i++) {
     const v = () => { const n = Number(argv[++i]); if (!Number.isInteger(n) || n < 0) throw new Error(`${argv[i - 1]} needs a non-negative integer`); return n; };
     switch (argv[i]) {
@@ -20,7 +21,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions & { out: string } {
       case '--no-peer': o.peer = false; break;
       case '--sweep': o.sweep = true; break;
       case '--out': o.out = argv[++i]; break;
-      default: throw new Error(`unknown option ${argv[i]} (known: --width --layers --batch --steps --warmup --square --no-peer --sweep --out, and --browser)`);
+      case '--train': o.train = true; break;
+      default: throw new Error(`unknown option ${argv[i]} (known: --width --layers --batch --steps --warmup --square --no-peer --sweep --out --train, and --browser)`);
     }
   }
   return o;
@@ -36,9 +38,20 @@ export function saveBench(result: BenchResult, out: string): string {
 }
 
 async function main(): Promise<void> {
-  const { out, ...options } = parseBenchArgs(process.argv.slice(2));
+  const { out, train, ...options } = parseBenchArgs(process.argv.slice(2));
   const gpu = await createNodeGPU();
   const engine = await createEngine({ gpu });
+  if (train) {
+    const lines = await runTrainBench(engine, gpu, { layers: options.layers, peer: options.peer }, (line) => console.error(line));
+    const info = engine.adapterInfo;
+    const date = new Date().toISOString().slice(0, 10);
+    mkdirSync(out, { recursive: true });
+    const file = `${out}/${date}-node-train-${(info.description || info.architecture || 'adapter').replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.json`;
+    writeFileSync(file, JSON.stringify({ date, runtime: 'node', adapter: info, train: lines }, null, 2));
+    console.log(['', `${date}, node, ${info.vendor} ${info.architecture} ${info.description}`, ...formatTrainBench(lines), `results: ${file}`].join('\n'));
+    engine.destroy();
+    return;
+  }
   const result = await runBench(engine, gpu, options, 'node', (line) => console.error(line));
   const file = saveBench(result, out);
   console.log(['', ...formatBench(result), `results: ${file}`].join('\n'));

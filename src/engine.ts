@@ -3,7 +3,8 @@ import { BufferPool } from './gpu/buffers';
 import { acquireDevice, type AdapterDescription, type EngineOptions } from './gpu/device';
 import { PipelineCache } from './gpu/pipelines';
 import type { KernelTarget } from './kernels/program';
-import { MLP, type EngineCore, type LayerExtension } from './net/mlp';
+import type { EngineCore, LayerExtension } from './net/core';
+import { MLP } from './net/mlp';
 import type { MLPOptions } from './model/options';
 
 /** A GPU device with the engine's pools and caches: makes nets, reports memory, is destroyed once. */

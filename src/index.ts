@@ -1,6 +1,7 @@
 export { createEngine, type Engine } from './engine';
 export type { EngineOptions, AdapterDescription } from './gpu/device';
 export type { LayerGradients, LayerParameters } from './net/readers';
+export type { LsuvOptions, LsuvResult } from './net/lsuv';
 export type { Dispatch, KernelTarget } from './kernels/program';
 export { MLP, type PassOptions, type UpstreamGradient, type PlanKind } from './net/mlp';
 export type { MLPOptions } from './model/options';

@@ -12,13 +12,15 @@ import { SKINNY_PROGRAM, SKINNY_T_PROGRAM } from './kernels/matmulSkinny';
 import type { Program } from './kernels/program';
 import { STATS_PROGRAM } from './kernels/stats';
 import { GATHER_PROGRAM, LOSS_PROGRAM, OPTIM_PROGRAM } from './kernels/train';
+import { NORM_PROGRAM } from './kernels/norm';
+import { SCALE_ADD_PROGRAM } from './kernels/scaleAdd';
 import { internalsOf } from './net/internals';
 import type { MLP } from './net/mlp';
 
 /** Every kernel program of the engine. */
 export const PROGRAMS: Program[] = [
   RNG_PROGRAM, MATMUL_PROGRAM, SKINNY_PROGRAM, SKINNY_T_PROGRAM, OUTER_PROGRAM, DZ_STORE_PROGRAM, EPILOGUE_PROGRAM, BIAS_GRAD_PROGRAM,
-  STATS_PROGRAM, GATHER_PROGRAM, LOSS_PROGRAM, OPTIM_PROGRAM,
+  STATS_PROGRAM, GATHER_PROGRAM, LOSS_PROGRAM, OPTIM_PROGRAM, NORM_PROGRAM, SCALE_ADD_PROGRAM,
 ];
 
 export { createMLPWithLayers } from './engine';

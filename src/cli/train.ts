@@ -8,7 +8,8 @@ import { createNodeGPU } from '../node/index';
 
 const usage = `usage: initscope train [options]   (npm run train -- [options])
   --dataset NAME    mnist (default) or spiral
-  --act NAME        hidden activation (tanh)          --init NAME   weight init (xavier); --std S for normal
+  --act NAME        hidden activation (tanh)          --init NAME   weight init (xavier); --std S for normal;
+                                                      lsuv rescales on the first training batch
   --layers N        hidden layers (6); the output layer is linear with one unit per class
   --width W         units per hidden layer (128)      --batch B     rows per step (64)
   --steps N         training steps (1000)             --every N     steps per progress line (100)
@@ -77,6 +78,10 @@ export async function train(argv: string[]): Promise<number> {
   const net = engine.createMLP(options);
   const trainer = net.trainer(trainerOptions);
   await trainer.setData(data.train.x, data.train.labels, { shuffle: true, seed: o.seed });
+  if (a.init === 'lsuv') {
+    const r = await net.lsuv(data.train.x.slice(0, o.batch * data.features));
+    log(`lsuv: per-layer scales ${r.scales.map((s) => s.toFixed(3)).join(' ')} after ${r.iterations.join('/')} passes`);
+  }
   log(`${a.dataset}: ${data.train.labels.length} training rows, ${data.test.labels.length} test rows; net ${options.dims.join('x')}, ` +
     `${a.act}, init ${a.init}, ${optimizer.name} lr ${optimizer.lr}`);
   const started = performance.now();

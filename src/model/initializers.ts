@@ -1,13 +1,13 @@
 import { invalid } from './errors';
 
 /** Every weight initialisation of design.md, by name. */
-export const INIT_NAMES = ['zeros', 'constant', 'small', 'normal', 'xavier', 'glorot', 'glorot_uniform', 'kaiming', 'lecun'] as const;
+export const INIT_NAMES = ['zeros', 'constant', 'small', 'normal', 'xavier', 'glorot', 'glorot_uniform', 'kaiming', 'lecun', 'orthogonal', 'lsuv'] as const;
 /** The name of a weight initialisation. */
 export type InitName = typeof INIT_NAMES[number];
 /** A weight initialisation: a name, or `{ name: 'normal', std }` / `{ name: 'constant', value }`. */
-export type InitOption = InitName | { name: 'normal'; std: number } | { name: 'constant'; value: number } | { name: InitName };
+export type InitOption = InitName | { name: 'normal'; std: number } | { name: 'constant'; value: number } | { name: 'orthogonal'; gain?: number } | { name: InitName };
 
-export interface InitSpec { name: InitName; std?: number; value?: number }
+export interface InitSpec { name: InitName; std?: number; value?: number; gain?: number }
 
 /** How one weight matrix is filled: mode 0 constant, 1 normal(0, scale^2), 2 uniform(-scale, scale). */
 export interface InitRule { mode: 0 | 1 | 2; scale: number; value: number }
@@ -17,13 +17,18 @@ export function parseInit(option: unknown, where = 'createMLP'): InitSpec {
   const name = typeof option === 'string' ? option : record?.name;
   if (typeof name !== 'string' || !(INIT_NAMES as readonly string[]).includes(name)) {
     throw invalid(where, 'init', typeof option === 'string' || !record ? option : record.name,
-      `one of ${INIT_NAMES.join(', ')} (or { name: 'normal', std } / { name: 'constant', value })`);
+      `one of ${INIT_NAMES.join(', ')} (or { name: 'normal', std } / { name: 'constant', value } / { name: 'orthogonal', gain })`);
   }
   const spec: InitSpec = { name: name as InitName };
   if (name === 'normal') {
     const std = record?.std ?? 0.05;
     if (typeof std !== 'number' || !Number.isFinite(std) || std < 0) throw invalid(where, 'init.std', std, 'a finite number >= 0');
     spec.std = std;
+  }
+  if (name === 'orthogonal' || name === 'lsuv') {
+    const gain = record?.gain ?? 1;
+    if (typeof gain !== 'number' || !Number.isFinite(gain) || gain <= 0) throw invalid(where, 'init.gain', gain, 'a finite number > 0');
+    spec.gain = gain;
   }
   if (name === 'constant') {
     const value = record?.value ?? 0;
@@ -45,5 +50,9 @@ export function initRule(spec: InitSpec, fanIn: number, fanOut: number): InitRul
     case 'glorot': return { mode: 1, scale: Math.sqrt(2 / (fanIn + fanOut)), value: 0 };
     case 'glorot_uniform': return { mode: 2, scale: Math.sqrt(6 / (fanIn + fanOut)), value: 0 };
     case 'kaiming': return { mode: 1, scale: Math.sqrt(2 / fanIn), value: 0 };
+    // Normals scaled so the largest singular value is about 1, where the orthogonalising
+    // iteration (scheduler/orthogonal.ts) converges.
+    case 'orthogonal':
+    case 'lsuv': return { mode: 1, scale: 1 / (Math.sqrt(fanIn) + Math.sqrt(fanOut)), value: 0 };
   }
 }

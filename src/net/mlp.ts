@@ -1,16 +1,14 @@
 // The user-facing MLP: validation, then one queued step over the scheduler's plans. Allocation is
 // resources.ts, reading tensors back readers.ts; test-only hooks live in src/testing.ts.
-import { writeFloats, type BufferPool } from '../gpu/buffers';
+import { writeFloats } from '../gpu/buffers';
 import { initDispatch, STREAM_INPUT } from '../kernels/init';
-import type { KernelContext } from '../kernels/program';
 import type { ActivationSpec } from '../model/activations';
 import { InitscopeError, invalid } from '../model/errors';
 import { DEFAULT_BINS, parseHistogram, type HistogramOptions } from '../model/histogram';
-import { describeLayers, fuseLayers, type LayerEntry } from '../model/layers';
+import { describeLayers, fuseLayers } from '../model/layers';
 import { checkArray, checkLayerIndex, parseMLPOptions, type MLPOptions, type MLPSpec } from '../model/options';
 import type { BuiltPlan, PlanKind as BuildKind, Upstream } from '../scheduler/build';
 import { PlanExecutor, type PlanRun } from '../scheduler/executor';
-import type { LayerType } from '../scheduler/layerType';
 import { LAYER_TYPES } from '../scheduler/layers';
 import { formatPlan, summarizePlan, type Plan, type PlanSummary } from '../scheduler/plan';
 import type { PlanProfile } from '../scheduler/profile';
@@ -22,8 +20,10 @@ import { initializeParameters } from './initialize';
 import { parseTrainerOptions, type TrainerOptions } from '../model/train';
 import { Trainer } from '../train/trainer';
 import { registerInternals } from './internals';
+import { lsuv, parseLsuvOptions, type LsuvOptions, type LsuvResult } from './lsuv';
 import { NetPlans } from './plans';
 import { denseOf, readGradients, readParameters, readRegion, type LayerGradients, type LayerParameters } from './readers';
+import type { EngineCore, LayerExtension } from './core';
 import { NetResources } from './resources';
 
 /** Options of a pass: statistics (default true) and their histogram. */
@@ -32,21 +32,6 @@ export interface PassOptions { stats?: boolean; histogram?: HistogramOptions }
 export type UpstreamGradient = 'ones' | 'randn' | Float32Array;
 /** Which step a plan, a summary or a profile is of. */
 export type PlanKind = 'forward' | 'backward' | 'forwardBackward';
-
-/** What the net needs from its engine. */
-export interface EngineCore {
-  ctx: KernelContext;
-  pool: BufferPool;
-  timestamps: boolean;
-  /** Throws if the device was lost, an uncaptured GPU error happened or the engine was destroyed. */
-  assertHealthy(where: string): void;
-}
-
-/** Entries and layer types beyond the options' own (tests add a layer type this way). */
-export interface LayerExtension {
-  entries(base: LayerEntry[], spec: MLPSpec): LayerEntry[];
-  types: Record<string, LayerType>;
-}
 
 const LINEAR: ActivationSpec = { name: 'linear', id: 0, param: 0, pieces: 1, maxSlope: 1 };
 
@@ -235,11 +220,25 @@ export class MLP {
     return validated(() => { this.requireInput('forward'); return parseHistogram('forward', options.histogram); },
       (hist) => this.serial('forward', async () => {
         await this.plans.useHistogram(hist);
-        const r = await this.execute(await this.plans.get({ forward: true, stats: options.stats ?? true }));
-        this.forwardCurrent = true;
-        const first = this.res.slots.range('forward').first;
-        return { layers: this.layerStats<ForwardLayerStats>(r.words, first, 'forward'), gpuTimeMs: r.gpuTimeMs, wallTimeMs: r.wallTimeMs };
+        return this.runForward(options.stats ?? true);
       }));
+  }
+
+  private async runForward(stats: boolean): Promise<ForwardResult> {
+    const r = await this.execute(await this.plans.get({ forward: true, stats }));
+    this.forwardCurrent = true;
+    const first = this.res.slots.range('forward').first;
+    return { layers: this.layerStats<ForwardLayerStats>(r.words, first, 'forward'), gpuTimeMs: r.gpuTimeMs, wallTimeMs: r.wallTimeMs };
+  }
+
+  /** LSUV (init 'lsuv': orthogonal, then this): rescales each W_l on the input `x` (or the current
+   *  one) until Var(Z_l) is within `tolerance` (0.1) of 1, at most `maxIterations` (10) passes per layer. */
+  lsuv(x?: Float32Array, options: LsuvOptions = {}): Promise<LsuvResult> {
+    return validated(() => { const o = parseLsuvOptions(options); if (x === undefined) this.requireInput('lsuv'); return o; },
+      async (o) => {
+        if (x !== undefined) await this.setInput(x);
+        return this.serial('lsuv', () => lsuv(this.res, this.executor, this.spec.layers, async () => (await this.runForward(true)).layers, o));
+      });
   }
 
   /** One backward pass for L = sum(A_L * G), with statistics of dW, db, dalpha and dA per layer. */

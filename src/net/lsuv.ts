@@ -1,0 +1,53 @@
+// LSUV (Mishkin & Matas 2015): after an orthogonal start, each layer in turn is rescaled on a
+// data batch until the variance of its Z is within `tolerance` of 1, measured with the engine's
+// own forward statistics; W_l <- W_l / std(Z_l) on the GPU (scale_add.wgsl).
+import { scaleAddDispatch } from '../kernels/scaleAdd';
+import { invalid } from '../model/errors';
+import type { PlanExecutor } from '../scheduler/executor';
+import type { ForwardLayerStats } from '../stats/types';
+import { denseOf } from './readers';
+import type { NetResources } from './resources';
+
+/** Options of `net.lsuv()`. */
+export interface LsuvOptions { tolerance?: number; maxIterations?: number }
+
+/** What `net.lsuv()` resolves to, per layer: the factor W was multiplied by, the passes it took
+ *  and Var(Z) at the end (a layer whose Z has variance 0 cannot be rescaled and is left as is). */
+export interface LsuvResult { scales: number[]; iterations: number[]; variances: number[] }
+
+export function parseLsuvOptions(o: unknown): { tolerance: number; maxIterations: number } {
+  if (typeof o !== 'object' || o === null) throw invalid('lsuv', 'options', o, 'an object { tolerance?, maxIterations? }');
+  const { tolerance = 0.1, maxIterations = 10, ...rest } = o as Record<string, unknown>;
+  const unknown = Object.keys(rest)[0];
+  if (unknown !== undefined) throw invalid('lsuv', unknown, rest[unknown], 'absent (known: tolerance, maxIterations)');
+  if (typeof tolerance !== 'number' || !(tolerance > 0 && tolerance < 1)) throw invalid('lsuv', 'tolerance', tolerance, 'a number in (0, 1)');
+  if (typeof maxIterations !== 'number' || !Number.isInteger(maxIterations) || maxIterations < 1 || maxIterations > 100) {
+    throw invalid('lsuv', 'maxIterations', maxIterations, 'an integer from 1 to 100');
+  }
+  return { tolerance, maxIterations };
+}
+
+export async function lsuv(res: NetResources, executor: PlanExecutor, layers: number, forward: () => Promise<ForwardLayerStats[]>,
+  o: { tolerance: number; maxIterations: number }): Promise<LsuvResult> {
+  const result: LsuvResult = { scales: [], iterations: [], variances: [] };
+  for (let l = 0; l < layers; l++) {
+    let scale = 1;
+    let iterations = 0;
+    let variance = (await forward())[l].preactivation.std ** 2;
+    while (Math.abs(variance - 1) >= o.tolerance && variance > 0 && Number.isFinite(variance) && iterations < o.maxIterations) {
+      const factor = 1 / Math.sqrt(variance);
+      const { entry, index } = denseOf(res, l);
+      const d = await scaleAddDispatch(res.ctx, { label: `lsuv W${l}`, count: entry.regions.W.floats, x: res.buffers.own[index].W, xOffset: 0,
+        a: factor, dummy: res.buffers.dummy, reads: [`W${l}`], writes: [`W${l}`] });
+      await executor.submitOnce({ name: `lsuv W${l}`, dispatches: [d] });
+      d.owned.forEach((b) => res.pool.release(b));
+      scale *= factor;
+      iterations++;
+      variance = (await forward())[l].preactivation.std ** 2;
+    }
+    result.scales.push(scale);
+    result.iterations.push(iterations);
+    result.variances.push(variance);
+  }
+  return result;
+}
