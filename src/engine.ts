@@ -65,6 +65,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     ctx: { device, target, pipelines, pool },
     pool,
     timestamps: acquired.hasTimestamps,
+    settle: () => Promise.race([lost.then(() => undefined), new Promise<void>((resolve) => setTimeout(resolve, 100))]),
     assertHealthy(where: string) {
       if (destroyed) throw new InitscopeError(`${where}: the engine was destroyed`, 'destroyed');
       if (failure) throw new InitscopeError(`${where}: ${failure.message}`, failure.code);

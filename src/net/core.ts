@@ -12,6 +12,9 @@ export interface EngineCore {
   timestamps: boolean;
   /** Throws if the device was lost, an uncaptured GPU error happened or the engine was destroyed. */
   assertHealthy(where: string): void;
+  /** After an operation failed: waits briefly for the device's lost promise, so a failure caused
+   *  by a lost device is reported as that (code 'device-lost') rather than as a mapping error. */
+  settle(): Promise<void>;
 }
 
 /** Entries and layer types beyond the options' own (tests add a layer type this way). */

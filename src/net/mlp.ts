@@ -86,6 +86,11 @@ export class MLP {
       if (this.destroyed) throw new InitscopeError(`${where}: this net was destroyed`, 'destroyed');
       this.core.assertHealthy(where);
       return op();
+    }).catch(async (e: unknown) => {
+      if (e instanceof InitscopeError) throw e;
+      await this.core.settle();
+      this.core.assertHealthy(where);
+      throw e;
     });
     this.queue = run.catch(() => undefined);
     return run;

@@ -275,6 +275,9 @@ export class Trainer {
       window.lrs.push(await this.submitStep(slot, stats, false, staging && { staging, slots: slot + 1 }));
       if (staging) {
         const read = finishWindow(staging, window, stats);
+        // Awaited one window later; marked handled now so a failure in between (a lost device) is
+        // not an unhandled rejection: the await below or after the loop reports it.
+        void read.catch(() => undefined);
         window = undefined;
         await pending;
         pending = read;

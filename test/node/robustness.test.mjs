@@ -1,0 +1,57 @@
+// Numerics and device loss: Inf and NaN that really reach a tensor are counted apart and kept out
+// of the moments and the histogram; a device lost in the middle of training rejects the pending
+// call with code 'device-lost' (nothing hangs), later calls too, and a new engine works.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createEngine } from 'initscope';
+import { createNodeGPU } from 'initscope/node';
+import { spiral } from 'initscope/data';
+import { referenceStats } from 'initscope/reference';
+
+const gpu = await createNodeGPU();
+
+test('Inf and NaN reaching Z are counted apart; moments and histogram are those of the finite values', async () => {
+  const engine = await createEngine({ gpu });
+  const [din, units, batch] = [4, 5, 3];
+  const net = engine.createMLP({ dims: [din, units], batch, activation: 'linear' });
+  const W = Float32Array.from({ length: din * units }, (_, i) => 0.1 + 0.05 * i);
+  await net.setParameters(0, { W });
+  const X = new Float32Array([0.5, -1, 2, 0.25, 1, Infinity, -0.5, 3, 0.75, 1, NaN, -2]);
+  await net.setInput(X);
+  const r = await net.forward({ histogram: { bins: 8 } });
+  const Z = new Float64Array(batch * units);
+  for (let m = 0; m < batch; m++) for (let j = 0; j < units; j++) {
+    let s = 0;
+    for (let k = 0; k < din; k++) s += X[m * din + k] * W[k * units + j];
+    Z[m * units + j] = s;
+  }
+  const want = referenceStats(Z, batch, units, { bins: 8 });
+  const got = r.layers[0].preactivation;
+  assert.equal(want.infCount, units, 'the reference sees a row of +Inf');
+  assert.equal(got.infCount, want.infCount, 'infCount');
+  assert.equal(got.nanCount, want.nanCount, 'nanCount');
+  assert.ok(Math.abs(got.mean - want.mean) < 1e-5 && Math.abs(got.std - want.std) < 1e-5, `moments of the finite row: ${got.mean}, ${got.std} vs ${want.mean}, ${want.std}`);
+  assert.deepEqual(got.histogram.counts, want.histogram.counts, 'the histogram holds the finite values only');
+  assert.equal(got.histogram.counts.reduce((s, c) => s + c, 0), units);
+  engine.destroy();
+});
+
+test('a device lost during training rejects with device-lost, later calls too; a new engine works', async () => {
+  const engine = await createEngine({ gpu });
+  const data = spiral({ points: 200, seed: 1 });
+  const net = engine.createMLP({ dims: [2, 64, 64, 3], batch: 16, output: 'linear', bias: true });
+  const trainer = net.trainer({ optimizer: { name: 'sgd', lr: 0.1 } });
+  await trainer.setData(data.train.x, data.train.labels);
+  const training = trainer.train(100000, { every: 5 });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  engine.device.destroy();
+  const error = await training.then(() => undefined, (e) => e);
+  assert.equal(error?.code, 'device-lost', `train rejects with device-lost: ${error}`);
+  await assert.rejects(net.setInput('randn'), (e) => e.code === 'device-lost');
+  await assert.rejects(trainer.evaluate(data.test.x, data.test.labels), (e) => e.code === 'device-lost');
+  const fresh = await createEngine({ gpu });
+  const again = fresh.createMLP({ dims: [2, 8, 3], batch: 4 });
+  await again.setInput('randn');
+  assert.equal((await again.forward()).layers.length, 2, 'a new engine works');
+  fresh.destroy();
+});
