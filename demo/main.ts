@@ -1,11 +1,13 @@
 // The demo page: controls -> engine -> plots. State lives in the URL hash; results are exposed as
-// window.initscope.lastResult and the page's phase as document.body.dataset.state for tests.
+// window.initscope.lastResult (single pass) and lastTraining (training view, train.ts), and the
+// page's phase as document.body.dataset.state for tests.
 import { ACTIVATION_NAMES, createEngine, INIT_NAMES, type BackwardResult, type Engine, type ForwardResult, type MLP, type TensorStats } from '../src/index';
 import { histograms, histogramsPng, lines } from './plots';
 import { DEFAULTS, mlpOptions, parseHash, PRESETS, toHash, type DemoState } from './state';
+import { setupTraining, type LastTraining } from './train';
 
 interface LastResult { forward: ForwardResult; backward?: BackwardResult }
-declare global { interface Window { initscope: { lastResult?: LastResult; state: DemoState } } }
+declare global { interface Window { initscope: { lastResult?: LastResult; lastTraining?: LastTraining; state: DemoState } } }
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const form = $<HTMLFormElement>('controls');
@@ -106,6 +108,7 @@ function render(r: LastResult): void {
 }
 
 let engine: Engine | undefined;
+let enginePromise: Promise<Engine> | undefined;
 let net: MLP | undefined;
 let netKey = '';
 let running = false;
@@ -117,9 +120,24 @@ function watchLoss(e: Engine): void {
     $('lost').hidden = false;
     setPhase('error', 'The GPU device was lost.');
     engine = undefined;
+    enginePromise = undefined;
     net = undefined;
     netKey = '';
   });
+}
+
+/** The page's one engine, made on first use (and again after a lost device). */
+function getEngine(): Promise<Engine> {
+  enginePromise ??= createEngine().then((e) => {
+    engine = e;
+    watchLoss(e);
+    const info = e.adapterInfo;
+    $('adapter').textContent = `Adapter: ${[info.vendor, info.architecture, info.description].filter(Boolean).join(' / ') || 'unknown'}` +
+      (info.isFallbackAdapter ? ` (software adapter on the CPU, ${e.kernelTarget} kernels: a full-size forward takes seconds, with backward about half a minute)` : '') +
+      (e.hasTimestamps ? '; GPU times from timestamp-query' : '; no timestamp-query: wall times');
+    return e;
+  }, (err: unknown) => { enginePromise = undefined; throw err; });
+  return enginePromise;
 }
 
 async function run(): Promise<void> {
@@ -133,14 +151,7 @@ async function run(): Promise<void> {
   tick();
   const timer = setInterval(tick, 200);
   try {
-    if (!engine) {
-      engine = await createEngine();
-      watchLoss(engine);
-      const info = engine.adapterInfo;
-      $('adapter').textContent = `Adapter: ${[info.vendor, info.architecture, info.description].filter(Boolean).join(' / ') || 'unknown'}` +
-        (info.isFallbackAdapter ? ` (software adapter on the CPU, ${engine.kernelTarget} kernels: a full-size forward takes seconds, with backward about half a minute)` : '') +
-        (engine.hasTimestamps ? '; GPU times from timestamp-query' : '; no timestamp-query: wall times');
-    }
+    const e = await getEngine();
     const options = mlpOptions(state);
     const key = JSON.stringify(options);
     if (key !== netKey) {
@@ -148,7 +159,7 @@ async function run(): Promise<void> {
       netKey = '';
       const weights = options.dims.slice(1).reduce((s, d, i) => s + d * options.dims[i], 0);
       phase = `initialising ${weights.toLocaleString('en')} weights on the GPU`;
-      net = engine.createMLP(options);
+      net = e.createMLP(options);
       await net.ready();
       await net.setInput('randn');
       netKey = key;
@@ -187,12 +198,26 @@ function csv(r: LastResult): string {
   return rows.join('\n');
 }
 
+const isTrainView = (hash: string) => new URLSearchParams(hash.replace(/^#/, '')).get('view') === 'train';
+
+/** Shows the single-pass view or the training view, as the hash says. */
+function showView(train: boolean): void {
+  $('app').hidden = train;
+  $('train-view').hidden = !train;
+  for (const [id, current] of [['to-single', !train], ['to-train', train]] as const) {
+    if (current) $(id).setAttribute('aria-current', 'page'); else $(id).removeAttribute('aria-current');
+  }
+}
+
 function setup(): void {
   fillSelect('act', ACTIVATION_NAMES);
   fillSelect('init', INIT_NAMES);
   writeForm(state);
-  showNotes(parsed.notes);
-  history.replaceState(null, '', toHash(state));
+  const training = setupTraining({ engine: getEngine, setPhase, showNotes }, location.hash, INIT_NAMES);
+  const train = isTrainView(location.hash);
+  showView(train);
+  if (train) training.start();
+  else { showNotes(parsed.notes); history.replaceState(null, '', toHash(state)); }
   const presets = $('presets');
   for (const preset of PRESETS) {
     const b = Object.assign(document.createElement('button'), { type: 'button', textContent: preset.name, title: preset.lecture });
@@ -207,7 +232,11 @@ function setup(): void {
   }
   form.addEventListener('change', syncFromForm);
   form.addEventListener('submit', (e) => { e.preventDefault(); syncFromForm(); void run(); });
-  window.addEventListener('hashchange', () => { const r = parseHash(location.hash); state = r.state; window.initscope.state = state; showNotes(r.notes); writeForm(state); });
+  window.addEventListener('hashchange', () => {
+    if (isTrainView(location.hash)) { showView(true); return; }
+    showView(false);
+    const r = parseHash(location.hash); state = r.state; window.initscope.state = state; showNotes(r.notes); writeForm(state);
+  });
   $('restart').addEventListener('click', () => { $('lost').hidden = true; void run(); });
   $('export-json').addEventListener('click', () => {
     const r = window.initscope.lastResult;

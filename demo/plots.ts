@@ -69,3 +69,29 @@ export function histogramsPng(): Promise<Blob | null> {
   canvases.forEach((row, r) => row.forEach((c, i) => ctx.drawImage(c, i * cw, r * ch)));
   return new Promise((resolve) => out.toBlob(resolve, 'image/png'));
 }
+
+/** A curve over training steps, created once and updated in place (setData) while training runs. */
+export class StepCurves {
+  private u?: uPlot;
+
+  constructor(private id: string, private title: string, private series: Array<{ label: string; color: string }>, private log: boolean) {}
+
+  /** Draws the curves; `ys[i][j]` is series i at step xs[j]. */
+  update(xs: number[], ys: number[][]): void {
+    const values = ys.map((s) => s.map((v) => (this.log ? Math.max(v, 1e-6) : v)));
+    if (this.u) { this.u.setData([xs, ...values]); return; }
+    const host = clear(this.id);
+    this.u = new uPlot({
+      width: Math.max(380, host.clientWidth || 480), height: 240, title: this.title,
+      scales: { x: { time: false }, y: this.log ? { distr: 3 } : {} },
+      axes: [{ label: 'step' }, { size: 60 }],
+      series: [{ label: 'step' }, ...this.series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5, points: { show: false } }))],
+    }, [xs, ...values], host);
+    charts.get(this.id)!.push(this.u);
+  }
+
+  reset(): void {
+    clear(this.id);
+    this.u = undefined;
+  }
+}

@@ -52,17 +52,17 @@ test('URL state round-trips; hostile values are refused with a note and never be
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('dialog', (d) => { errors.push(`dialog: ${d.message()}`); void d.dismiss(); });
   await page.goto('/demo/#act=relu&init=kaiming&width=64&layers=3&batch=8&seed=7&bias=zeros&range=fixed&grad=ones&backward=0');
-  await expect(page.locator('select[name=act]')).toHaveValue('relu');
-  await expect(page.locator('input[name=width]')).toHaveValue('64');
+  await expect(page.locator('#controls select[name=act]')).toHaveValue('relu');
+  await expect(page.locator('#controls input[name=width]')).toHaveValue('64');
   expect(await page.evaluate(() => location.hash)).toBe('#act=relu&init=kaiming&width=64&layers=3&batch=8&seed=7&bias=zeros&range=fixed&grad=ones&backward=0');
-  await page.locator('input[name=batch]').fill('4');
-  await page.locator('input[name=batch]').dispatchEvent('change');
+  await page.locator('#controls input[name=batch]').fill('4');
+  await page.locator('#controls input[name=batch]').dispatchEvent('change');
   expect(await page.evaluate(() => location.hash)).toContain('batch=4');
 
   await page.goto('/demo/#act=elu&elu_alpha=0.5&width=64&layers=2&batch=4&backward=0');
-  await expect(page.locator('input[name=elu_alpha]')).toHaveValue('0.5');
-  await expect(page.locator('input[name=elu_alpha]')).toBeVisible();
-  await expect(page.locator('input[name=prelu_alpha]')).toBeHidden();
+  await expect(page.locator('#controls input[name=elu_alpha]')).toHaveValue('0.5');
+  await expect(page.locator('#controls input[name=elu_alpha]')).toBeVisible();
+  await expect(page.locator('#controls input[name=prelu_alpha]')).toBeHidden();
   expect(await page.evaluate(() => location.hash)).toContain('elu_alpha=0.5');
 
   const hostile = '#act=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&width=99999999999&layers=-3&batch=0&seed=abc&init=%3Cscript%3Ealert(2)%3C%2Fscript%3E&bogus=1';
@@ -72,8 +72,8 @@ test('URL state round-trips; hostile values are refused with a note and never be
   expect(notes.length).toBe(6);
   expect(notes.join('\n')).toContain('"act" in the URL was "<img src=x onerror=alert(1)>"');
   expect(await page.locator('#notes img, #notes script').count()).toBe(0);
-  await expect(page.locator('select[name=act]')).toHaveValue('tanh');
-  await expect(page.locator('input[name=width]')).toHaveValue('4096');
+  await expect(page.locator('#controls select[name=act]')).toHaveValue('tanh');
+  await expect(page.locator('#controls input[name=width]')).toHaveValue('4096');
   await expect(page.locator('body')).toHaveAttribute('data-state', 'idle');
   expect(errors).toEqual([]);
 });

@@ -35,8 +35,8 @@ export interface TrainOptions {
   signal?: AbortSignal;
 }
 
-/** What onProgress receives. */
-export interface TrainProgress { step: number; steps: number; record: TrainRecord; elapsedMs: number; etaMs: number }
+/** What onProgress receives: steps done in this call (`step` of `steps`), the last record and every record of the window just read, the time so far and an estimate of the rest. */
+export interface TrainProgress { step: number; steps: number; record: TrainRecord; records: TrainRecord[]; elapsedMs: number; etaMs: number }
 
 /** Options of {@link Trainer.setData}. */
 export interface DataOptions { shuffle?: boolean; seed?: number }
@@ -262,7 +262,7 @@ export class Trainer {
         if (records.some((r) => !Number.isFinite(r.loss))) stopped ??= 'diverged';
         const done = history.length;
         const elapsedMs = performance.now() - started;
-        options.onProgress?.({ step: last.step, steps, record: last, elapsedMs, etaMs: (elapsedMs / done) * (steps - done) });
+        options.onProgress?.({ step: done, steps, record: last, records, elapsedMs, etaMs: (elapsedMs / done) * (steps - done) });
       });
     for (let s = 0; s < steps; s++) {
       if (options.signal?.aborted) { stopped ??= 'aborted'; }
