@@ -6,25 +6,9 @@ import assert from 'node:assert/strict';
 import { createEngine, InitscopeError } from 'initscope';
 import { createNodeGPU } from 'initscope/node';
 import { referenceActivation, referenceForward, referenceBackward, referenceStats } from 'initscope/reference';
+import { assertClose, random } from './helpers.mjs';
 
 const ACTIVATIONS = ['linear', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'prelu', 'elu', 'selu', 'gelu', 'gelu_tanh', 'silu', 'maxout'];
-
-function random(n, seed, scale) {
-  let s = seed >>> 0;
-  return Float32Array.from({ length: n }, () => {
-    s = (Math.imul(s ^ (s >>> 15), 2246822507) + 0x6d2b79f5) >>> 0;
-    s = (s ^ (s >>> 13)) >>> 0;
-    return ((s & 1) ? 1 : -1) * (0.01 + 0.99 * ((s >>> 8) / 16777216)) * scale;
-  });
-}
-
-function assertClose(name, got, ref, atol, rtol) {
-  assert.equal(got.length, ref.length, `${name}: length`);
-  for (let i = 0; i < ref.length; i++) {
-    const bound = atol + rtol * Math.abs(ref[i]);
-    if (!(Math.abs(got[i] - ref[i]) <= bound)) assert.fail(`${name}[${i}]: got ${got[i]}, reference ${ref[i]} (bound ${bound})`);
-  }
-}
 
 const gpu = await createNodeGPU();
 const engine = await createEngine({ gpu });

@@ -9,6 +9,7 @@ import { createEngine } from 'initscope';
 import { createNodeGPU } from 'initscope/node';
 import { referenceActivation, referenceBackward, referenceForward, referenceStats } from 'initscope/reference';
 import { createMLPWithLayers, defineProgram, foldWorkgroups, makeDispatch } from '../../dist/testing.js';
+import { assertClose, random } from './helpers.mjs';
 
 const SCALE = 0.5;
 const program = defineProgram({
@@ -32,22 +33,6 @@ const scaleType = {
     io.inputGrad.offset, [e.regions.dout.label], [io.inputGrad.name])],
   stats: (e, batch) => [{ section: 'forward', field: 'scaled', region: 'out', rows: batch, cols: e.outputWidth }],
 };
-
-function random(n, seed, scale) {
-  let s = seed >>> 0;
-  return Float32Array.from({ length: n }, () => {
-    s = (Math.imul(s ^ (s >>> 15), 2246822507) + 0x6d2b79f5) >>> 0;
-    s = (s ^ (s >>> 13)) >>> 0;
-    return ((s & 1) ? 1 : -1) * (0.01 + 0.99 * ((s >>> 8) / 16777216)) * scale;
-  });
-}
-
-function assertClose(name, got, ref, atol, rtol) {
-  assert.equal(got.length, ref.length, `${name}: length`);
-  for (let i = 0; i < ref.length; i++) {
-    if (!(Math.abs(got[i] - ref[i]) <= atol + rtol * Math.abs(ref[i]))) assert.fail(`${name}[${i}]: got ${got[i]}, reference ${ref[i]}`);
-  }
-}
 
 test('a layer type added in a test (scale) runs inside the plan, forward and backward, against float64', async () => {
   const gpu = await createNodeGPU();

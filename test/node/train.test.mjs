@@ -10,26 +10,10 @@ import { spiral, standardize } from 'initscope/data';
 import {
   referenceActivation, referenceCrossEntropy, referenceForward, referenceLearningRate, referenceMse, referenceTrainStep, referenceTraining,
 } from 'initscope/reference';
+import { assertClose, random } from './helpers.mjs';
 
 const gpu = await createNodeGPU();
 const engines = { cpu: await createEngine({ gpu, kernels: 'cpu' }), gpu: await createEngine({ gpu, kernels: 'gpu' }) };
-
-function random(n, seed, scale) {
-  let s = seed >>> 0;
-  return Float32Array.from({ length: n }, () => {
-    s = (Math.imul(s ^ (s >>> 15), 2246822507) + 0x6d2b79f5) >>> 0;
-    s = (s ^ (s >>> 13)) >>> 0;
-    return ((s & 1) ? 1 : -1) * (0.01 + 0.99 * ((s >>> 8) / 16777216)) * scale;
-  });
-}
-
-function assertClose(name, got, ref, atol, rtol) {
-  assert.equal(got.length, ref.length, `${name}: length`);
-  for (let i = 0; i < ref.length; i++) {
-    const bound = atol + rtol * Math.abs(ref[i]);
-    if (!(Math.abs(got[i] - ref[i]) <= bound)) assert.fail(`${name}[${i}]: got ${got[i]}, reference ${ref[i]} (bound ${bound})`);
-  }
-}
 
 const dims = [13, 17, 6, 5];
 const batch = 7;
