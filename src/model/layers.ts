@@ -106,8 +106,9 @@ function denseEntry(linear: Extract<DescribedLayer, { type: 'linear' }>, activat
 }
 
 /** The entries the scheduler runs: each linear with the activation that follows it fused into its
- *  epilogue (a linear with none gets 'linear'). An activation with no linear before it has no
- *  fused form; it stays an entry of its own for a layer type that handles it. */
+ *  epilogue (a linear with none, or with a norm after it, gets 'linear'), each norm with the
+ *  activation that follows it. describeLayers never makes anything else; a list that has an
+ *  activation with neither before it is refused (no layer type runs a bare activation). */
 export function fuseLayers(described: DescribedLayer[], batch: number, identity: ActivationSpec): LayerEntry[] {
   const entries: LayerEntry[] = [];
   for (let i = 0; i < described.length; i++) {
@@ -117,13 +118,7 @@ export function fuseLayers(described: DescribedLayer[], batch: number, identity:
       entries.push(normEntry(d, next.activation, batch));
       continue;
     }
-    if (d.type !== 'linear') {
-      entries.push({ type: d.type, layer: d.layer, inputWidth: d.units, outputWidth: d.units, regions: {
-        out: { buffer: 'arena', floats: batch * d.units, label: `A${d.layer}` },
-        dout: { buffer: 'arena', floats: batch * d.units, label: `dA${d.layer}` },
-      } });
-      continue;
-    }
+    if (d.type !== 'linear') throw new Error(`layer ${d.layer}: a ${d.type} needs a linear before it (and a norm an activation after it)`);
     const next = described[i + 1];
     const activation = next?.type === 'activation' ? next.activation : identity;
     if (next?.type === 'activation') i++;
