@@ -2,6 +2,7 @@
 // spiral, and the lecture's "zero-centre, normalise" preprocessing. No GPU here: a Trainer
 // uploads the arrays once.
 import { invalid, InitscopeError } from '../model/errors';
+import { seededUniform } from '../model/random';
 
 /** Rows of `features` values (row-major) and one integer label per row. */
 export interface Split { x: Float32Array; labels: Int32Array }
@@ -57,18 +58,6 @@ export async function mnist(): Promise<Dataset> {
 /** Options of {@link spiral}. */
 export interface SpiralOptions { classes?: number; points?: number; noise?: number; seed?: number; testFraction?: number }
 
-/** A generator of uniform numbers in [0, 1) from a 32-bit seed (mulberry32). */
-function uniformGenerator(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function checkInteger(field: string, v: unknown, lo: number, hi: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) throw invalid('spiral', field, v, `an integer from ${lo} to ${hi}`);
   return v;
@@ -86,7 +75,7 @@ export function spiral(options: SpiralOptions = {}): Dataset {
   if (typeof testFraction !== 'number' || !(testFraction >= 0 && testFraction < 1)) {
     throw invalid('spiral', 'testFraction', testFraction, 'a number in [0, 1)');
   }
-  const uniform = uniformGenerator(seed);
+  const uniform = seededUniform(seed);
   const normal = () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
   const testEvery = testFraction > 0 ? Math.round(1 / testFraction) : Infinity;
   const train: number[][] = [];

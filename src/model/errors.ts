@@ -47,6 +47,14 @@ export function invalid(where: string, field: string, value: unknown, allowed: s
   return new InitscopeError(`${where}: ${field} must be ${allowed}, got ${describeValue(value)}`, 'invalid-option', field);
 }
 
+/** Runs `validate` now; a refusal becomes a rejected promise, never a synchronous throw (design.md
+ *  section 2), and `then` runs with what validate returned. */
+export function validated<V, T>(validate: () => V, then: (v: V) => Promise<T>): Promise<T> {
+  let v: V;
+  try { v = validate(); } catch (e) { return Promise.reject(e instanceof Error ? e : new Error(String(e))); }
+  return then(v);
+}
+
 export function isPositiveInteger(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v > 0;
 }

@@ -3,7 +3,7 @@
 import { writeFloats } from '../gpu/buffers';
 import { initDispatch, STREAM_INPUT } from '../kernels/init';
 import type { ActivationSpec } from '../model/activations';
-import { InitscopeError, invalid } from '../model/errors';
+import { InitscopeError, invalid, validated } from '../model/errors';
 import { DEFAULT_BINS, parseHistogram, type HistogramOptions } from '../model/histogram';
 import { describeLayers, fuseLayers } from '../model/layers';
 import { checkArray, checkLayerIndex, parseMLPOptions, type MLPOptions, type MLPSpec } from '../model/options';
@@ -37,13 +37,6 @@ const LINEAR: ActivationSpec = { name: 'linear', id: 0, param: 0, pieces: 1, max
 
 function buildKind(kind: PlanKind, stats: boolean, upstream: Upstream): BuildKind {
   return { forward: kind !== 'backward', backward: kind === 'forward' ? undefined : upstream, stats };
-}
-
-/** Runs `validate` now; a refusal becomes a rejected promise, never a synchronous throw. */
-function validated<V, T>(validate: () => V, then: (v: V) => Promise<T>): Promise<T> {
-  let v: V;
-  try { v = validate(); } catch (e) { return Promise.reject(e instanceof Error ? e : new Error(String(e))); }
-  return then(v);
 }
 
 /** The lecture's MLP on the GPU. Every method is queued behind the previous one, so calls never

@@ -46,18 +46,6 @@ export function checkFinite(where: string, field: string, values: Float32Array):
   }
 }
 
-/** A uniform generator in [0, 1) from a 32-bit state (mulberry32). */
-export function seededUniform(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A dataset uploaded to the GPU, with its order of rows. */
 export class DeviceDataset {
   readonly gpu: GpuDataset;

@@ -4,14 +4,15 @@
 // each window when asked for.
 import { writeFloats } from '../gpu/buffers';
 import { ReadbackRing } from '../gpu/readback';
-import { InitscopeError, invalid } from '../model/errors';
+import { InitscopeError, invalid, validated } from '../model/errors';
 import { learningRate, STEP_FIELDS, type TrainerSpec } from '../model/train';
 import type { BuiltPlan } from '../scheduler/build';
 import { recordPlan } from '../scheduler/plan';
 import { buildTrainPlan, type TrainBuffers, type TrainPlanKind } from '../scheduler/train';
 import { statsSlotWords } from '../stats/layout';
 import type { NetResources } from '../net/resources';
-import { checkFinite, DeviceDataset, encodeTargets, seededUniform, type TargetShape } from './data';
+import { seededUniform } from '../model/random';
+import { checkFinite, DeviceDataset, encodeTargets, type TargetShape } from './data';
 import { decodeMetrics, decodeTrainStats, type TrainRecord, type TrainResult } from './records';
 
 /** What a trainer needs from its net: the GPU side, the net's queue, and a way to say the
@@ -112,9 +113,8 @@ export class Trainer {
    *  every epoch, from `seed`). Labels: Int32Array/Uint32Array (cross_entropy) or Float32Array
    *  rows of dims[L] values (mse). */
   setData(x: Float32Array, labels: Int32Array | Uint32Array | Float32Array, options: DataOptions = {}): Promise<void> {
-    let encoded: { rows: number; values: Float32Array };
-    try {
-      encoded = encodeTargets('setData', x, labels, this.shape);
+    return validated(() => {
+      const encoded = encodeTargets('setData', x, labels, this.shape);
       checkFinite('setData', 'x', x);
       if (encoded.rows < this.host.res.batch) {
         throw invalid('setData', 'x', x, `at least one batch of rows (batch = ${this.host.res.batch}), got ${encoded.rows} rows`);
@@ -124,10 +124,8 @@ export class Trainer {
       if (o.seed !== undefined && !(Number.isInteger(o.seed) && (o.seed as number) >= 0 && (o.seed as number) <= 0xffffffff)) {
         throw invalid('setData', 'seed', o.seed, 'an integer from 0 to 4294967295');
       }
-    } catch (e) {
-      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
-    }
-    return this.host.serial('setData', () => {
+      return encoded;
+    }, (encoded) => this.host.serial('setData', () => {
       this.data?.set.release();
       this.dropPlans((key) => key.includes('|train|'));
       const { res } = this.host;
@@ -137,7 +135,7 @@ export class Trainer {
       if (shuffle) set.shuffle(uniform);
       this.data = { set, shuffle, uniform, position: 0 };
       return Promise.resolve();
-    });
+    }));
   }
 
   private get targetCols(): number { return this.spec.loss === 'cross_entropy' ? 1 : this.shape.classes; }
@@ -208,19 +206,17 @@ export class Trainer {
   /** One step on this batch (x: batch x dims[0], labels: batch), or on the next batch of setData. */
   step(x?: Float32Array, labels?: Int32Array | Uint32Array | Float32Array): Promise<TrainRecord> {
     const { res } = this.host;
-    let direct: Float32Array | undefined;
-    try {
+    return validated(() => {
       if (x !== undefined || labels !== undefined) {
         const encoded = encodeTargets('step', x, labels, this.shape);
         if (encoded.rows !== res.batch) throw invalid('step', 'x', x, `exactly one batch: ${res.batch} x ${this.shape.features} values`);
-        direct = encoded.values;
-      } else if (!this.data) {
+        return encoded.values;
+      }
+      if (!this.data) {
         throw new InitscopeError('step: no data; call trainer.setData(x, labels) or pass a batch: trainer.step(x, labels)', 'invalid-state');
       }
-    } catch (e) {
-      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
-    }
-    return this.host.serial('step', async () => {
+      return undefined;
+    }, (direct) => this.host.serial('step', async () => {
       if (direct) {
         writeFloats(res.ctx.device.queue, res.buffers.arena, res.layout.x, x!);
         writeFloats(res.ctx.device.queue, res.buffers.arena, res.layout.t, direct);
@@ -229,24 +225,21 @@ export class Trainer {
       const first = this.t + 1;
       const lr = await this.submitStep(0, false, direct !== undefined, { staging, slots: 1 });
       return (await this.readWindow(staging, first, [lr], false))[0];
-    });
+    }));
   }
 
   /** `steps` training steps on the data of setData; see {@link TrainOptions}. */
   train(steps: number, options: TrainOptions = {}): Promise<TrainResult> {
-    let every: number;
-    try {
+    return validated(() => {
       if (!Number.isInteger(steps) || steps < 1) throw invalid('train', 'steps', steps, 'an integer >= 1');
       const o = checkOptions(options, ['every', 'stats', 'onProgress', 'signal']);
-      every = (o.every as number | undefined) ?? 50;
+      const every = (o.every as number | undefined) ?? 50;
       if (!Number.isInteger(every) || every < 1 || every > METRICS_SLOTS) throw invalid('train', 'every', o.every, `an integer from 1 to ${METRICS_SLOTS}`);
       if (o.stats !== undefined && typeof o.stats !== 'boolean') throw invalid('train', 'stats', o.stats, 'true or false');
       if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw invalid('train', 'onProgress', o.onProgress, 'a function');
       if (!this.data) throw new InitscopeError('train: no data; call trainer.setData(x, labels) first', 'invalid-state');
-    } catch (e) {
-      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
-    }
-    return this.host.serial('train', () => this.loop(steps, every, options));
+      return every;
+    }, (every) => this.host.serial('train', () => this.loop(steps, every, options)));
   }
 
   private async loop(steps: number, every: number, options: TrainOptions): Promise<TrainResult> {
@@ -298,13 +291,7 @@ export class Trainer {
   /** Mean loss and accuracy of the net on any number of rows (batches of the net's batch size;
    *  the last one partial), without changing the parameters. */
   evaluate(x: Float32Array, labels: Int32Array | Uint32Array | Float32Array): Promise<{ loss: number; accuracy: number }> {
-    let encoded: { rows: number; values: Float32Array };
-    try {
-      encoded = encodeTargets('evaluate', x, labels, this.shape);
-    } catch (e) {
-      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
-    }
-    return this.host.serial('evaluate', async () => {
+    return validated(() => encodeTargets('evaluate', x, labels, this.shape), (encoded) => this.host.serial('evaluate', async () => {
       const { res } = this.host;
       if (this.evalSet?.x !== x || this.evalSet.targets !== labels) {
         this.evalSet?.set.release();
@@ -342,6 +329,6 @@ export class Trainer {
       this.host.markStale();
       const divisor = this.spec.loss === 'cross_entropy' ? encoded.rows : encoded.rows * this.shape.classes;
       return { loss: lossSum / divisor, accuracy: correct / encoded.rows };
-    });
+    }));
   }
 }
