@@ -16,7 +16,8 @@ async function timeSteps(steps: number, warmup: number, run: () => Promise<void>
   return median(times);
 }
 
-export async function benchTfjs(gpu: GPU, o: { width: number; layers: number; batch: number; steps: number; warmup: number; square?: number }): Promise<PeerTimings> {
+/** tfjs-core with gradients and the WebGPU backend on `gpu` (the same adapter as the engine). */
+export async function loadTfjs(gpu: GPU): Promise<typeof TF> {
   // tfjs finds WebGPU through navigator.gpu; Node 20 has no navigator, so give it Dawn's.
   if (typeof navigator === 'undefined' || !navigator.gpu) {
     Object.defineProperty(globalThis, 'navigator', { value: { gpu, userAgent: 'node' }, configurable: true });
@@ -28,6 +29,11 @@ export async function benchTfjs(gpu: GPU, o: { width: number; layers: number; ba
   await import('@tensorflow/tfjs-backend-webgpu');
   await tf.setBackend('webgpu');
   await tf.ready();
+  return tf;
+}
+
+export async function benchTfjs(gpu: GPU, o: { width: number; layers: number; batch: number; steps: number; warmup: number; square?: number }): Promise<PeerTimings> {
+  const tf = await loadTfjs(gpu);
   const { width: n, layers, batch } = o;
   const X = tf.randomNormal([batch, n]);
   const G = tf.randomNormal([batch, n]);

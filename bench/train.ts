@@ -4,6 +4,7 @@
 // warmed up alike. Data: random rows of MNIST's shape (throughput does not depend on the values).
 import type * as TF from '@tensorflow/tfjs-core';
 import type { Engine } from '../src/index';
+import { loadTfjs } from './peer-tfjs';
 
 export interface TrainLine { width: number; layers: number; batch: number; steps: number; engineStepsPerS: number; peerStepsPerS?: number }
 
@@ -33,14 +34,7 @@ async function engineStepsPerS(engine: Engine, width: number, layers: number, ba
 }
 
 async function peerStepsPerS(gpu: GPU, width: number, layers: number, batch: number, steps: number, warmup: number): Promise<number> {
-  if (typeof navigator === 'undefined' || !navigator.gpu) {
-    Object.defineProperty(globalThis, 'navigator', { value: { gpu, userAgent: 'node' }, configurable: true });
-  }
-  const tf = await import('@tensorflow/tfjs-core') as typeof TF;
-  await import('@tensorflow/tfjs-core/dist/register_all_gradients');
-  await import('@tensorflow/tfjs-backend-webgpu');
-  await tf.setBackend('webgpu');
-  await tf.ready();
+  const tf = await loadTfjs(gpu);
   const data = randomData();
   const X = tf.tensor2d(data.x, [ROWS, FEATURES]);
   const Y = tf.oneHot(tf.tensor1d(data.labels, 'int32'), CLASSES);
