@@ -7,7 +7,8 @@ export { MLP, type PassOptions, type UpstreamGradient, type PlanKind } from './n
 export type { MLPOptions } from './model/options';
 export { ACTIVATION_IDS, ACTIVATION_NAMES, type ActivationName, type ActivationOption } from './model/activations';
 export { INIT_NAMES, type InitName, type InitOption } from './model/initializers';
-export type { HistogramRange, HistogramOptions } from './model/histogram';
+export type { HistogramRange, HistogramOptions, StatsField, TensorRange } from './model/histogram';
+export { STATS_FIELDS } from './model/histogram';
 export type { TensorStats, Histogram, ForwardResult, BackwardResult, ForwardLayerStats, BackwardLayerStats } from './stats/types';
 export { formatPlan, summarizePlan, type Plan, type PlanSummary } from './scheduler/plan';
 export { formatProfile, type PlanProfile, type DispatchTime } from './scheduler/profile';

@@ -47,6 +47,7 @@ function statsTensor(step: StepContext, graph: NetGraph, index: number, d: Stats
   const own = region?.buffer === 'own';
   return {
     name: d.region === 'inputGrad' ? io.inputGrad.name : region!.label,
+    field: d.field,
     source: own ? io.own[d.region] : 'arena',
     offset: d.region === 'inputGrad' ? io.inputGrad.offset : own ? 0 : io.at[d.region],
     rows: d.rows,

@@ -1,7 +1,7 @@
 import { makeDispatch, type Dispatch, type KernelContext, type KernelTarget } from '../kernels/program';
 import { STATS_ENTRY_POINTS, STATS_PROGRAM } from '../kernels/stats';
 import type { ActivationSpec } from '../model/activations';
-import type { HistogramRange } from '../model/histogram';
+import { rangeOf, type HistogramRange } from '../model/histogram';
 import { DESC_FIELDS as D, DESC_WORDS, PARTIAL_WORDS, statsLayoutConstants } from './layout';
 
 const NO_SATURATION = 0xffffffff;
@@ -15,6 +15,8 @@ const STATS_WORKGROUP: Record<KernelTarget, { size: number; level: number }> = {
 /** One [rows x cols] tensor whose statistics go to stats slot `slot`. */
 export interface StatsTensor {
   name: string;
+  /** Its field in the results ('activation', 'weightGrad', ...): picks its histogram range. */
+  field: string;
   /** 'arena' or a buffer of its own (a weight gradient). */
   source: 'arena' | GPUBuffer;
   offset: number;
@@ -37,14 +39,15 @@ export function statsGrid(rows: number, cols: number, target: KernelTarget): { c
   return { colGroups, colSpan, rowChunk, groups: colGroups * Math.ceil(rows / rowChunk) };
 }
 
-export function writeHistogramRange(desc: Uint32Array, tensorCount: number, range: HistogramRange): void {
+export function writeHistogramRange(desc: Uint32Array, tensors: StatsTensor[], range: HistogramRange): void {
   const f32 = new Float32Array(desc.buffer, desc.byteOffset, desc.length);
-  for (let t = 0; t < tensorCount; t++) {
-    const base = t * DESC_WORDS;
-    desc[base + D.D_HIST_FIXED] = range === 'auto' ? 0 : 1;
-    f32[base + D.D_HIST_LO] = range === 'auto' ? 0 : range[0];
-    f32[base + D.D_HIST_HI] = range === 'auto' ? 0 : range[1];
-  }
+  tensors.forEach((t, i) => {
+    const base = i * DESC_WORDS;
+    const r = rangeOf(range, t.field);
+    desc[base + D.D_HIST_FIXED] = r === 'auto' ? 0 : 1;
+    f32[base + D.D_HIST_LO] = r === 'auto' ? 0 : r[0];
+    f32[base + D.D_HIST_HI] = r === 'auto' ? 0 : r[1];
+  });
 }
 
 function describe(tensors: StatsTensor[], range: HistogramRange, target: KernelTarget): Uint32Array<ArrayBuffer> {
@@ -68,7 +71,7 @@ function describe(tensors: StatsTensor[], range: HistogramRange, target: KernelT
     partialBase += grid.groups * PARTIAL_WORDS;
     flagBase += t.cols;
   });
-  writeHistogramRange(desc, tensors.length, range);
+  writeHistogramRange(desc, tensors, range);
   return desc;
 }
 
@@ -88,7 +91,7 @@ export interface StatsBatchRequest {
 
 export interface StatsBatch {
   dispatches: Dispatch[];
-  /** Rewrites the histogram range of every tensor of the batch (queue.writeBuffer, no new plan). */
+  /** Rewrites the histogram range of every tensor of the batch, by its field (queue.writeBuffer, no new plan). */
   setRange(range: HistogramRange): void;
 }
 
@@ -123,7 +126,7 @@ export async function statsBatch(ctx: KernelContext, req: StatsBatchRequest): Pr
   return {
     dispatches,
     setRange(range) {
-      writeHistogramRange(desc, n, range);
+      writeHistogramRange(desc, req.tensors, range);
       ctx.device.queue.writeBuffer(descBuffer, 0, desc);
     },
   };

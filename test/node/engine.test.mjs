@@ -89,6 +89,39 @@ test('weightStats() equals the float64 statistics of the weights read back', asy
   }
 });
 
+test('a histogram range per tensor kind bins each kind on its own range (kinds not named stay auto)', async () => {
+  const dims = [30, 41, 23];
+  const batch = 7;
+  const range = { activation: [-1, 1], preactivation: [-2, 2.5], weightGrad: [-0.3, 0.3] };
+  for (const e of [engine, otherEngine]) {
+    const net = e.createMLP({ dims, batch, activation: 'tanh', init: { name: 'normal', std: 0.5 }, bias: false, seed: 9 });
+    net.setInput(random(batch * dims[0], 3, 2));
+    const r = await net.forwardBackward('randn', { histogram: { bins: 12, range } });
+    for (let l = 0; l < 2; l++) {
+      const where = `${e.kernelTarget} layer ${l}`;
+      const g = await net.readGradients(l);
+      const tensors = [
+        ['preactivation', r.forward.layers[l].preactivation, await net.readPreactivations(l), batch, dims[l + 1]],
+        ['activation', r.forward.layers[l].activation, await net.readActivations(l), batch, dims[l + 1]],
+        ['weightGrad', r.backward.layers[l].weightGrad, g.W, dims[l], dims[l + 1]],
+        ['inputGrad', r.backward.layers[l].inputGrad, g.input, batch, dims[l]],
+      ];
+      for (const [field, got, values, rows, cols] of tensors) {
+        const ref = referenceStats(values, rows, cols, { bins: 12, range: range[field] ?? 'auto' });
+        assertClose(`${where} ${field} range`, [got.histogram.lo, got.histogram.hi], [ref.histogram.lo, ref.histogram.hi], 1e-6, 1e-5);
+        assert.equal(got.histogram.underflow + got.histogram.overflow, ref.histogram.underflow + ref.histogram.overflow, `${where} ${field} outside`);
+        const moved = got.histogram.counts.reduce((a, c, i) => a + Math.abs(c - ref.histogram.counts[i]), 0);
+        assert.ok(moved <= 2 * Math.ceil(rows * cols / 1000), `${where} ${field}: ${got.histogram.counts} vs ${ref.histogram.counts}`);
+      }
+    }
+    assert.equal(r.forward.layers[0].activation.histogram.lo, -1);
+    assert.ok(r.forward.layers[0].preactivation.histogram.underflow + r.forward.layers[0].preactivation.histogram.overflow > 0, 'std 0.5 sends some of Z outside [-2, 2.5]');
+    await assert.rejects(net.forward({ histogram: { range: { activations: [-1, 1] } } }), (err) => err.code === 'invalid-option' && err.field === 'histogram.range.activations');
+    await assert.rejects(net.forward({ histogram: { range: { activation: [1, -1] } } }), (err) => err.field === 'histogram.range.activation');
+    net.destroy();
+  }
+});
+
 test('bad options are refused before anything reaches the GPU', async () => {
   await assert.rejects(createEngine({ gpu, kernels: 'fast' }), /createEngine: kernels must be 'auto', 'gpu' or 'cpu', got "fast"/);
   assert.throws(() => engine.createMLP({ dims: [4, 0], batch: 1 }), (e) => e instanceof InitscopeError && /dims\[1\].*positive integer.*got 0/.test(e.message));
