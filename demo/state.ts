@@ -1,7 +1,11 @@
-// The demo's settings, their defaults and presets, and the URL hash that carries them. Every value
-// from the hash is validated; a bad one is replaced by its default and reported as a note (never
-// inserted as HTML).
-import { ACTIVATION_NAMES, INIT_NAMES } from '../src/index';
+// The single-pass view's settings, their defaults and presets, and the URL hash that carries
+// them (keys = form field names; hash.ts validates every value). A comparison adds a second
+// configuration B (b_act, b_init, b_norm, b_std) run on the same sizes, seed and input.
+import { ACTIVATION_NAMES, INIT_NAMES, type MLPOptions } from '../src/index';
+import { decimal, flag, integer, oneOf, parseFields, type HashField } from './hash';
+
+const NORMS = ['none', 'batch', 'layer'] as const;
+export type NormName = typeof NORMS[number];
 
 export interface DemoState {
   act: string;
@@ -12,24 +16,60 @@ export interface DemoState {
   init: string;
   std: number;
   value: number;
+  norm: NormName;
   width: number;
   layers: number;
   batch: number;
   seed: number;
   bias: 'off' | 'zeros' | '0.01';
   range: 'auto' | 'fixed';
+  counts: 'linear' | 'log';
   grad: 'ones' | 'randn';
   backward: boolean;
+  compare: boolean;
+  bAct: string;
+  bInit: string;
+  bNorm: NormName;
+  bStd: number;
 }
 
 export const DEFAULTS: DemoState = {
-  act: 'tanh', slope: 0.01, eluAlpha: 1, preluAlpha: 0.25, k: 2, init: 'xavier', std: 0.05, value: 0, width: 4096, layers: 6, batch: 16, seed: 0,
-  bias: 'off', range: 'auto', grad: 'randn', backward: true,
+  act: 'tanh', slope: 0.01, eluAlpha: 1, preluAlpha: 0.25, k: 2, init: 'xavier', std: 0.05, value: 0, norm: 'none', width: 4096, layers: 6, batch: 16, seed: 0,
+  bias: 'off', range: 'auto', counts: 'linear', grad: 'randn', backward: true, compare: false, bAct: 'tanh', bInit: 'small', bNorm: 'none', bStd: 0.05,
 };
 
-export const LIMITS = { width: [1, 8192], layers: [1, 12], batch: [1, 256], seed: [0, 4294967295], k: [2, 8] } as const;
+const FIELDS: Record<string, HashField<DemoState>> = {
+  act: { key: 'act', parse: oneOf(ACTIVATION_NAMES) },
+  slope: { key: 'slope', parse: decimal(-10, 10) },
+  elu_alpha: { key: 'eluAlpha', parse: decimal(0, 10) },
+  prelu_alpha: { key: 'preluAlpha', parse: decimal(-10, 10) },
+  k: { key: 'k', parse: integer(2, 8) },
+  init: { key: 'init', parse: oneOf(INIT_NAMES) },
+  std: { key: 'std', parse: decimal(0, 100) },
+  value: { key: 'value', parse: decimal(-100, 100) },
+  norm: { key: 'norm', parse: oneOf(NORMS) },
+  width: { key: 'width', parse: integer(1, 8192) },
+  layers: { key: 'layers', parse: integer(1, 50) },
+  batch: { key: 'batch', parse: integer(1, 256) },
+  seed: { key: 'seed', parse: integer(0, 4294967295) },
+  bias: { key: 'bias', parse: oneOf(['off', 'zeros', '0.01']) },
+  range: { key: 'range', parse: oneOf(['auto', 'fixed']) },
+  counts: { key: 'counts', parse: oneOf(['linear', 'log']) },
+  grad: { key: 'grad', parse: oneOf(['ones', 'randn']) },
+  backward: { key: 'backward', parse: flag },
+  compare: { key: 'compare', parse: flag },
+  b_act: { key: 'bAct', parse: oneOf(ACTIVATION_NAMES) },
+  b_init: { key: 'bInit', parse: oneOf(INIT_NAMES) },
+  b_norm: { key: 'bNorm', parse: oneOf(NORMS) },
+  b_std: { key: 'bStd', parse: decimal(0, 100) },
+};
 
-export const PRESETS: Array<{ name: string; lecture: string; state: Partial<DemoState> }> = [
+/** Form field names are the URL's keys. */
+export const FORM_NAMES = Object.fromEntries(Object.entries(FIELDS).map(([name, f]) => [f.key, name])) as Record<keyof DemoState, string>;
+
+export interface Preset { name: string; lecture: string; state: Partial<DemoState> }
+
+export const PRESETS: Preset[] = [
   { name: 'small random + tanh', lecture: 'W = 0.01 * randn: activations shrink to zero layer by layer; dL/dW vanishes.', state: { act: 'tanh', init: 'small' } },
   { name: 'too large (0.05) + tanh', lecture: 'W = 0.05 * randn: tanh saturates at +-1; local gradients are zero.', state: { act: 'tanh', init: 'normal', std: 0.05 } },
   { name: 'Xavier + tanh', lecture: 'std = 1/sqrt(Din): activations nicely scaled in every layer.', state: { act: 'tanh', init: 'xavier' } },
@@ -38,68 +78,52 @@ export const PRESETS: Array<{ name: string; lecture: string; state: Partial<Demo
   { name: 'sigmoid', lecture: 'Sigmoid outputs are not zero-centred and saturate; its largest slope is 1/4.', state: { act: 'sigmoid', init: 'xavier' } },
   { name: 'SELU + LeCun', lecture: 'Self-normalising: SELU with LeCun init keeps mean 0 and std 1.', state: { act: 'selu', init: 'lecun' } },
   { name: 'GELU', lecture: 'GELU, a smooth ReLU, with Kaiming init.', state: { act: 'gelu', init: 'kaiming' } },
+  { name: 'compare: small vs Xavier (tanh)', lecture: 'Side by side on shared axes: with small weights the activations collapse to zero, with Xavier they keep their spread.',
+    state: { compare: true, act: 'tanh', init: 'xavier', bAct: 'tanh', bInit: 'small' } },
+  { name: 'compare: Xavier vs Kaiming (ReLU)', lecture: 'The same ReLU net twice: Xavier halves the variance in every layer, Kaiming keeps it.',
+    state: { compare: true, act: 'relu', init: 'kaiming', bAct: 'relu', bInit: 'xavier' } },
+  { name: 'compare: batch norm rescues small init', lecture: 'Small weights with and without batch norm: the norm rescales every layer to unit variance before tanh.',
+    state: { compare: true, act: 'tanh', init: 'small', norm: 'batch', bAct: 'tanh', bInit: 'small', bNorm: 'none' } },
 ];
 
-function readInt(raw: string, key: keyof typeof LIMITS): number | undefined {
-  if (!/^\d{1,10}$/.test(raw)) return undefined;
-  const n = Number(raw);
-  const [lo, hi] = LIMITS[key];
-  return n >= lo && n <= hi ? n : undefined;
-}
-
-function readNumber(raw: string, lo: number, hi: number): number | undefined {
-  if (!/^-?\d*\.?\d+(e-?\d+)?$/i.test(raw)) return undefined;
-  const n = Number(raw);
-  return Number.isFinite(n) && n >= lo && n <= hi ? n : undefined;
-}
-
-/** Parses the hash; returns the state and a note per refused value. Unknown keys are ignored. */
+/** Parses the hash; returns the state and a note per refused value. */
 export function parseHash(hash: string): { state: DemoState; notes: string[] } {
-  const state: DemoState = { ...DEFAULTS };
-  const notes: string[] = [];
-  const params = new URLSearchParams(hash.replace(/^#/, ''));
-  const refuse = (key: string, raw: string, fallback: unknown) =>
-    notes.push(`"${key}" in the URL was ${JSON.stringify(raw.slice(0, 40))}, which is not allowed; using ${JSON.stringify(fallback)}.`);
-  for (const [key, raw] of params) {
-    switch (key) {
-      case 'act': if ((ACTIVATION_NAMES as readonly string[]).includes(raw)) state.act = raw; else refuse(key, raw, DEFAULTS.act); break;
-      case 'init': if ((INIT_NAMES as readonly string[]).includes(raw)) state.init = raw; else refuse(key, raw, DEFAULTS.init); break;
-      case 'width': case 'layers': case 'batch': case 'seed': case 'k': {
-        const v = readInt(raw, key);
-        if (v === undefined) refuse(key, raw, DEFAULTS[key]); else state[key] = v;
-        break;
-      }
-      case 'slope': { const v = readNumber(raw, -10, 10); if (v === undefined) refuse(key, raw, DEFAULTS.slope); else state.slope = v; break; }
-      case 'elu_alpha': { const v = readNumber(raw, 0, 10); if (v === undefined) refuse(key, raw, DEFAULTS.eluAlpha); else state.eluAlpha = v; break; }
-      case 'prelu_alpha': { const v = readNumber(raw, -10, 10); if (v === undefined) refuse(key, raw, DEFAULTS.preluAlpha); else state.preluAlpha = v; break; }
-      case 'std': { const v = readNumber(raw, 0, 100); if (v === undefined) refuse(key, raw, DEFAULTS.std); else state.std = v; break; }
-      case 'value': { const v = readNumber(raw, -100, 100); if (v === undefined) refuse(key, raw, DEFAULTS.value); else state.value = v; break; }
-      case 'bias': if (raw === 'off' || raw === 'zeros' || raw === '0.01') state.bias = raw; else refuse(key, raw, DEFAULTS.bias); break;
-      case 'range': if (raw === 'auto' || raw === 'fixed') state.range = raw; else refuse(key, raw, DEFAULTS.range); break;
-      case 'grad': if (raw === 'ones' || raw === 'randn') state.grad = raw; else refuse(key, raw, DEFAULTS.grad); break;
-      case 'backward': if (raw === '1' || raw === '0') state.backward = raw === '1'; else refuse(key, raw, '1'); break;
-      default: break;
-    }
-  }
-  return { state, notes };
+  return parseFields(hash, DEFAULTS, FIELDS);
 }
 
 export function toHash(s: DemoState): string {
   const p = new URLSearchParams({
-    act: s.act, init: s.init, width: String(s.width), layers: String(s.layers), batch: String(s.batch), seed: String(s.seed),
-    bias: s.bias, range: s.range, grad: s.grad, backward: s.backward ? '1' : '0',
+    act: s.act, init: s.init, norm: s.norm, width: String(s.width), layers: String(s.layers), batch: String(s.batch), seed: String(s.seed),
+    bias: s.bias, range: s.range, counts: s.counts, grad: s.grad, backward: s.backward ? '1' : '0',
   });
-  if (s.act === 'leaky_relu') p.set('slope', String(s.slope));
-  if (s.act === 'elu') p.set('elu_alpha', String(s.eluAlpha));
-  if (s.act === 'prelu') p.set('prelu_alpha', String(s.preluAlpha));
-  if (s.act === 'maxout') p.set('k', String(s.k));
+  if (s.act === 'leaky_relu' || s.compare && s.bAct === 'leaky_relu') p.set('slope', String(s.slope));
+  if (s.act === 'elu' || s.compare && s.bAct === 'elu') p.set('elu_alpha', String(s.eluAlpha));
+  if (s.act === 'prelu' || s.compare && s.bAct === 'prelu') p.set('prelu_alpha', String(s.preluAlpha));
+  if (s.act === 'maxout' || s.compare && s.bAct === 'maxout') p.set('k', String(s.k));
   if (s.init === 'normal') p.set('std', String(s.std));
   if (s.init === 'constant') p.set('value', String(s.value));
+  if (s.compare) {
+    p.set('compare', '1');
+    p.set('b_act', s.bAct);
+    p.set('b_init', s.bInit);
+    p.set('b_norm', s.bNorm);
+    if (s.bInit === 'normal') p.set('b_std', String(s.bStd));
+  }
   return `#${p.toString()}`;
 }
 
+/** Configuration B of a comparison as a state of its own (sizes, seed and the rest from A). */
+export function stateB(s: DemoState): DemoState {
+  return { ...s, act: s.bAct, init: s.bInit, norm: s.bNorm, std: s.bStd };
+}
+
+/** A short name of a configuration, for captions and legends. */
+export function configName(s: DemoState): string {
+  return `${s.init === 'normal' ? `normal(${s.std})` : s.init} + ${s.act}${s.norm === 'none' ? '' : ` + ${s.norm} norm`}`;
+}
+
 /** The createMLP options for a state. */
-export function mlpOptions(s: DemoState) {
+export function mlpOptions(s: DemoState): MLPOptions {
   const activation = s.act === 'leaky_relu' ? { name: 'leaky_relu' as const, slope: s.slope }
     : s.act === 'elu' ? { name: 'elu' as const, alpha: s.eluAlpha }
     : s.act === 'prelu' ? { name: 'prelu' as const, alpha: s.preluAlpha }
@@ -109,9 +133,10 @@ export function mlpOptions(s: DemoState) {
   return {
     dims: Array.from({ length: s.layers + 1 }, () => s.width),
     batch: s.batch,
-    activation: activation as never,
-    init: init as never,
+    activation: activation as MLPOptions['activation'],
+    init: init as MLPOptions['init'],
     bias: s.bias === 'off' ? false : s.bias === 'zeros' ? true : { init: 0.01 },
+    norm: s.norm,
     seed: s.seed,
   };
 }

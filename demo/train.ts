@@ -1,11 +1,17 @@
-// The training view: a net trained on MNIST or the spiral on the GPU, with its loss and accuracy
-// drawn while it learns, progress with an estimate, and Stop. The result is exposed as
-// window.initscope.lastTraining (design.md section 8).
-import { InitscopeError, type Engine, type MLP } from '../src/index';
-import { StepCurves } from './plots';
-import { parseTrainHash, toTrainHash, TRAIN_ACTIVATIONS, trainingOptions, type TrainState } from './trainState';
+// The training view: one net, or two side by side (same data, sizes, seed and steps), trained on
+// MNIST or the spiral on the GPU. Loss and accuracy of both in one plot, test accuracy on a
+// held-out sample once per window, per-layer distributions, update ratios and saturated/dead
+// fractions over time; Train / Pause / Resume / Step / Reset and presets that cancel a run in
+// progress. The result is window.initscope.lastTraining (design.md section 8).
+import { InitscopeError, type Engine, type MLP, type Trainer, type TrainRecord } from '../src/index';
+import type { Dataset } from '../src/data/index';
+import { StepCurves, type CurveSpec } from './plots';
+import { distributions, LayerCurves, Timeline } from './timeline';
+import { configName, parseTrainHash, stateB, toTrainHash, TRAIN_ACTIVATIONS, TRAIN_DEFAULTS, TRAIN_PRESETS, trainingOptions, type TrainState } from './trainState';
 
-export interface LastTraining { steps: number; history: Array<{ step: number; loss: number; accuracy: number }>; testAccuracy: number }
+interface Summary { steps: number; history: Array<{ step: number; loss: number; accuracy: number }>; testAccuracy: number }
+/** design.md section 8's record of a run (configuration A), with B's beside it in a comparison. */
+export interface LastTraining extends Summary { compare?: Summary; testCurve: Array<{ step: number; accuracy: number; compare?: number }> }
 
 interface Hooks {
   engine(): Promise<Engine>;
@@ -13,97 +19,279 @@ interface Hooks {
   showNotes(notes: string[]): void;
 }
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+/** One configuration being trained: its net, trainer, every record and the per-window statistics. */
+interface Run { name: string; net: MLP; trainer: Trainer; history: TrainRecord[]; timeline: Timeline; curves: LayerCurves; diverged: boolean }
 
-export function setupTraining(hooks: Hooks, initialHash: string, initSelect: readonly string[]): { start(): void } {
+/** A training session: the runs, the data, and the steps done of the steps asked for. */
+interface Session { state: TrainState; runs: Run[]; data: Dataset; sample: { x: Float32Array; labels: Int32Array }; done: number; testCurve: LastTraining['testCurve'] }
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const COLORS = ['#c33', '#36c'];
+/** Every 4th test example: a sample of every digit (the test set is ordered by digit). */
+const sampleOf = (d: Dataset) => {
+  const rows = Math.ceil(d.test.labels.length / 4);
+  const x = new Float32Array(rows * d.features);
+  const labels = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) { x.set(d.test.x.subarray(4 * r * d.features, (4 * r + 1) * d.features), r * d.features); labels[r] = d.test.labels[4 * r]; }
+  return { x, labels };
+};
+
+export function setupTraining(hooks: Hooks, initialHash: string, initSelect: readonly string[]) {
   const form = $<HTMLFormElement>('train-controls');
   const parsed = parseTrainHash(initialHash);
   let state: TrainState = parsed.state;
-  let controller: AbortController | undefined;
-  let net: MLP | undefined;
-  const loss = new StepCurves('train-loss', 'loss (training batch)', [{ label: 'loss', color: '#c33' }], true);
-  const accuracy = new StepCurves('train-accuracy', 'accuracy (training batch)', [{ label: 'accuracy', color: '#36c' }], false);
+  let session: Session | undefined;
+  /** Sessions started on this page: window.initscope.training says which one is training, and how far. */
+  let sessions = 0;
+  /** The loop in progress (one at a time) and what stops it. */
+  let loop: { abort: AbortController; finished: Promise<void> } | undefined;
+  const loss = new StepCurves('train-loss', 'loss (training batch)', true);
+  const accuracy = new StepCurves('train-accuracy', 'accuracy: training batch and held-out sample (dashed)', false, [0, 1]);
+  const datasets = new Map<string, Promise<Dataset>>();
 
   const fill = (name: string, values: readonly string[]) => {
-    (form.elements.namedItem(name) as HTMLSelectElement).replaceChildren(
-      ...values.map((v) => Object.assign(document.createElement('option'), { value: v, textContent: v })));
+    for (const el of form.querySelectorAll<HTMLSelectElement>(`select[name=${name}], select[name=b_${name}]`)) {
+      el.replaceChildren(...values.map((v) => Object.assign(document.createElement('option'), { value: v, textContent: v })));
+    }
   };
   fill('act', TRAIN_ACTIVATIONS);
   fill('init', initSelect);
   const write = () => {
-    for (const [key, value] of Object.entries(state)) {
+    const flat: Record<string, unknown> = { ...state, ...Object.fromEntries(Object.entries(state.b).map(([k, v]) => [`b_${k}`, v])) };
+    for (const [key, value] of Object.entries(flat)) {
       const el = form.elements.namedItem(key) as HTMLInputElement | HTMLSelectElement | null;
-      if (el) el.value = String(value);
+      if (el instanceof HTMLInputElement && el.type === 'checkbox') el.checked = Boolean(value);
+      else if (el) el.value = String(value);
+    }
+    $('train-b').hidden = !state.compare;
+    for (const label of form.querySelectorAll<HTMLElement>('label[data-for=normal]')) {
+      label.hidden = (label.dataset.config === 'b' ? state.b.init : state.init) !== 'normal';
     }
   };
   const read = () => {
     const p = new URLSearchParams();
     for (const [k, v] of new FormData(form)) if (typeof v === 'string') p.set(k, v);
+    p.set('compare', (form.elements.namedItem('compare') as HTMLInputElement).checked ? '1' : '0');
     const r = parseTrainHash(`#${p.toString()}`);
     state = r.state;
     hooks.showNotes(r.notes);
     write();
     history.replaceState(null, '', toTrainHash(state));
   };
-  write();
-  hooks.showNotes(parsed.notes);
 
-  async function train(): Promise<void> {
-    controller?.abort();
-    const abort = new AbortController();
-    controller = abort;
-    const s = { ...state };
-    const started = performance.now();
-    const progress = $<HTMLProgressElement>('train-progress');
-    progress.value = 0;
-    $('train-test').textContent = '';
-    loss.reset();
-    accuracy.reset();
-    try {
-      hooks.setPhase('running', 'starting WebGPU...');
-      const engine = await hooks.engine();
-      hooks.setPhase('running', `loading ${s.dataset}...`);
-      const { mnist, spiral, standardize } = await import('../src/data/index');
-      const data = standardize(s.dataset === 'mnist' ? await mnist() : spiral({ classes: 3, points: 1000, seed: s.seed }));
-      if (abort.signal.aborted) return;
-      const options = trainingOptions(s, data.features, data.classes);
-      net?.destroy();
-      net = engine.createMLP(options.mlp);
+  const loadData = (s: TrainState) => {
+    const key = s.dataset === 'mnist' ? 'mnist' : `spiral/${s.seed}`;
+    let d = datasets.get(key);
+    if (!d) {
+      d = import('../src/data/index').then(async ({ mnist, spiral, standardize }) => standardize(s.dataset === 'mnist' ? await mnist() : spiral({ classes: 3, points: 1000, seed: s.seed })));
+      datasets.set(key, d);
+      d.catch(() => datasets.delete(key));
+    }
+    return d;
+  };
+
+  function draw(s: Session): void {
+    const curves: CurveSpec[] = s.runs.map((r, i) => ({ label: r.name, color: COLORS[i] }));
+    const steps = s.runs[0].history.map((h) => h.step);
+    loss.update(curves, steps, s.runs.map((r) => steps.map((_, j) => r.history[j]?.loss ?? null)));
+    const testCurves: CurveSpec[] = s.runs.map((r, i) => ({ label: `${r.name} (held-out)`, color: COLORS[i], dash: [6, 3], spanGaps: true }));
+    const testAt = new Map(s.testCurve.map((t) => [t.step, t]));
+    accuracy.update([...curves, ...testCurves], steps, [
+      ...s.runs.map((r) => steps.map((_, j) => r.history[j]?.accuracy ?? null)),
+      ...s.runs.map((_, i) => steps.map((st) => { const t = testAt.get(st); return t ? (i === 0 ? t.accuracy : t.compare ?? null) : null; })),
+    ]);
+    $('train-b-panel').hidden = s.runs.length < 2;
+    s.runs.forEach((r, i) => {
+      const prefix = i === 0 ? 'train-a' : 'train-b';
+      $(`${prefix}-title`).textContent = r.name;
+      distributions(`${prefix}-dist-activation`, r.timeline, 'activation', 'A');
+      distributions(`${prefix}-dist-weightGrad`, r.timeline, 'weightGrad', 'dL/dW');
+      r.curves.update(r.timeline);
+    });
+  }
+
+  let drawPending = false;
+  /** Redraws on the next frame, while the GPU runs the next window. */
+  const scheduleDraw = (s: Session) => {
+    if (drawPending) return;
+    drawPending = true;
+    requestAnimationFrame(() => { drawPending = false; if (s === session) draw(s); });
+  };
+
+  function summary(r: Run, testAccuracy: number): Summary {
+    return { steps: r.history.length, history: r.history.map(({ step, loss: l, accuracy: a }) => ({ step, loss: l, accuracy: a })), testAccuracy };
+  }
+
+  async function newSession(s: TrainState, signal: AbortSignal): Promise<Session | undefined> {
+    hooks.setPhase('running', 'starting WebGPU...');
+    const engine = await hooks.engine();
+    hooks.setPhase('running', `loading ${s.dataset}...`);
+    const data = await loadData(s);
+    if (signal.aborted) return undefined;
+    const configs = s.compare ? [s, stateB(s)] : [s];
+    const runs: Run[] = [];
+    for (const [i, c] of configs.entries()) {
+      const options = trainingOptions(c, data.features, data.classes);
+      const weights = options.mlp.dims.slice(1).reduce((sum, d, l) => sum + d * options.mlp.dims[l], 0);
+      hooks.setPhase('running', `initialising ${weights.toLocaleString('en')} weights (${configName(c)})...`);
+      const net = engine.createMLP(options.mlp);
       const trainer = net.trainer(options.trainer);
       await trainer.setData(data.train.x, data.train.labels, { shuffle: true, seed: s.seed });
-      if (s.init === 'lsuv') await net.lsuv(data.train.x.slice(0, s.batch * data.features));
-      hooks.setPhase('running', `training: step 0 of ${s.steps}`);
-      const steps: number[] = [], losses: number[] = [], accuracies: number[] = [];
-      const result = await trainer.train(s.steps, {
-        every: Math.max(1, Math.min(50, Math.ceil(s.steps / 20))), signal: abort.signal,
-        onProgress: (p) => {
-          for (const h of p.records) { steps.push(h.step); losses.push(h.loss); accuracies.push(h.accuracy); }
-          loss.update(steps, [losses]);
-          accuracy.update(steps, [accuracies]);
-          progress.value = p.step / p.steps;
-          hooks.setPhase('running', `training: step ${p.step} of ${p.steps}, loss ${p.record.loss.toFixed(3)}, ` +
-            `${(p.elapsedMs / 1000).toFixed(1)} s, about ${(p.etaMs / 1000).toFixed(0)} s left`);
-        },
-      });
-      if (controller !== abort) return;
-      hooks.setPhase('running', 'evaluating on the test set...');
-      const test = await trainer.evaluate(data.test.x, data.test.labels);
-      const last: LastTraining = { steps: result.history.length, history: result.history.map(({ step, loss: l, accuracy: a }) => ({ step, loss: l, accuracy: a })),
-        testAccuracy: test.accuracy };
-      window.initscope.lastTraining = last;
-      $('train-test').textContent = `test accuracy ${(100 * test.accuracy).toFixed(1)}% on ${data.test.labels.length} held-out examples` +
-        (result.stopped === 'diverged' ? ' (stopped: the loss became NaN or infinite; try a smaller learning rate)' : '') +
-        (result.stopped === 'aborted' ? ' (stopped early)' : '');
-      progress.value = 1;
-      hooks.setPhase('done', `Trained ${last.steps} steps in ${((performance.now() - started) / 1000).toFixed(1)} s; ` +
-        `test accuracy ${(100 * test.accuracy).toFixed(1)}%`);
-    } catch (e) {
-      if (controller === abort) hooks.setPhase('error', e instanceof InitscopeError ? e.message : String(e));
+      if (c.init === 'lsuv') await net.lsuv(data.train.x.slice(0, s.batch * data.features));
+      runs.push({ name: `${i === 0 ? 'A' : 'B'}: ${configName(c)}`, net, trainer, history: [], timeline: new Timeline(), curves: new LayerCurves(i === 0 ? 'train-a' : 'train-b', i === 0 ? 'A' : 'B'), diverged: false });
+    }
+    return { state: s, runs, data, sample: sampleOf(data), done: 0, testCurve: [] };
+  }
+
+  function dropSession(): void {
+    for (const r of session?.runs ?? []) r.net.destroy();
+    session = undefined;
+    for (const c of ['train-a', 'train-b']) {
+      for (const part of ['dist-activation', 'dist-weightGrad']) $(`${c}-${part}`).replaceChildren();
+      $(`${c}-title`).textContent = '';
+    }
+    loss.reset();
+    accuracy.reset();
+    $('train-test').textContent = '';
+    $<HTMLProgressElement>('train-progress').value = 0;
+  }
+
+  /** One window of `n` steps of one run, with statistics on its last step. */
+  async function trainRun(r: Run, n: number, signal?: AbortSignal): Promise<void> {
+    const result = await r.trainer.train(n, { every: n, stats: true, signal });
+    r.history.push(...result.history);
+    const last = result.history.at(-1);
+    if (last?.layers) r.timeline.add(last.step, last.layers);
+    if (result.stopped === 'diverged') r.diverged = true;
+  }
+
+  /** A pause can land mid-window: runs that took fewer steps take the few that bring them level. */
+  async function catchUp(s: Session): Promise<void> {
+    const live = s.runs.filter((r) => !r.diverged);
+    const target = Math.max(...live.map((r) => r.history.length));
+    for (const r of live) {
+      const n = target - r.history.length;
+      if (n <= 0) continue;
+      await trainRun(r, n);
     }
   }
 
+  /** Trains the session up to `until` steps in windows; stops early when `signal` aborts. */
+  async function advance(s: Session, until: number, signal: AbortSignal): Promise<void> {
+    const started = performance.now();
+    const from = s.done;
+    const every = Math.max(1, Math.min(50, Math.ceil(s.state.steps / 20)));
+    const progress = $<HTMLProgressElement>('train-progress');
+    while (s.done < until && !signal.aborted) {
+      const live = s.runs.filter((r) => !r.diverged);
+      if (!live.length) break;
+      for (const r of live) {
+        const n = Math.min(every, until - r.history.length);
+        if (n <= 0 || signal.aborted) continue;
+        await trainRun(r, n, signal);
+      }
+      if (signal.aborted && paused) await catchUp(s);
+      // The session is as far as its slowest live run.
+      s.done = Math.min(...(s.runs.some((r) => !r.diverged) ? s.runs.filter((r) => !r.diverged) : s.runs).map((r) => r.history.length));
+      if (signal.aborted) break;
+      const test = await Promise.all(s.runs.map((r) => r.trainer.evaluate(s.sample.x, s.sample.labels)));
+      if (s === session) window.initscope.training = { session: sessions, step: s.done };
+      s.testCurve.push({ step: s.done, accuracy: test[0].accuracy, ...(test[1] ? { compare: test[1].accuracy } : {}) });
+      scheduleDraw(s);
+      const elapsed = performance.now() - started;
+      const eta = s.done > from ? (elapsed / (s.done - from)) * (until - s.done) : NaN;
+      progress.value = s.done / s.state.steps;
+      hooks.setPhase('running', `training: step ${s.done} of ${s.state.steps}, loss ${s.runs.map((r) => r.history.at(-1)?.loss.toFixed(3)).join(' / ')}, ` +
+        `${(elapsed / 1000).toFixed(1)} s` + (Number.isFinite(eta) ? `, about ${(eta / 1000).toFixed(0)} s left` : ''));
+    }
+  }
+
+  async function finish(s: Session, started: number): Promise<void> {
+    hooks.setPhase('running', 'evaluating on the test set...');
+    const tests: Array<{ accuracy: number }> = [];
+    for (const r of s.runs) tests.push(await r.trainer.evaluate(s.data.test.x, s.data.test.labels));
+    const last: LastTraining = { ...summary(s.runs[0], tests[0].accuracy), testCurve: s.testCurve, ...(s.runs[1] ? { compare: summary(s.runs[1], tests[1].accuracy) } : {}) };
+    window.initscope.lastTraining = last;
+    draw(s);
+    const paused = s.done < s.state.steps;
+    $('train-test').textContent = s.runs.map((r, i) => `${r.name}: test accuracy ${(100 * tests[i].accuracy).toFixed(1)}%` +
+      (r.diverged ? ' (stopped: the loss became NaN or infinite; try a smaller learning rate)' : '')).join(' | ') +
+      ` on ${s.data.test.labels.length} held-out examples` + (paused ? ` after ${s.done} of ${s.state.steps} steps (paused)` : '');
+    $<HTMLProgressElement>('train-progress').value = s.done / s.state.steps;
+    hooks.setPhase('done', `${paused ? 'Paused after' : 'Trained'} ${s.done} steps in ${((performance.now() - started) / 1000).toFixed(1)} s; ` +
+      `test accuracy ${tests.map((t) => `${(100 * t.accuracy).toFixed(1)}%`).join(' vs ')}`);
+    $('train-pause').textContent = paused ? 'Resume' : 'Pause';
+  }
+
+  /** Runs `work` as the one loop: a loop in progress is stopped first, and errors become the page's phase. */
+  function startLoop(work: (signal: AbortSignal) => Promise<void>): Promise<void> {
+    const previous = loop;
+    previous?.abort.abort();
+    const abort = new AbortController();
+    const finished = (async () => {
+      await previous?.finished;
+      if (abort.signal.aborted) return;
+      try { await work(abort.signal); } catch (e) {
+        // A loop replaced by a newer one says nothing; a paused or running one reports its error.
+        if (loop?.abort === abort) hooks.setPhase('error', e instanceof InitscopeError ? e.message : String(e));
+      }
+    })();
+    loop = { abort, finished };
+    return finished;
+  }
+
+  /** Train: a new session from the current settings, trained to `steps`. */
+  const train = () => startLoop(async (signal) => {
+    dropSession();
+    const started = performance.now();
+    const s = await newSession({ ...state, b: { ...state.b } }, signal);
+    if (!s) { if (paused) hooks.setPhase('idle', 'Paused before the first step: press Train.'); return; }
+    if (signal.aborted && !paused) { for (const r of s.runs) r.net.destroy(); return; }
+    session = s;
+    window.initscope.training = { session: ++sessions, step: 0 };
+    $('train-pause').textContent = 'Pause';
+    await advance(s, s.state.steps, signal);
+    if (!signal.aborted || paused) await finish(s, started);
+  });
+  let paused = false;
+  const pause = () => { paused = true; loop?.abort.abort(); };
+  const resume = (until: (s: Session) => number) => startLoop(async (signal) => {
+    const s = session;
+    if (!s) { await train(); return; }
+    paused = false;
+    const started = performance.now();
+    $('train-pause').textContent = 'Pause';
+    await advance(s, until(s), signal);
+    if (!signal.aborted || paused) await finish(s, started);
+  });
+
+  const presets = $('train-presets');
+  for (const preset of TRAIN_PRESETS) {
+    const b = Object.assign(document.createElement('button'), { type: 'button', textContent: preset.name, title: preset.look });
+    b.addEventListener('click', () => {
+      state = { ...TRAIN_DEFAULTS, dataset: state.dataset, batch: state.batch, seed: state.seed, ...preset.state, b: { ...TRAIN_DEFAULTS.b, ...preset.state.b } };
+      write();
+      history.replaceState(null, '', toTrainHash(state));
+      $('train-look').textContent = `${preset.name}: ${preset.look}`;
+      paused = false;
+      void train();
+    });
+    presets.append(b);
+  }
+
   form.addEventListener('change', read);
-  form.addEventListener('submit', (e) => { e.preventDefault(); read(); void train(); });
-  $('train-stop').addEventListener('click', () => controller?.abort());
-  return { start: () => { history.replaceState(null, '', toTrainHash(state)); if (/[#&]steps=/.test(initialHash)) void train(); } };
+  form.addEventListener('submit', (e) => { e.preventDefault(); read(); paused = false; void train(); });
+  $('train-pause').addEventListener('click', () => {
+    if ($('train-pause').textContent === 'Resume') void resume((s) => s.state.steps);
+    else pause();
+  });
+  $('train-step').addEventListener('click', () => { paused = true; void resume((s) => Math.min(s.state.steps, s.done + 1)); });
+  $('train-reset').addEventListener('click', () => { loop?.abort.abort(); void startLoop(() => { dropSession(); hooks.setPhase('idle', 'Reset: press Train or pick a preset.'); return Promise.resolve(); }); });
+  write();
+  hooks.showNotes(parsed.notes);
+  return {
+    start: () => { history.replaceState(null, '', toTrainHash(state)); if (/[#&]steps=/.test(initialHash)) void train(); },
+    /** After a lost device: the nets are gone; train again from the settings. */
+    restart: () => { session = undefined; paused = false; void train(); },
+  };
 }

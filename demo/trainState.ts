@@ -1,68 +1,90 @@
 // The training view's settings (design.md section 8: view=train plus dataset, act, init, norm,
-// optimizer, lr, width, layers, batch, seed, steps), their defaults and the URL hash that carries
-// them. Every value is validated; a refused one becomes the default and a note (never HTML).
+// optimizer, lr, width, layers, batch, seed, steps; std for init=normal), a comparison's second
+// configuration B (compare=1 with b_act, b_init, b_std, b_norm, b_optimizer, b_lr: same data,
+// sizes, seed and steps), the presets, and the URL hash that carries them.
 import { ACTIVATION_NAMES, INIT_NAMES, type MLPOptions, type TrainerOptions } from '../src/index';
+import { decimal, flag, integer, oneOf, parseFields, type HashField } from './hash';
 
-export interface TrainState {
-  dataset: 'mnist' | 'spiral';
+const NORMS = ['none', 'batch', 'layer'] as const;
+const OPTIMIZERS = ['sgd', 'adam', 'adamw'] as const;
+/** Activations the training view offers: norm layers do not take maxout or PReLU yet. */
+export const TRAIN_ACTIVATIONS = ACTIVATION_NAMES.filter((a) => a !== 'maxout' && a !== 'prelu');
+
+export interface TrainConfig {
   act: string;
   init: string;
-  norm: 'none' | 'batch' | 'layer';
-  optimizer: 'sgd' | 'adam' | 'adamw';
+  std: number;
+  norm: typeof NORMS[number];
+  optimizer: typeof OPTIMIZERS[number];
   lr: number;
+}
+
+export interface TrainState extends TrainConfig {
+  dataset: 'mnist' | 'spiral';
   width: number;
   layers: number;
   batch: number;
   seed: number;
   steps: number;
+  compare: boolean;
+  b: TrainConfig;
 }
 
 export const TRAIN_DEFAULTS: TrainState = {
-  dataset: 'mnist', act: 'tanh', init: 'xavier', norm: 'none', optimizer: 'sgd', lr: 0.1, width: 128, layers: 6, batch: 64, seed: 0, steps: 1000,
+  dataset: 'mnist', act: 'tanh', init: 'xavier', std: 0.5, norm: 'none', optimizer: 'sgd', lr: 0.1, width: 128, layers: 6, batch: 64, seed: 0, steps: 1000,
+  compare: false, b: { act: 'tanh', init: 'small', std: 0.5, norm: 'none', optimizer: 'sgd', lr: 0.1 },
 };
 
-const INTEGER_LIMITS = { width: [1, 4096], layers: [1, 50], batch: [2, 512], seed: [0, 4294967295], steps: [1, 100000] } as const;
-/** Activations the training view offers: norm layers do not take maxout or PReLU yet. */
-export const TRAIN_ACTIVATIONS = ACTIVATION_NAMES.filter((a) => a !== 'maxout' && a !== 'prelu');
+/** The hash is flat: B's fields travel as b_act, b_init, ... and are folded into `b` here. */
+type Flat = Omit<TrainState, 'b'> & { [K in keyof TrainConfig as `b_${K}`]: TrainConfig[K] };
+
+const CONFIG_FIELDS = {
+  act: oneOf(TRAIN_ACTIVATIONS), init: oneOf(INIT_NAMES), std: decimal(0, 100), norm: oneOf(NORMS), optimizer: oneOf(OPTIMIZERS), lr: decimal(0, 10, true),
+};
+
+const FIELDS = {
+  dataset: { key: 'dataset', parse: oneOf(['mnist', 'spiral']) },
+  width: { key: 'width', parse: integer(1, 4096) },
+  layers: { key: 'layers', parse: integer(1, 50) },
+  batch: { key: 'batch', parse: integer(2, 512) },
+  seed: { key: 'seed', parse: integer(0, 4294967295) },
+  steps: { key: 'steps', parse: integer(1, 100000) },
+  compare: { key: 'compare', parse: flag },
+  ...Object.fromEntries(Object.entries(CONFIG_FIELDS).flatMap(([k, parse]) => [[k, { key: k, parse }], [`b_${k}`, { key: `b_${k}`, parse }]])),
+} as Record<string, HashField<Flat>>;
+
+const flatten = (s: TrainState): Flat => {
+  const { b, ...rest } = s;
+  return { ...rest, ...Object.fromEntries(Object.entries(b).map(([k, v]) => [`b_${k}`, v])) } as Flat;
+};
+const fold = (f: Flat): TrainState => {
+  const b = Object.fromEntries(Object.keys(CONFIG_FIELDS).map((k) => [k, f[`b_${k}` as keyof Flat]])) as unknown as TrainConfig;
+  const rest = Object.fromEntries(Object.entries(f).filter(([k]) => !k.startsWith('b_'))) as Omit<TrainState, 'b'>;
+  return { ...rest, b };
+};
 
 /** Parses the hash's training keys; returns the state and a note per refused value. */
 export function parseTrainHash(hash: string): { state: TrainState; notes: string[] } {
-  const state: TrainState = { ...TRAIN_DEFAULTS };
-  const notes: string[] = [];
-  const params = new URLSearchParams(hash.replace(/^#/, ''));
-  const refuse = (key: string, raw: string, fallback: unknown) =>
-    notes.push(`"${key}" in the URL was ${JSON.stringify(raw.slice(0, 40))}, which is not allowed; using ${JSON.stringify(fallback)}.`);
-  const oneOf = <K extends keyof TrainState>(key: K, raw: string, allowed: readonly string[]) => {
-    if (allowed.includes(raw)) (state[key] as string) = raw; else refuse(key, raw, TRAIN_DEFAULTS[key]);
-  };
-  for (const [key, raw] of params) {
-    switch (key) {
-      case 'dataset': oneOf('dataset', raw, ['mnist', 'spiral']); break;
-      case 'act': oneOf('act', raw, TRAIN_ACTIVATIONS); break;
-      case 'init': oneOf('init', raw, INIT_NAMES); break;
-      case 'norm': oneOf('norm', raw, ['none', 'batch', 'layer']); break;
-      case 'optimizer': oneOf('optimizer', raw, ['sgd', 'adam', 'adamw']); break;
-      case 'lr': {
-        const n = Number(raw);
-        if (/^\d*\.?\d+(e-?\d+)?$/i.test(raw) && n > 0 && n <= 10) state.lr = n; else refuse(key, raw, TRAIN_DEFAULTS.lr);
-        break;
-      }
-      case 'width': case 'layers': case 'batch': case 'seed': case 'steps': {
-        const [lo, hi] = INTEGER_LIMITS[key];
-        const n = Number(raw);
-        if (/^\d{1,10}$/.test(raw) && n >= lo && n <= hi) state[key] = n; else refuse(key, raw, TRAIN_DEFAULTS[key]);
-        break;
-      }
-      default: break;
-    }
-  }
-  return { state, notes };
+  const r = parseFields(hash, flatten(TRAIN_DEFAULTS), FIELDS);
+  return { state: fold(r.state), notes: r.notes };
 }
 
 export function toTrainHash(s: TrainState): string {
   const p = new URLSearchParams({ view: 'train' });
-  for (const [key, value] of Object.entries(s)) p.set(key, String(value));
+  for (const [key, value] of Object.entries(flatten(s))) {
+    if (key.startsWith('b_') && !s.compare) continue;
+    if ((key === 'std' && s.init !== 'normal') || (key === 'b_std' && s.b.init !== 'normal')) continue;
+    p.set(key, typeof value === 'boolean' ? (value ? '1' : '0') : String(value));
+  }
   return `#${p.toString()}`;
+}
+
+/** Configuration B as a whole state (data, sizes, seed and steps from A). */
+export const stateB = (s: TrainState): TrainState => ({ ...s, ...s.b });
+
+export function configName(c: TrainConfig): string {
+  const init = c.init === 'normal' ? `normal(${c.std})` : c.init;
+  return `${init} + ${c.act}${c.norm === 'none' ? '' : ` + ${c.norm} norm`}, ${c.optimizer} ${c.lr}`;
 }
 
 /** The createMLP and trainer options of a state, for data with `features` inputs and `classes` outputs. */
@@ -70,8 +92,37 @@ export function trainingOptions(s: TrainState, features: number, classes: number
   return {
     mlp: {
       dims: [features, ...Array.from({ length: s.layers }, () => s.width), classes], batch: s.batch, activation: s.act as MLPOptions['activation'],
-      output: 'linear', init: s.init as MLPOptions['init'], bias: true, norm: s.norm, seed: s.seed,
+      output: 'linear', init: (s.init === 'normal' ? { name: 'normal', std: s.std } : s.init) as MLPOptions['init'], bias: true, norm: s.norm, seed: s.seed,
     },
     trainer: { loss: 'cross_entropy', optimizer: { name: s.optimizer, lr: s.lr } },
   };
 }
+
+export interface TrainPreset { name: string; look: string; state: Partial<TrainState> }
+
+const SGD = { optimizer: 'sgd', lr: 0.1, norm: 'none' } as const;
+const config = (c: Partial<TrainConfig>): TrainConfig => ({ ...TRAIN_DEFAULTS.b, ...SGD, ...c });
+
+/** The lecture's cases and its reading list, each a comparison: what to look for in one sentence. */
+export const TRAIN_PRESETS: TrainPreset[] = [
+  { name: 'small vs Xavier (tanh)', look: 'Xavier learns; with W = 0.01 randn the activations and gradients vanish and the loss stays at chance (2.30).',
+    state: { ...config({ act: 'tanh', init: 'xavier' }), layers: 6, steps: 300, compare: true, b: config({ act: 'tanh', init: 'small' }) } },
+  { name: 'too large vs Xavier (tanh)', look: 'With W = 0.5 randn tanh saturates (see the saturated fraction near 1) and learning is slow and noisy next to Xavier.',
+    state: { ...config({ act: 'tanh', init: 'xavier' }), layers: 6, steps: 300, compare: true, b: config({ act: 'tanh', init: 'normal', std: 0.5 }) } },
+  { name: 'Xavier vs Kaiming (ReLU)', look: 'Both learn at 6 layers, but the Xavier net starts with shrinking activations; at 30 layers (next preset) it stalls.',
+    state: { ...config({ act: 'relu', init: 'kaiming' }), layers: 6, steps: 300, compare: true, b: config({ act: 'relu', init: 'xavier' }) } },
+  { name: 'batch norm rescues small init', look: 'The same small weights learn once every layer is batch-normalised: the norm restores unit variance before tanh.',
+    state: { ...config({ act: 'tanh', init: 'small', norm: 'batch' }), layers: 6, steps: 300, compare: true, b: config({ act: 'tanh', init: 'small' }) } },
+  { name: 'Adam rescues small init', look: "Adam divides each step by the gradient's running RMS, so vanished gradients still move the weights; SGD stays at chance.",
+    state: { ...config({ act: 'tanh', init: 'small', optimizer: 'adam', lr: 0.001 }), layers: 6, steps: 300, compare: true, b: config({ act: 'tanh', init: 'small' }) } },
+  { name: 'He et al. 2015: 30 ReLU layers', look: 'In a 30-layer ReLU net Xavier halves the signal 30 times and stalls at chance, while Kaiming learns.',
+    state: { ...config({ act: 'relu', init: 'kaiming', lr: 0.01 }), width: 64, layers: 30, steps: 400, compare: true, b: config({ act: 'relu', init: 'xavier', lr: 0.01 }) } },
+  { name: 'Glorot & Bengio 2010: deep sigmoid', look: 'Sigmoid is not zero-centred and its top layer saturates: with the same Glorot init 5 sigmoid layers stay at chance for hundreds of steps while tanh learns.',
+    state: { ...config({ act: 'tanh', init: 'glorot' }), layers: 5, steps: 400, compare: true, b: config({ act: 'sigmoid', init: 'glorot' }) } },
+  { name: 'LSUV', look: 'LSUV rescales each layer of an orthogonal init until its output has unit variance on real data: a deep tanh net starts well and learns.',
+    state: { ...config({ act: 'tanh', init: 'lsuv' }), layers: 20, width: 64, steps: 300, compare: true, b: config({ act: 'tanh', init: 'small' }) } },
+  { name: 'SELU + LeCun: self-normalising', look: 'SELU with LeCun init keeps mean 0 and variance 1 through 20 layers without any norm layer; ReLU + Xavier does not.',
+    state: { ...config({ act: 'selu', init: 'lecun', lr: 0.01 }), layers: 20, width: 64, steps: 300, compare: true, b: config({ act: 'relu', init: 'xavier', lr: 0.01 }) } },
+  { name: 'orthogonal', look: 'Orthogonal weights keep the norm of the signal in a deep linear-ish tanh net: 20 layers learn next to a small-init net that does not.',
+    state: { ...config({ act: 'tanh', init: 'orthogonal' }), layers: 20, width: 64, steps: 300, compare: true, b: config({ act: 'tanh', init: 'small' }) } },
+];

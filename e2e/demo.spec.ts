@@ -12,7 +12,7 @@ async function waitDone(page: Page, timeout = 120_000): Promise<void> {
 test('every preset runs, and the table shows the numbers of lastResult', async ({ page }, testInfo) => {
   await page.goto(`/demo/#${SMALL}`);
   const presets = await page.locator('#presets button').allInnerTexts();
-  expect(presets).toHaveLength(8);
+  expect(presets).toHaveLength(11);
   for (const name of presets) {
     await page.locator('#presets button', { hasText: name }).click();
     await waitDone(page);
@@ -29,7 +29,7 @@ test('every preset runs, and the table shows the numbers of lastResult', async (
       expect(row[3]).toBe(`${(100 * a.saturatedFraction).toFixed(1)}%`);
       expect(row[6]).toBe(result.backward!.layers[l].weightGrad.std.toPrecision(4));
     });
-    await expect(page.locator('#hist-activation figure')).toHaveCount(4);
+    await expect(page.locator('#hist-activation figure')).toHaveCount(state.compare ? 8 : 4);
     await page.screenshot({ path: testInfo.outputPath(`preset-${name.replace(/\W+/g, '-')}.png`), fullPage: true });
   }
 });
@@ -51,10 +51,10 @@ test('URL state round-trips; hostile values are refused with a note and never be
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('dialog', (d) => { errors.push(`dialog: ${d.message()}`); void d.dismiss(); });
-  await page.goto('/demo/#act=relu&init=kaiming&width=64&layers=3&batch=8&seed=7&bias=zeros&range=fixed&grad=ones&backward=0');
+  await page.goto('/demo/#act=relu&init=kaiming&norm=none&width=64&layers=3&batch=8&seed=7&bias=zeros&range=fixed&counts=linear&grad=ones&backward=0');
   await expect(page.locator('#controls select[name=act]')).toHaveValue('relu');
   await expect(page.locator('#controls input[name=width]')).toHaveValue('64');
-  expect(await page.evaluate(() => location.hash)).toBe('#act=relu&init=kaiming&width=64&layers=3&batch=8&seed=7&bias=zeros&range=fixed&grad=ones&backward=0');
+  expect(await page.evaluate(() => location.hash)).toBe('#act=relu&init=kaiming&norm=none&width=64&layers=3&batch=8&seed=7&bias=zeros&range=fixed&counts=linear&grad=ones&backward=0');
   await page.locator('#controls input[name=batch]').fill('4');
   await page.locator('#controls input[name=batch]').dispatchEvent('change');
   expect(await page.evaluate(() => location.hash)).toContain('batch=4');
@@ -66,8 +66,8 @@ test('URL state round-trips; hostile values are refused with a note and never be
   expect(await page.evaluate(() => location.hash)).toContain('elu_alpha=0.5');
 
   const hostile = '#act=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&width=99999999999&layers=-3&batch=0&seed=abc&init=%3Cscript%3Ealert(2)%3C%2Fscript%3E&bogus=1';
+  await page.goto('about:blank');
   await page.goto(`/demo/${hostile}`);
-  await page.reload();
   const notes = await page.locator('#notes div').allInnerTexts();
   expect(notes.length).toBe(6);
   expect(notes.join('\n')).toContain('"act" in the URL was "<img src=x onerror=alert(1)>"');

@@ -1,6 +1,7 @@
 // The training view through the URL contract (design.md section 8): MNIST at width 128, Xavier +
 // tanh learns (>= 0.8 test accuracy after 300 steps; PyTorch 0.91), small random weights do not
-// (<= 0.2); lastTraining matches what the page shows; hostile hash values become notes.
+// (<= 0.2), side by side; presets (He et al.: 30 layers), cancel, pause/step/resume; lastTraining
+// matches what the page shows; hostile hash values become notes.
 import { test, expect, type Page } from '@playwright/test';
 
 const MNIST = 'view=train&dataset=mnist&act=tanh&width=128&layers=6&batch=64&lr=0.1&optimizer=sgd&norm=none&seed=0&steps=300';
@@ -25,12 +26,73 @@ test('Xavier + tanh learns MNIST in the training view; lastTraining is what the 
   await page.screenshot({ path: testInfo.outputPath('train-xavier-tanh.png'), fullPage: true });
 });
 
-test('small random weights + tanh do not learn (test accuracy <= 0.2)', async ({ page }, testInfo) => {
+test('small vs Xavier side by side: Xavier learns, small random weights do not (<= 0.2); both curves in one plot', async ({ page }, testInfo) => {
   test.setTimeout(10 * 60_000);
-  const t = await trained(page, `${MNIST}&init=small`);
-  console.log(`small + tanh, 300 steps: test accuracy ${t.testAccuracy}`);
-  expect(t.testAccuracy).toBeLessThanOrEqual(0.2);
-  await page.screenshot({ path: testInfo.outputPath('train-small-tanh.png'), fullPage: true });
+  const t = await trained(page, `${MNIST}&init=xavier&compare=1&b_act=tanh&b_init=small&b_optimizer=sgd&b_lr=0.1&b_norm=none`);
+  console.log(`xavier vs small + tanh, 300 steps: test accuracy ${t.testAccuracy} vs ${t.compare!.testAccuracy}`);
+  expect(t.testAccuracy).toBeGreaterThanOrEqual(0.8);
+  expect(t.compare!.testAccuracy).toBeLessThanOrEqual(0.2);
+  expect(t.compare!.history).toHaveLength(300);
+  expect(t.testCurve.length).toBeGreaterThanOrEqual(10);
+  expect(t.testCurve.at(-1)!.compare).toBeLessThanOrEqual(0.2);
+  // One loss plot with both nets; per-layer plots for both.
+  const legend = await page.locator('#train-loss .u-legend .u-series').allInnerTexts();
+  expect(legend.join(' ')).toMatch(/A: xavier \+ tanh.*B: small \+ tanh/s);
+  await expect(page.locator('#train-a-dist-activation figure')).toHaveCount(7);
+  await expect(page.locator('#train-b-dist-weightGrad figure')).toHaveCount(7);
+  await expect(page.locator('#train-b-ratio canvas')).toHaveCount(1);
+  await expect(page.locator('#train-test')).toContainText(`${(100 * t.compare!.testAccuracy).toFixed(1)}%`);
+  await page.screenshot({ path: testInfo.outputPath('train-small-vs-xavier.png'), fullPage: true });
+  if (process.env.UPDATE_DOCS === '1') await page.screenshot({ path: 'docs/demo-train-compare.png', fullPage: true });
+});
+
+test('He et al. 2015 preset: with 30 ReLU layers Kaiming learns and Xavier stalls', async ({ page }, testInfo) => {
+  test.setTimeout(12 * 60_000);
+  await page.goto('/demo/#view=train');
+  await page.locator('#train-presets button', { hasText: 'He et al.' }).click();
+  await expect(page.locator('#train-look')).toContainText('30-layer ReLU net');
+  await expect(page.locator('body')).toHaveAttribute('data-state', /done|error/, { timeout: 10 * 60_000 });
+  const t = await page.evaluate(() => window.initscope.lastTraining!);
+  console.log(`He et al. preset: kaiming ${t.testAccuracy}, xavier ${t.compare!.testAccuracy}`);
+  expect(t.testAccuracy).toBeGreaterThanOrEqual(0.5);
+  expect(t.compare!.testAccuracy).toBeLessThanOrEqual(0.2);
+  expect(page.url()).toContain('layers=30');
+  await page.screenshot({ path: testInfo.outputPath('train-he-30.png'), fullPage: true });
+});
+
+test('every training preset starts, a preset cancels the run before it; pause, step and resume', async ({ page }) => {
+  test.setTimeout(10 * 60_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto('/demo/#view=train');
+  const names = await page.locator('#train-presets button').allInnerTexts();
+  expect(names).toHaveLength(10);
+  for (const name of names) {
+    const before = await page.evaluate(() => window.initscope.training?.session ?? 0);
+    await page.locator('#train-presets button', { hasText: name }).click();
+    // This preset's own session has taken a window of steps (the one before it was cancelled).
+    await page.waitForFunction((n) => (window.initscope.training?.session ?? 0) > n && window.initscope.training!.step > 0, before, { timeout: 120_000 });
+    await expect(page.locator('#train-look')).toContainText(name);
+    expect(await page.locator('#train-controls input[name=compare]').isChecked()).toBe(true);
+  }
+  // The last preset runs; pause it, step once, resume to the end is long, so pause again.
+  await page.locator('#train-pause').click();
+  await expect(page.locator('body')).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
+  await expect(page.locator('#status')).toContainText('Paused after');
+  const paused = await page.evaluate(() => window.initscope.lastTraining!);
+  expect(paused.steps).toBeLessThan(300);
+  expect(paused.compare).toBeDefined();
+  await page.locator('#train-step').click();
+  await expect(page.locator('#status')).toContainText(`Paused after ${paused.steps + 1} steps`, { timeout: 120_000 });
+  await page.locator('#train-pause').click();
+  await expect(page.locator('#status')).toContainText('training: step', { timeout: 120_000 });
+  await page.locator('#train-pause').click();
+  await expect(page.locator('#status')).toContainText('Paused after', { timeout: 120_000 });
+  const resumed = await page.evaluate(() => window.initscope.lastTraining!);
+  expect(resumed.steps).toBeGreaterThan(paused.steps + 1);
+  // The history is one run's, step after step, with no step twice.
+  expect(resumed.history.map((h) => h.step)).toEqual(Array.from({ length: resumed.steps }, (_, i) => i + 1));
+  expect(errors).toEqual([]);
 });
 
 test('hostile values in the training hash become notes and defaults; nothing is injected', async ({ page }) => {

@@ -22,7 +22,8 @@ export interface TrainLayerStats {
  *  step with statistics) every layer's statistics. */
 export interface TrainRecord { step: number; loss: number; accuracy: number; lr: number; layers?: TrainLayerStats[] }
 
-/** What `trainer.train()` resolves to: the last step's numbers and every step's record. */
+/** What `trainer.train()` resolves to: the last step's numbers and every step's record (a call
+ *  aborted before its first step: `step` = steps taken before it, NaN loss, accuracy and lr, no records). */
 export interface TrainResult {
   step: number;
   loss: number;

@@ -284,7 +284,9 @@ export class Trainer {
       this.host.res.ctx.device.queue.submit([encoder.finish()]);
       await finishWindow(staging, window, false);
     }
-    const last = history[history.length - 1];
+    const last = history.at(-1);
+    // Aborted before its first step: nothing changed, so no loss or accuracy to report.
+    if (!last) return { step: this.t, loss: NaN, accuracy: NaN, lr: NaN, history, stopped: stopped ?? 'aborted' };
     return { step: last.step, loss: last.loss, accuracy: last.accuracy, lr: last.lr, history, ...(stopped ? { stopped } : {}) };
   }
 

@@ -132,6 +132,24 @@ test('a seed gives the same loss curve; a diverging learning rate stops with sto
   assert.ok(!Number.isFinite(diverged.loss) || diverged.history.some((h) => !Number.isFinite(h.loss)), 'the non-finite loss is reported');
 });
 
+test('an abort signal stops training after the step in flight; aborted before the first step, nothing changes', async () => {
+  const data = standardize(spiral({ points: 60, seed: 3 }));
+  const net = engines.cpu.createMLP({ dims: [2, 16, 3], batch: 8, activation: 'tanh', output: 'linear', bias: true, seed: 5 });
+  const trainer = net.trainer({ optimizer: { name: 'sgd', lr: 0.1 } });
+  await trainer.setData(data.train.x, data.train.labels, { seed: 1 });
+  const abort = new AbortController();
+  const r = await trainer.train(100, { every: 5, signal: abort.signal, onProgress: (p) => { if (p.step >= 10) abort.abort(); } });
+  assert.equal(r.stopped, 'aborted');
+  assert.ok(r.history.length >= 10 && r.history.length < 100, `${r.history.length} steps`);
+  const before = await net.readParameters(0);
+  const none = await trainer.train(5, { signal: abort.signal });
+  assert.deepEqual({ ...none, history: none.history.length }, { step: r.step, loss: NaN, accuracy: NaN, lr: NaN, history: 0, stopped: 'aborted' });
+  assert.deepEqual(await net.readParameters(0), before, 'no step taken');
+  const next = await trainer.train(3);
+  assert.equal(next.history[0].step, r.step + 1, 'steps continue where the aborted call stopped');
+  net.destroy();
+});
+
 test('500 training steps with statistics keep engine memory constant after the first', async () => {
   const engine = engines.cpu;
   const data = standardize(spiral({ points: 50, seed: 4 }));

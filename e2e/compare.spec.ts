@@ -1,0 +1,119 @@
+// The single-pass view beyond one run: two configurations side by side on shared axes, fixed
+// histogram ranges per tensor kind, log counts, norm layers, 50 layers, a preset that cancels
+// the run in progress, the lost-device panel's restart, and every hash key fuzzed.
+import { test, expect, type Page } from '@playwright/test';
+
+async function waitDone(page: Page, timeout = 120_000): Promise<void> {
+  await expect(page.locator('body')).toHaveAttribute('data-state', /done|error/, { timeout });
+  await expect(page.locator('body'), await page.locator('#status').innerText()).toHaveAttribute('data-state', 'done');
+}
+
+test('small vs Xavier side by side: B collapses, A does not; fixed ranges are per tensor kind and shared', async ({ page }, testInfo) => {
+  await page.goto('/demo/#act=tanh&init=xavier&width=256&layers=6&batch=16&compare=1&b_act=tanh&b_init=small&range=fixed&counts=log');
+  await page.locator('#run').click();
+  await waitDone(page);
+  const r = await page.evaluate(() => window.initscope.lastResult!);
+  const a6 = r.forward.layers[5].activation, b6 = r.compare!.forward.layers[5].activation;
+  expect(a6.std).toBeGreaterThan(0.15);
+  expect(b6.std).toBeLessThan(1e-3 * a6.std);
+  // Fixed: A of tanh on [-1, 1] in both configurations; Z and dL/dW each on one range of their own, shared by every layer of A and B.
+  const ranges = (pick: (x: typeof r.forward) => Array<{ histogram: { lo: number; hi: number } }>) =>
+    new Set([...pick(r.forward), ...pick(r.compare!.forward)].map((t) => `${t.histogram.lo},${t.histogram.hi}`));
+  expect([...ranges((f) => f.layers.map((l) => l.activation))]).toEqual(['-1,1']);
+  const z = [...ranges((f) => f.layers.map((l) => l.preactivation))];
+  expect(z).toHaveLength(1);
+  expect(z[0]).not.toBe('-1,1');
+  const dW = new Set([...r.backward!.layers, ...r.compare!.backward!.layers].map((l) => `${l.weightGrad.histogram.lo},${l.weightGrad.histogram.hi}`));
+  expect(dW.size).toBe(1);
+  // Z of Xavier + tanh has values beyond [-1, 1]; with a range of Z's own, few fall outside.
+  const outside = r.forward.layers.reduce((s, l) => s + l.preactivation.histogram.underflow + l.preactivation.histogram.overflow, 0);
+  expect(outside).toBeLessThan(0.001 * 6 * 16 * 256);
+  await expect(page.locator('#hist-activation h3')).toHaveText([/^A: xavier \+ tanh/, /^B: small \+ tanh/]);
+  await expect(page.locator('#hist-activation figure')).toHaveCount(12);
+  await expect(page.locator('#hist-activation .range')).toContainText('A from -1 to 1, the same bins in every layer; y axis: entries per bin (log)');
+  await expect(page.locator('#fractions-b tr')).toHaveCount(7);
+  await page.screenshot({ path: testInfo.outputPath('compare-small-xavier.png'), fullPage: true });
+  if (process.env.UPDATE_DOCS === '1') await page.screenshot({ path: 'docs/demo-compare.png', fullPage: true });
+});
+
+test('a preset during a run cancels it: what is shown matches the settings', async ({ page }) => {
+  await page.goto('/demo/#act=tanh&init=xavier&width=1024&layers=6&batch=16&backward=1');
+  await page.locator('#run').click();
+  await expect(page.locator('body')).toHaveAttribute('data-state', 'running');
+  await page.locator('#presets button', { hasText: 'Kaiming + ReLU' }).click();
+  await waitDone(page, 300_000);
+  const { state, result, std } = await page.evaluate(() => ({
+    state: window.initscope.state, result: window.initscope.lastResult!,
+    std: Array.from(document.querySelectorAll('#fractions tr')).slice(1).map((tr) => tr.children[2].textContent),
+  }));
+  expect(state.act).toBe('relu');
+  expect(state.init).toBe('kaiming');
+  // ReLU zeroes about half of A: the result is the preset's, not the cancelled tanh run's.
+  expect(result.forward.layers[0].activation.zeroFraction).toBeGreaterThan(0.4);
+  expect(std).toEqual(result.forward.layers.map((l) => l.activation.std.toPrecision(4)));
+  await expect(page.locator('#look')).toContainText('Kaiming + ReLU');
+});
+
+test('batch norm in the single pass rescues small init; 50 layers run', async ({ page }) => {
+  await page.goto('/demo/#act=tanh&init=small&norm=batch&width=128&layers=6&batch=16&backward=1');
+  await page.locator('#run').click();
+  await waitDone(page);
+  const bn = await page.evaluate(() => window.initscope.lastResult!.forward.layers);
+  // Every layer but the last has a norm (the engine leaves the top layer without one).
+  for (const l of bn.slice(0, 5)) {
+    expect(l.activation.std).toBeGreaterThan(0.5);
+    expect(l.normalized!.std).toBeGreaterThan(0.9);
+  }
+  expect(bn[5].normalized).toBeUndefined();
+  await page.goto('/demo/#act=relu&init=kaiming&width=32&layers=50&batch=8&backward=1');
+  await page.reload();
+  await page.locator('#run').click();
+  await waitDone(page);
+  await expect(page.locator('#hist-activation figure')).toHaveCount(50);
+  expect(await page.evaluate(() => window.initscope.lastResult!.backward!.layers.length)).toBe(50);
+});
+
+test('a lost device shows the panel, and "Start again" runs on a new device', async ({ page }) => {
+  await page.goto('/demo/#act=tanh&init=xavier&width=64&layers=3&batch=8&backward=1');
+  await page.locator('#run').click();
+  await waitDone(page);
+  await page.evaluate(() => { window.initscope.engine!.device.destroy(); });
+  await expect(page.locator('#lost')).toBeVisible();
+  await expect(page.locator('body')).toHaveAttribute('data-state', 'error');
+  await expect(page.locator('#lost-reason')).toContainText('destroyed');
+  await page.locator('#restart').click();
+  await waitDone(page);
+  await expect(page.locator('#lost')).toBeHidden();
+  expect(await page.evaluate(() => window.initscope.lastResult!.forward.layers.length)).toBe(3);
+});
+
+const HOSTILE = ['<script>alert(1)</script>', '1e308', '-1', '', 'ünïcødé ✓', 'NaN', '0x10', ' 5', '"><img src=x onerror=alert(2)>'];
+const KEYS = {
+  single: ['act', 'slope', 'elu_alpha', 'prelu_alpha', 'k', 'init', 'std', 'value', 'norm', 'width', 'layers', 'batch', 'seed', 'bias', 'range', 'counts', 'grad', 'backward', 'compare', 'b_act', 'b_init', 'b_norm', 'b_std'],
+  train: ['dataset', 'act', 'init', 'std', 'norm', 'optimizer', 'lr', 'width', 'layers', 'batch', 'seed', 'compare', 'b_act', 'b_init', 'b_std', 'b_norm', 'b_optimizer', 'b_lr'],
+};
+
+for (const view of ['single', 'train'] as const) {
+  test(`every key of the ${view} view's hash fuzzed: notes and defaults, no error, nothing injected`, async ({ page }) => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('dialog', (d) => { errors.push(`dialog: ${d.message()}`); void d.dismiss(); });
+    for (const value of HOSTILE) {
+      const p = new URLSearchParams(view === 'train' ? { view: 'train' } : {});
+      for (const key of KEYS[view]) p.set(key, value);
+      await page.goto('about:blank');
+      await page.goto(`/demo/#${p.toString()}`);
+      const notes = await page.locator('#notes div').allInnerTexts();
+      expect(notes.length).toBeGreaterThan(0);
+      for (const n of notes) expect(n).toMatch(/^"[a-z_]+" in the URL was .*, which is not allowed; using .*\.$/);
+      expect(await page.locator('img, script:not([type=module])').count()).toBe(0);
+      await expect(page.locator('body')).toHaveAttribute('data-state', 'idle');
+      // The hash the page wrote back holds only values it accepts: reading it again gives no notes.
+      const normalised = await page.evaluate(() => location.hash);
+      await page.goto('about:blank');
+      await page.goto(`/demo/${normalised}`);
+      await expect(page.locator('#notes div')).toHaveCount(0);
+    }
+    expect(errors).toEqual([]);
+  });
+}
