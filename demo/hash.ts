@@ -38,8 +38,3 @@ export function parseFields<S extends object>(hash: string, defaults: S, fields:
   }
   return { state, notes };
 }
-
-/** The hash key of each state field (the inverse of a field table). */
-export function keyOf<S>(fields: Record<string, HashField<S>>, field: keyof S): string {
-  return Object.keys(fields).find((k) => fields[k].key === field) ?? String(field);
-}
