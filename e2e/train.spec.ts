@@ -58,6 +58,7 @@ test('He et al. 2015 preset: with 30 ReLU layers Kaiming learns and Xavier stall
   expect(t.compare!.testAccuracy).toBeLessThanOrEqual(0.2);
   expect(page.url()).toContain('layers=30');
   await page.screenshot({ path: testInfo.outputPath('train-he-30.png'), fullPage: true });
+  if (process.env.UPDATE_DOCS === '1') await page.locator('#train-view').screenshot({ path: 'docs/demo-train-he30.png' });
 });
 
 test('every training preset starts, a preset cancels the run before it; pause, step and resume', async ({ page }) => {

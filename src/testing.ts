@@ -25,6 +25,8 @@ export const PROGRAMS: Program[] = [
 
 export { createMLPWithLayers } from './engine';
 export { defineProgram, makeDispatch, foldWorkgroups } from './kernels/program';
+export { PipelineCache } from './gpu/pipelines';
+export { buildShader } from './gpu/shaders';
 export type { LayerType, StatsDeclaration } from './scheduler/layerType';
 
 /** Fills every output a pass writes (the arena after X, dW, the stats) with NaN, so a test can

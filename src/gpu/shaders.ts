@@ -4,8 +4,9 @@ import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
 export interface ShaderSource { file: string; code: string; includes: readonly ShaderSource[] }
 export type ShaderConstants = Record<string, number | boolean>;
 
-/** One piece of the final module, so a compiler line number maps back to a file and line. */
-export interface SourcePiece { file: string; firstLine: number; lineCount: number }
+/** One piece of the final module, so a compiler line number maps back to a file and line:
+ *  `lines[i]` is the line of `file` that became line firstLine + i (undefined for none). */
+export interface SourcePiece { file: string; firstLine: number; lineCount: number; lines: Array<number | undefined> }
 
 const PLACEHOLDER = /\$\{(\w+)\}/g;
 
@@ -26,6 +27,24 @@ function renderTemplate(file: string, source: string, constants: ShaderConstants
   return wgsl(Object.assign(strings, { raw: strings }), ...values);
 }
 
+const DIRECTIVE = /^\s*#(if|elif|else|endif)\b/;
+const MARK = /\s*\/\/@src(\d+)$/;
+
+/** Tags every line but the preprocessor's own with its line number, so the lines that survive an
+ *  `#if` (wgsl-preprocessor drops the others, shifting what follows) still know where they came from. */
+const tagLines = (source: string) => source.split('\n').map((line, i) => (DIRECTIVE.test(line) ? line : `${line} //@src${i + 1}`)).join('\n');
+
+/** Strips the tags again and returns the line number each output line came from. */
+function untagLines(text: string): { text: string; lines: Array<number | undefined> } {
+  const lines: Array<number | undefined> = [];
+  const out = text.split('\n').map((line) => {
+    const m = MARK.exec(line);
+    lines.push(m ? Number(m[1]) : undefined);
+    return m ? line.slice(0, m.index) : line;
+  });
+  return { text: out.join('\n'), lines };
+}
+
 /** The WGSL of one kernel variant, and where each included file starts in it. Every constant
  *  given must be a placeholder of the family, so a typo cannot silently pick a default. */
 export function buildShader(shader: ShaderSource, constants: ShaderConstants): { code: string; pieces: SourcePiece[] } {
@@ -37,17 +56,17 @@ export function buildShader(shader: ShaderSource, constants: ShaderConstants): {
   const parts: string[] = [];
   let line = 1;
   for (const [file, source] of files) {
-    const text = renderTemplate(file, source, constants);
-    const lineCount = text.split('\n').length;
-    pieces.push({ file, firstLine: line, lineCount });
+    const { text, lines } = untagLines(renderTemplate(file, tagLines(source), constants));
+    pieces.push({ file, firstLine: line, lineCount: lines.length, lines });
     parts.push(text);
-    line += lineCount;
+    line += lines.length;
   }
   return { code: parts.join('\n'), pieces };
 }
 
-/** Maps a line of the assembled module to "file:line". */
+/** Maps a line of the assembled module to "file:line" of the .wgsl file it came from. */
 export function sourceLocation(pieces: SourcePiece[], line: number): string {
   const piece = pieces.find((p) => line >= p.firstLine && line < p.firstLine + p.lineCount);
-  return piece ? `${piece.file}:${line - piece.firstLine + 1}` : `line ${line}`;
+  const original = piece?.lines[line - piece.firstLine];
+  return piece && original !== undefined ? `${piece.file}:${original}` : `line ${line}`;
 }
