@@ -7,16 +7,17 @@
 // y + i*WG_Y and columns x + j*WG_X, strided so shared-memory reads are conflict-free and output
 // writes coalesce. Out-of-range rows, columns and k are zero-filled, so any M, N, K works.
 // Split-K: workgroup z covers k in [z*k_per_split, (z+1)*k_per_split) and writes its partial sum
-// to out[out_off + z*M*N + m*N + n]; epilogue.wgsl reduces the partials. Without split-K the
+// to out[out_off + z*M*N + m*N + n]; epilogue.wgsl reduces the partials. Past 65535 row blocks
+// (batches of millions) the rows fold into z: z = fold*splits + split, row block = y + fold*row_blocks. Without split-K the
 // epilogue is fused: EPILOGUE_ACT writes Z (+ bias) and A = act(Z) into the arena,
 // OUT_IN_ACT writes C into the arena, otherwise C goes to `out` (dW).
-//   dispatch: (ceil(N / BN), ceil(M / BM), splits), workgroup (WG_X, WG_Y)
+//   dispatch: (ceil(N / BN), row_blocks, splits * folds), workgroup (WG_X, WG_Y)
 
 struct MatmulParams {
   M: u32, N: u32, K: u32, k_per_split: u32,
   lhs_off: u32, rhs_off: u32, out_off: u32, out2_off: u32,
   dz_da_off: u32, dz_z_off: u32, dz_units: u32, bias_off: u32,
-  alpha_off: u32, slope: f32, _pad0: u32, _pad1: u32,
+  alpha_off: u32, slope: f32, splits: u32, row_blocks: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: MatmulParams;
@@ -62,9 +63,12 @@ fn load_rhs(k: u32, n: u32) -> f32 {
 @compute @workgroup_size(WG_X, WG_Y, 1)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let tid = lid.y * WG_X + lid.x;
-  let m0 = wid.y * BM;
+  let split = wid.z % params.splits;
+  let m0 = (wid.y + (wid.z / params.splits) * params.row_blocks) * BM;
+  // The last fold may hold blocks past M; the condition is the same for the whole workgroup.
+  if (m0 >= params.M) { return; }
   let n0 = wid.x * BN;
-  let k_begin = wid.z * params.k_per_split;
+  let k_begin = split * params.k_per_split;
   let k_end = min(params.K, k_begin + params.k_per_split);
   var acc: array<array<f32, TN>, TM>;
 
@@ -125,7 +129,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
 #elif ${OUT_IN_ACT}
       act[params.out_off + e] = acc[i][j];
 #else
-      out[params.out_off + wid.z * params.M * params.N + e] = acc[i][j];
+      out[params.out_off + split * params.M * params.N + e] = acc[i][j];
 #endif
     }
   }

@@ -1,7 +1,7 @@
 import code from '../../shaders/matmul.wgsl?raw';
 import type { ActivationSpec } from '../model/activations';
 import { ACTIVATIONS_WGSL, DZ_WGSL } from './includes';
-import { defineProgram, makeDispatch, type Dispatch, type KernelContext } from './program';
+import { defineProgram, makeDispatch, MAX_WORKGROUPS_PER_DIM, type Dispatch, type KernelContext } from './program';
 
 /** matmul.wgsl: register-blocked shared-memory tiles with the dZ prologue and the bias +
  *  activation epilogue (GPU adapters). */
@@ -13,7 +13,7 @@ export const MATMUL_PROGRAM = defineProgram({
     struct: 'MatmulParams',
     fields: {
       M: 'u32', N: 'u32', K: 'u32', k_per_split: 'u32', lhs_off: 'u32', rhs_off: 'u32', out_off: 'u32', out2_off: 'u32',
-      dz_da_off: 'u32', dz_z_off: 'u32', dz_units: 'u32', bias_off: 'u32', alpha_off: 'u32', slope: 'f32',
+      dz_da_off: 'u32', dz_z_off: 'u32', dz_units: 'u32', bias_off: 'u32', alpha_off: 'u32', slope: 'f32', splits: 'u32', row_blocks: 'u32',
     },
   },
 });
@@ -77,6 +77,15 @@ export interface MatmulRequest {
   writes: string[];
 }
 
+/** The grid of a matmul: (column blocks, row blocks, splits). Row blocks past 65535 (a batch of
+ *  millions) fold into z: z = fold * splits + split, row block = wid.y + fold * rowBlocks. */
+export function matmulGrid(M: number, N: number, tile: MatmulTile, splits: number): { workgroups: [number, number, number]; rowBlocks: number } {
+  const blocks = Math.ceil(M / (tile.wgY * tile.tm));
+  const folds = Math.ceil(blocks / MAX_WORKGROUPS_PER_DIM);
+  const rowBlocks = Math.ceil(blocks / folds);
+  return { workgroups: [Math.ceil(N / (tile.wgX * tile.tn)), rowBlocks, splits * folds], rowBlocks };
+}
+
 export function matmulDispatch(ctx: KernelContext, req: MatmulRequest): Promise<Dispatch> {
   const tile = typeof req.tile === 'string' ? MATMUL_TILES[req.tile] : req.tile;
   const { out, dz } = req;
@@ -84,6 +93,7 @@ export function matmulDispatch(ctx: KernelContext, req: MatmulRequest): Promise<
   if ((req.lhs.kind === 'dz' || req.rhs.kind === 'dz') && !dz) throw new Error(`${req.label}: dz operand without dz`);
   if (out.kind === 'activation' && out.act.pieces !== 1) throw new Error(`${req.label}: maxout needs the epilogue kernel`);
   const split = out.kind === 'partials' ? out : { splits: 1, kPerSplit: req.K };
+  const grid = matmulGrid(req.M, req.N, tile, split.splits);
   return makeDispatch(ctx, MATMUL_PROGRAM, {
     label: req.label,
     constants: {
@@ -113,9 +123,9 @@ export function matmulDispatch(ctx: KernelContext, req: MatmulRequest): Promise<
       dz_da_off: dz?.daOffset ?? 0, dz_z_off: dz?.zOffset ?? 0, dz_units: dz?.units ?? 0,
       bias_off: out.kind === 'activation' ? out.biasOffset ?? 0 : 0,
       alpha_off: out.kind === 'activation' ? out.alphaOffset : dz?.alphaOffset ?? 0,
-      slope: act?.param ?? 0,
+      slope: act?.param ?? 0, splits: split.splits, row_blocks: grid.rowBlocks,
     },
-    workgroups: [Math.ceil(req.N / (tile.wgX * tile.tn)), Math.ceil(req.M / (tile.wgY * tile.tm)), split.splits],
+    workgroups: grid.workgroups,
     reads: req.reads,
     writes: req.writes,
   });

@@ -1,3 +1,4 @@
+import { InitscopeError } from '../model/errors';
 import type { BufferPool } from '../gpu/buffers';
 import type { BindingType, PipelineCache } from '../gpu/pipelines';
 import type { ShaderConstants, ShaderSource } from '../gpu/shaders';
@@ -84,6 +85,12 @@ export function packUniforms(program: Program, values: Partial<Record<string, nu
 /** The one way a dispatch is made: the pipeline (cached by every constant and the layout), the
  *  uniform block from named fields, the bind group from named buffers. */
 export async function makeDispatch<P extends Program>(ctx: KernelContext, program: P, req: DispatchRequest<P>): Promise<Dispatch> {
+  // Grids fold past the per-dimension limit where sizes can reach it (foldWorkgroups, the matmul's
+  // rows); a shape beyond even that is refused here, before the GPU would reject the dispatch.
+  if (req.workgroups.some((n) => n > MAX_WORKGROUPS_PER_DIM)) {
+    throw new InitscopeError(`${req.label}: ${program.name} would need a grid of [${req.workgroups.join(', ')}] workgroups, more than ` +
+      `${MAX_WORKGROUPS_PER_DIM} in one dimension; use smaller dims or batch`, 'too-large');
+  }
   const names = Object.keys(program.bindings);
   const types: BindingType[] = Object.values<BindingType>(program.bindings);
   const { pipeline, layout, key } = await ctx.pipelines.get({

@@ -16,6 +16,7 @@ import { decodeLayerStats } from '../stats/layers';
 import { statsSlotWords } from '../stats/layout';
 import type { StatsSection } from '../stats/slots';
 import type { BackwardLayerStats, BackwardResult, ForwardLayerStats, ForwardResult, TensorStats } from '../stats/types';
+import { fitHint } from './fit';
 import { initializeParameters } from './initialize';
 import { parseTrainerOptions, type TrainerOptions } from '../model/train';
 import { Trainer } from '../train/trainer';
@@ -63,10 +64,18 @@ export class MLP {
       return type;
     });
     const pool = core.pool.scope();
-    this.res = new NetResources({ ...core.ctx, pool }, pool, entries, types, this.spec.batch, this.spec.dims[0], this.spec.seed, DEFAULT_BINS);
+    try {
+      this.res = new NetResources({ ...core.ctx, pool }, pool, entries, types, this.spec.batch, this.spec.dims[0], this.spec.seed, DEFAULT_BINS);
+    } catch (e) {
+      if (!(e instanceof InitscopeError) || e.code !== 'too-large' || extension) throw e;
+      throw new InitscopeError(`createMLP: ${e.message}; ${fitHint(this.spec, core.ctx, LINEAR)}`, 'too-large', e.field);
+    }
     this.executor = new PlanExecutor(this.res.ctx, pool, core.timestamps, statsSlotWords(DEFAULT_BINS) * 4, this.res.slots.count);
     this.plans = new NetPlans(this.res, this.executor);
     this.queue = initializeParameters(this.spec, this.res, this.executor);
+    // A net destroyed before its weights were made stops making them ('destroyed'); the first
+    // queued call reports any failure, so the rejection is handled here, not lost as unhandled.
+    this.queue.catch(() => undefined);
     registerInternals(this, {
       resources: this.res,
       run: (where, op) => this.serial(where, async () => { await op(); this.forwardCurrent = false; }),

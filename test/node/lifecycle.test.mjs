@@ -77,3 +77,26 @@ test('a destroyed engine refuses new nets with code destroyed', async () => {
   other.destroy();
   assert.throws(() => other.createMLP({ dims: [2, 2], batch: 1 }), (e) => e instanceof InitscopeError && e.code === 'destroyed');
 });
+
+test('a net past the adapter\'s buffer limits is refused with the largest batch and widest width that fit; those fit, one more does not', () => {
+  const before = engine.memory();
+  const tooLarge = (options) => {
+    let error;
+    assert.throws(() => engine.createMLP(options), (e) => { error = e; return e instanceof InitscopeError && e.code === 'too-large'; });
+    assert.deepEqual(engine.memory(), before, 'a refusal leaves no buffer behind');
+    return error.message;
+  };
+  const dims = [48, 48, 48];
+  const message = tooLarge({ dims, batch: 20_000_000 });
+  assert.match(message, /maxStorageBufferBindingSize|maxBufferSize/);
+  const batch = Number(/a batch of at most (\d+) fits/.exec(message)?.[1]);
+  const width = Number(/the widest width that fits is (\d+)/.exec(message)?.[1]);
+  assert.ok(batch > 1000 && width >= 1, message);
+  for (const fits of [{ dims, batch }, { dims: dims.map(() => width), batch: 20_000_000 }]) {
+    const net = engine.createMLP(fits);
+    net.destroy();
+  }
+  tooLarge({ dims, batch: batch + 1 });
+  tooLarge({ dims: dims.map(() => width + 1), batch: 20_000_000 });
+  assert.deepEqual(engine.memory(), before);
+});

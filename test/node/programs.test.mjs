@@ -3,7 +3,7 @@
 // so a field renamed or moved on one side only must fail here, not as a wrong number on a GPU).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PROGRAMS } from '../../dist/testing.js';
+import { makeDispatch, PROGRAMS } from '../../dist/testing.js';
 
 const ACCESS = { uniform: 'uniform', 'storage, read': 'read-only-storage', 'storage, read_write': 'storage' };
 const SCALAR_BYTES = { u32: 4, i32: 4, f32: 4 };
@@ -53,3 +53,10 @@ for (const program of PROGRAMS) {
     assert.deepEqual(fields, named, `${program.name}: uniform fields (name, type, byte offset) of ${program.uniform.struct}`);
   });
 }
+
+test('a grid past 65535 workgroups in a dimension is refused as too-large before any GPU work', async () => {
+  // No context is touched: the check comes first, so an empty one shows nothing reached the GPU.
+  const program = PROGRAMS.find((p) => p.name === 'matmul');
+  await assert.rejects(makeDispatch({}, program, { label: 'layer 0 forward matmul', constants: {}, buffers: {}, workgroups: [65536, 1, 1], reads: [], writes: [] }),
+    (e) => e.code === 'too-large' && /layer 0 forward matmul: matmul would need a grid of \[65536, 1, 1\] workgroups, more than 65535/.test(e.message));
+});

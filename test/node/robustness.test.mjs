@@ -1,6 +1,7 @@
 // Numerics and device loss: Inf and NaN that really reach a tensor are counted apart and kept out
 // of the moments and the histogram; a device lost in the middle of training rejects the pending
-// call with code 'device-lost' (nothing hangs), later calls too, and a new engine works.
+// call with code 'device-lost' (nothing hangs), later calls too, and a new engine works; matmul
+// grids fold past 65535 row blocks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createEngine } from 'initscope';
@@ -54,4 +55,31 @@ test('a device lost during training rejects with device-lost, later calls too; a
   await again.setInput('randn');
   assert.equal((await again.forward()).layers.length, 2, 'a new engine works');
   fresh.destroy();
+});
+
+test('a batch of 4.2 million rows folds the matmul grid past 65535 row blocks: every row right', async () => {
+  // The tiled kernel's row blocks here are 64 rows: 65535 * 64 + 77 rows need 65537 blocks, two
+  // folds. Forward only (dX and dW run the same kernel on the same grid; each pass costs ~100 s
+  // on SwiftShader at this size).
+  const engine = await createEngine({ gpu, kernels: 'gpu' });
+  const batch = 65535 * 64 + 77;
+  const [din, units] = [2, 3];
+  const net = engine.createMLP({ dims: [din, units], batch, activation: 'linear' });
+  const W = new Float32Array([0.5, -1.25, 2, 0.75, 1.5, -0.25]);
+  await net.setParameters(0, { W });
+  const X = new Float32Array(batch * din);
+  for (let m = 0; m < batch; m++) { X[2 * m] = ((m % 1000) - 500) / 250; X[2 * m + 1] = ((m * 7) % 13) / 4 - 1.5; }
+  await net.setInput(X);
+  const plan = await net.describePlan('forward');
+  assert.match(plan, /forward matmul\+act +1x32769x2 /, `the forward matmul's grid folds its rows into z:\n${plan}`);
+  await net.forward({ stats: false });
+  const Z = await net.readPreactivations(0);
+  let worst = 0;
+  for (let m = 0; m < batch; m++) for (let n = 0; n < units; n++) {
+    const ref = X[2 * m] * W[n] + X[2 * m + 1] * W[units + n];
+    worst = Math.max(worst, Math.abs(Z[m * units + n] - ref));
+  }
+  assert.ok(worst < 1e-5, `Z: worst |error| ${worst} (rows past the fold included)`);
+  net.destroy();
+  engine.destroy();
 });
