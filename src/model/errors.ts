@@ -12,6 +12,8 @@ export type ErrorCode =
   | 'device-lost'
   /** The net or the engine was destroyed. */
   | 'destroyed'
+  /** The GPU could not allocate a net's buffers; the engine stays usable. */
+  | 'out-of-memory'
   /** The GPU reported an error (validation, out of memory) or a kernel failed to compile. */
   | 'gpu-error';
 

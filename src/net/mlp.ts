@@ -1,5 +1,6 @@
 // The user-facing MLP: validation, then one queued step over the scheduler's plans. Allocation is
 // resources.ts, reading tensors back readers.ts; test-only hooks live in src/testing.ts.
+import { allocateChecked } from '../gpu/allocate';
 import { writeFloats } from '../gpu/buffers';
 import { initDispatch, STREAM_INPUT } from '../kernels/init';
 import type { ActivationSpec } from '../model/activations';
@@ -52,6 +53,8 @@ export class MLP {
   private inputSet = false;
   private forwardCurrent = false;
   private destroyed = false;
+  /** Why the net cannot run (its buffers could not be allocated). */
+  private failure?: InitscopeError;
 
   /** @internal Made by `engine.createMLP(options)`. */
   constructor(private core: EngineCore, options: MLPOptions, extension?: LayerExtension) {
@@ -64,15 +67,24 @@ export class MLP {
       return type;
     });
     const pool = core.pool.scope();
+    let allocated: { value: NetResources; check: Promise<void> };
     try {
-      this.res = new NetResources({ ...core.ctx, pool }, pool, entries, types, this.spec.batch, this.spec.dims[0], this.spec.seed, DEFAULT_BINS);
+      allocated = allocateChecked(core.ctx.device, 'createMLP', () =>
+        new NetResources({ ...core.ctx, pool }, pool, entries, types, this.spec.batch, this.spec.dims[0], this.spec.seed, DEFAULT_BINS));
     } catch (e) {
       if (!(e instanceof InitscopeError) || e.code !== 'too-large' || extension) throw e;
       throw new InitscopeError(`createMLP: ${e.message}; ${fitHint(this.spec, core.ctx, LINEAR)}`, 'too-large', e.field);
     }
+    this.res = allocated.value;
     this.executor = new PlanExecutor(this.res.ctx, pool, core.timestamps, statsSlotWords(DEFAULT_BINS) * 4, this.res.slots.count);
     this.plans = new NetPlans(this.res, this.executor);
-    this.queue = initializeParameters(this.spec, this.res, this.executor);
+    // A net the GPU could not allocate frees what it made and refuses every call; the engine and
+    // its other nets go on.
+    this.queue = allocated.check.then(() => initializeParameters(this.spec, this.res, this.executor), (e: unknown) => {
+      this.failure = e as InitscopeError;
+      this.res.release();
+      throw e;
+    });
     // A net destroyed before its weights were made stops making them ('destroyed'); the first
     // queued call reports any failure, so the rejection is handled here, not lost as unhandled.
     this.queue.catch(() => undefined);
@@ -86,6 +98,7 @@ export class MLP {
     if (this.destroyed) return Promise.reject(new InitscopeError(`${where}: this net was destroyed`, 'destroyed'));
     const run = this.queue.then(() => {
       if (this.destroyed) throw new InitscopeError(`${where}: this net was destroyed`, 'destroyed');
+      if (this.failure) throw new InitscopeError(`${where}: ${this.failure.message}`, this.failure.code);
       this.core.assertHealthy(where);
       return op();
     }).catch(async (e: unknown) => {

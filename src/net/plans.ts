@@ -33,8 +33,8 @@ export class NetPlans {
   }
 
   /** The plan of a step; a backward makes the gradient buffers first. */
-  get(kind: PlanKind): Promise<BuiltPlan> {
-    if (kind.backward) this.res.ensure('backward');
+  async get(kind: PlanKind): Promise<BuiltPlan> {
+    if (kind.backward) await this.res.ensure('backward');
     const bins = this.res.histogramBins;
     return this.cached(`${kind.forward}|${kind.backward ?? ''}|${kind.stats}|${bins}`,
       () => buildPlan(this.res.step(), this.res.graph, kind, bins, this.range));

@@ -1,6 +1,7 @@
 // A net's GPU side, allocated from its layer list: the arena and small buffers of the layout,
 // each entry's own buffers (W at once, dW on the first backward), the shared scratch, and the
 // stats buffers. Every buffer comes from the net's scoped pool, so destroy() frees all at once.
+import { allocateChecked } from '../gpu/allocate';
 import type { BufferPool } from '../gpu/buffers';
 import type { KernelContext } from '../kernels/program';
 import type { LayerEntry } from '../model/layers';
@@ -67,13 +68,20 @@ export class NetResources {
 
   /** Makes the 'own' regions needed from now on: gradients on the first backward, update
    *  buffers on the first training step with statistics. */
-  ensure(when: 'backward' | 'update'): void {
-    if (this.made.has(when)) return;
+  ensure(when: 'backward' | 'update'): Promise<void> {
+    if (this.made.has(when)) return Promise.resolve();
     this.made.add(when);
-    this.entries.forEach((e, i) => {
+    const made: GPUBuffer[] = [];
+    const { check } = allocateChecked(this.ctx.device, when === 'backward' ? 'backward' : 'train', () => this.entries.forEach((e, i) => {
       for (const [name, r] of Object.entries(e.regions)) {
-        if (r.buffer === 'own' && r.when === when) this.buffers.own[i][name] = this.pool.storage(`${r.label} (${r.floats} floats)`, r.floats * 4);
+        if (r.buffer === 'own' && r.when === when) made.push(this.buffers.own[i][name] = this.pool.storage(`${r.label} (${r.floats} floats)`, r.floats * 4));
       }
+    }));
+    // Refused: free what was made, so a later call tries again (after other nets were freed).
+    return check.catch((e: unknown) => {
+      for (const b of made) this.pool.release(b);
+      this.made.delete(when);
+      throw e;
     });
   }
 

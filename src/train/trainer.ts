@@ -87,10 +87,10 @@ export class Trainer {
       GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, false), 'train readback');
   }
 
-  private plan(kind: TrainPlanKind): Promise<BuiltPlan> {
+  private async plan(kind: TrainPlanKind): Promise<BuiltPlan> {
     const { res } = this.host;
-    res.ensure('backward');
-    if (kind.stats) res.ensure('update');
+    await res.ensure('backward');
+    if (kind.stats) await res.ensure('update');
     const key = `${kind.mode}|${kind.data?.name ?? 'direct'}|${kind.stats}|${res.histogramBins}`;
     let built = this.plans.get(key);
     if (!built) {

@@ -83,3 +83,59 @@ test('a batch of 4.2 million rows folds the matmul grid past 65535 row blocks: e
   net.destroy();
   engine.destroy();
 });
+
+/** Dawn's GPU with one twist: while `oom.next` is set, the next out-of-memory error scope popped
+ *  reports an error, as a GPU that ran out of memory would. Everything else is the real device. */
+function gpuWithOutOfMemory(real, oom) {
+  const bind = (target, override) => new Proxy(target, {
+    get(t, key) {
+      if (key in override) return override[key];
+      const value = Reflect.get(t, key);
+      return typeof value === 'function' ? value.bind(t) : value;
+    },
+  });
+  const wrapDevice = (device) => {
+    const scopes = [];
+    return bind(device, {
+      pushErrorScope: (filter) => { scopes.push(filter); device.pushErrorScope(filter); },
+      popErrorScope: async () => {
+        const filter = scopes.pop();
+        const error = await device.popErrorScope();
+        if (filter === 'out-of-memory' && oom.next) { oom.next = false; return { message: 'injected out-of-memory' }; }
+        return error;
+      },
+    });
+  };
+  return bind(real, {
+    requestAdapter: async (options) => {
+      const adapter = await real.requestAdapter(options);
+      return bind(adapter, { requestDevice: async (descriptor) => wrapDevice(await adapter.requestDevice(descriptor)) });
+    },
+  });
+}
+
+test('out of memory when a net is made, or its gradients: that call rejects with out-of-memory, buffers are freed, the engine goes on', async () => {
+  const oom = { next: false };
+  const engine = await createEngine({ gpu: gpuWithOutOfMemory(gpu, oom) });
+  const before = engine.memory();
+  oom.next = true;
+  const net = engine.createMLP({ dims: [8, 16, 4], batch: 4, activation: 'tanh' });
+  await assert.rejects(net.ready(), (e) => e.code === 'out-of-memory' && /createMLP: the GPU is out of memory/.test(e.message));
+  await assert.rejects(net.setInput('randn'), (e) => e.code === 'out-of-memory' && /^setInput:/.test(e.message));
+  assert.deepEqual(engine.memory(), before, 'the refused net holds no buffer');
+  net.destroy();
+
+  const ok = engine.createMLP({ dims: [8, 16, 4], batch: 4, activation: 'tanh' });
+  await ok.setInput('randn');
+  const held = engine.memory();
+  oom.next = true;
+  await assert.rejects(ok.forwardBackward('ones'), (e) => e.code === 'out-of-memory' && /^backward: /.test(e.message));
+  assert.deepEqual(engine.memory(), held, 'the gradient buffers that failed are freed');
+  const f = await ok.forward();
+  assert.equal(f.layers.length, 2, 'the net still runs forward');
+  const r = await ok.forwardBackward('ones');
+  assert.ok(r.backward.layers[0].weightGrad.count > 0, 'and backward once memory is there');
+  ok.destroy();
+  assert.deepEqual(engine.memory(), before);
+  engine.destroy();
+});
