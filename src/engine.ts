@@ -37,10 +37,26 @@ export function createMLPWithLayers(engine: Engine, options: MLPOptions, extensi
   return new MLP(found.core, options, extension);
 }
 
+const ENGINE_OPTIONS = ['gpu', 'device', 'powerPreference', 'kernels'];
+
+function checkEngineOptions(options: unknown): void {
+  const where = 'createEngine';
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw invalid(where, 'options', options, `an object { ${ENGINE_OPTIONS.join(', ')} } (all optional)`);
+  const o = options as Record<string, unknown>;
+  for (const key of Object.keys(o)) if (!ENGINE_OPTIONS.includes(key)) throw invalid(where, key, o[key], `absent (known: ${ENGINE_OPTIONS.join(', ')})`);
+  if (o.kernels !== undefined && !['auto', 'gpu', 'cpu'].includes(o.kernels as string)) throw invalid(where, 'kernels', o.kernels, "'auto', 'gpu' or 'cpu'");
+  if (o.powerPreference !== undefined && o.powerPreference !== 'low-power' && o.powerPreference !== 'high-performance') {
+    throw invalid(where, 'powerPreference', o.powerPreference, "'low-power' or 'high-performance'");
+  }
+  const has = (v: unknown, method: string) => typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>)[method] === 'function';
+  if (o.gpu !== undefined && !has(o.gpu, 'requestAdapter')) throw invalid(where, 'gpu', o.gpu, "a GPU object (navigator.gpu, or Dawn's from createNodeGPU())");
+  if (o.device !== undefined && !has(o.device, 'createBuffer')) throw invalid(where, 'device', o.device, 'a GPUDevice');
+}
+
 /** Acquires a WebGPU device (the browser's `navigator.gpu`, or `options.gpu` such as Dawn's in Node) and returns an engine on it. */
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
+  checkEngineOptions(options);
   const kernels = options.kernels ?? 'auto';
-  if (!['auto', 'gpu', 'cpu'].includes(kernels)) throw invalid('createEngine', 'kernels', kernels, "'auto', 'gpu' or 'cpu'");
   const acquired = await acquireDevice(options);
   const target: KernelTarget = kernels === 'auto' ? (acquired.adapterInfo.isFallbackAdapter ? 'cpu' : 'gpu') : kernels;
   const { device } = acquired;

@@ -66,6 +66,9 @@ function checkInteger(field: string, v: unknown, lo: number, hi: number): number
 /** The CS231n spiral: `classes` arms of `points` points in 2-D, radius 0..1, angle noise
  *  N(0, noise^2). Every `1/testFraction`-th point of an arm (default 20%) goes to the test set. */
 export function spiral(options: SpiralOptions = {}): Dataset {
+  const known = ['classes', 'points', 'noise', 'seed', 'testFraction'];
+  if (typeof options !== 'object' || options === null) throw invalid('spiral', 'options', options, `an object { ${known.join(', ')} } (all optional)`);
+  for (const [key, value] of Object.entries(options)) if (!known.includes(key)) throw invalid('spiral', key, value, `absent (known: ${known.join(', ')})`);
   const classes = checkInteger('classes', options.classes ?? 3, 2, 100);
   const points = checkInteger('points', options.points ?? 100, 2, 1_000_000);
   const seed = checkInteger('seed', options.seed ?? 0, 0, 0xffffffff);

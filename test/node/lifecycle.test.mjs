@@ -100,3 +100,66 @@ test('a net past the adapter\'s buffer limits is refused with the largest batch 
   tooLarge({ dims: dims.map(() => width + 1), batch: 20_000_000 });
   assert.deepEqual(engine.memory(), before);
 });
+
+test('every option of the engine, data, trainer and lsuv is validated before GPU work: code, field, memory unchanged', async () => {
+  const { spiral, standardize } = await import('initscope/data');
+  const net = engine.createMLP({ dims: [2, 8, 3], batch: 4, activation: 'tanh', output: 'linear', bias: true });
+  await net.setInput('randn');
+  const data = standardize(spiral({ points: 20 }));
+  const trainer = net.trainer({ optimizer: { name: 'sgd', lr: 0.1 } });
+  const before = engine.memory();
+  const cases = [
+    ['createEngine(null)', () => createEngine(null), 'options'],
+    ['createEngine unknown key', () => createEngine({ kernel: 'gpu' }), 'kernel'],
+    ['createEngine kernels', () => createEngine({ kernels: 'fast' }), 'kernels'],
+    ['createEngine powerPreference', () => createEngine({ powerPreference: 'max' }), 'powerPreference'],
+    ['createEngine gpu', () => createEngine({ gpu: {} }), 'gpu'],
+    ['createEngine device', () => createEngine({ device: 42 }), 'device'],
+    ['trainer loss', () => net.trainer({ loss: 'hinge' }), 'loss'],
+    ['trainer lr NaN', () => net.trainer({ optimizer: { name: 'sgd', lr: NaN } }), 'optimizer.lr'],
+    ['trainer optimizer', () => net.trainer({ optimizer: { name: 'rmsprop', lr: 0.1 } }), 'optimizer.name'],
+    ['setData labels out of range', () => trainer.setData(data.train.x, data.train.labels.map(() => 7)), 'labels[0]'],
+    ['setData NaN in x', () => trainer.setData(data.train.x.map((v, i) => (i === 3 ? NaN : v)), data.train.labels), 'x[3]'],
+    ['setData seed', () => trainer.setData(data.train.x, data.train.labels, { seed: -1 }), 'seed'],
+    ['setData unknown option', () => trainer.setData(data.train.x, data.train.labels, { shufle: true }), 'shufle'],
+    ['train steps', () => trainer.train(0), 'steps'],
+    ['train every', () => trainer.train(5, { every: 1e9 }), 'every'],
+    ['train stats', () => trainer.train(5, { stats: 'yes' }), 'stats'],
+    ['evaluate x length', () => trainer.evaluate(new Float32Array(3), new Int32Array(2)), 'x'],
+    ['lsuv tolerance', () => net.lsuv(undefined, { tolerance: 2 }), 'tolerance'],
+    ['lsuv maxIterations', () => net.lsuv(undefined, { maxIterations: 1.5 }), 'maxIterations'],
+    ['lsuv unknown option', () => net.lsuv(undefined, { tol: 0.1 }), 'tol'],
+    ['histogram range kind', () => net.forward({ histogram: { range: { weights: [0, 1] } } }), 'histogram.range.weights'],
+    ['readParameters(2)', () => net.readParameters(2), 'layer'],
+  ];
+  const wrong = [];
+  for (const [name, call, field] of cases) {
+    let error;
+    try { await call(); } catch (e) { error = e; }
+    if (!(error instanceof InitscopeError) || error.code !== 'invalid-option' || error.field !== field) wrong.push(`${name}: ${error?.code} ${error?.field} ${error?.message}`);
+    assert.deepEqual(engine.memory(), before, `${name}: memory after the refusal`);
+  }
+  assert.deepEqual(wrong, []);
+  const spiralCases = [[{ classes: 1 }, 'classes'], [{ points: 2.5 }, 'points'], [{ noise: -1 }, 'noise'], [{ testFraction: 1 }, 'testFraction'], [{ arms: 3 }, 'arms']];
+  for (const [options, field] of spiralCases) assert.throws(() => spiral(options), (e) => e.code === 'invalid-option' && e.field === field, JSON.stringify(options));
+  assert.throws(() => standardize({ train: { x: new Float32Array(3), labels: new Int32Array(2) }, test: data.test, features: 2, classes: 3 }), (e) => e.code === 'invalid-option');
+  net.destroy();
+});
+
+test('calls on a net queue in order and never interleave, even when none is awaited', async () => {
+  const dims = [3, 2];
+  const net = engine.createMLP({ dims, batch: 2, activation: 'linear' });
+  const X = new Float32Array([1, 2, 3, -1, 0.5, 2]);
+  const Wa = new Float32Array([1, 0, 0, 1, 1, 1]);
+  const Wb = new Float32Array([2, -1, 0.5, 0, -3, 1]);
+  const Z = (W) => [0, 1].flatMap((m) => [0, 1].map((n) => X[3 * m] * W[n] + X[3 * m + 1] * W[2 + n] + X[3 * m + 2] * W[4 + n]));
+  // Issued back to back: each forward must see exactly the parameters set before it.
+  const calls = [net.setInput(X), net.setParameters(0, { W: Wa }), net.forward(), net.readPreactivations(0),
+    net.setParameters(0, { W: Wb }), net.forward(), net.readPreactivations(0), net.setParameters(0, { W: Wa }), net.readParameters(0)];
+  const results = await Promise.all(calls);
+  assert.deepEqual([...results[3]], Z(Wa));
+  assert.deepEqual([...results[6]], Z(Wb));
+  assert.deepEqual([...results[8].W], [...Wa]);
+  assert.equal(results[2].layers[0].preactivation.mean, Z(Wa).reduce((a, b) => a + b) / 4);
+  net.destroy();
+});
