@@ -114,3 +114,15 @@ test('the root page forwards its hash to the demo', async ({ page }) => {
   await expect(page.locator('body')).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
   expect((await page.evaluate(() => window.initscope.lastTraining!)).steps).toBe(5);
 });
+
+test('a device lost while training shows the panel; "Start again" trains again on a new device', async ({ page }) => {
+  await page.goto('/demo/#view=train&dataset=spiral&width=32&layers=2&batch=32&steps=300&seed=0');
+  await page.waitForFunction(() => (window.initscope.training?.step ?? 0) > 0, null, { timeout: 120_000 });
+  await page.evaluate(() => { window.initscope.engine!.device.destroy(); });
+  await expect(page.locator('#lost')).toBeVisible();
+  await expect(page.locator('body')).toHaveAttribute('data-state', 'error');
+  await page.locator('#restart').click();
+  await expect(page.locator('#lost')).toBeHidden();
+  await expect(page.locator('body')).toHaveAttribute('data-state', 'done', { timeout: 180_000 });
+  expect((await page.evaluate(() => window.initscope.lastTraining!)).steps).toBe(300);
+});

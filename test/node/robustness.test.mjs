@@ -57,6 +57,21 @@ test('a device lost during training rejects with device-lost, later calls too; a
   fresh.destroy();
 });
 
+test('a device lost in the middle of a forward and of a backward: both reject with device-lost, nothing hangs', async () => {
+  for (const pass of ['forward', 'forwardBackward']) {
+    const engine = await createEngine({ gpu });
+    const net = engine.createMLP({ dims: [512, 512, 512, 512], batch: 64, activation: 'tanh' });
+    await net.setInput('randn');
+    const running = pass === 'forward' ? net.forward() : net.forwardBackward('randn');
+    const queued = net.forward();
+    engine.device.destroy();
+    for (const [name, p] of [[pass, running], ['the call queued behind it', queued]]) {
+      const error = await p.then(() => undefined, (e) => e);
+      assert.equal(error?.code, 'device-lost', `${pass}: ${name} rejects with device-lost: ${error}`);
+    }
+  }
+});
+
 test('a batch of 4.2 million rows folds the matmul grid past 65535 row blocks: every row right', async () => {
   // The tiled kernel's row blocks here are 64 rows: 65535 * 64 + 77 rows need 65537 blocks, two
   // folds. Forward only (dX and dW run the same kernel on the same grid; each pass costs ~100 s
