@@ -101,7 +101,7 @@ function setup(): void {
   window.addEventListener('hashchange', () => {
     const toTrain = isTrainView(location.hash);
     showView(toTrain);
-    if (!toTrain) single.load(location.hash);
+    if (toTrain) training.load(location.hash); else single.load(location.hash);
   });
   $('restart').addEventListener('click', () => {
     $('lost').hidden = true;

@@ -100,6 +100,8 @@ export function setupSingle(hooks: Hooks, initial: { state: DemoState; notes: st
     hooks.showNotes(notes);
     write(s);
     history.replaceState(null, '', toHash(s));
+    // The view's link comes back to these settings after a visit to the other view.
+    $<HTMLAnchorElement>('to-single').href = toHash(s);
   };
   /** Form -> state through the same validation as the URL. */
   const read = () => {
@@ -211,7 +213,8 @@ export function setupSingle(hooks: Hooks, initial: { state: DemoState; notes: st
     });
     presets.append(b);
   }
-  form.addEventListener('change', read);
+  // A change during a run cancels it and runs the new settings, so the plots match the form.
+  form.addEventListener('change', () => { read(); if (document.body.dataset.state === 'running') run(); });
   form.addEventListener('submit', (ev) => { ev.preventDefault(); read(); run(); });
   $('stop').addEventListener('click', () => {
     generation++;

@@ -68,6 +68,10 @@ export function setupTraining(hooks: Hooks, initialHash: string, initSelect: rea
       label.hidden = (label.dataset.config === 'b' ? state.b.init : state.init) !== 'normal';
     }
   };
+  const saveHash = () => {
+    history.replaceState(null, '', toTrainHash(state));
+    $<HTMLAnchorElement>('to-train').href = toTrainHash(state);
+  };
   const read = () => {
     const p = new URLSearchParams();
     for (const [k, v] of new FormData(form)) if (typeof v === 'string') p.set(k, v);
@@ -76,7 +80,7 @@ export function setupTraining(hooks: Hooks, initialHash: string, initSelect: rea
     state = r.state;
     hooks.showNotes(r.notes);
     write();
-    history.replaceState(null, '', toTrainHash(state));
+    saveHash();
   };
 
   const loadData = (s: TrainState) => {
@@ -271,7 +275,7 @@ export function setupTraining(hooks: Hooks, initialHash: string, initSelect: rea
     b.addEventListener('click', () => {
       state = { ...TRAIN_DEFAULTS, dataset: state.dataset, batch: state.batch, seed: state.seed, ...preset.state, b: { ...TRAIN_DEFAULTS.b, ...preset.state.b } };
       write();
-      history.replaceState(null, '', toTrainHash(state));
+      saveHash();
       $('train-look').textContent = `${preset.name}: ${preset.look}`;
       paused = false;
       void train();
@@ -279,7 +283,8 @@ export function setupTraining(hooks: Hooks, initialHash: string, initSelect: rea
     presets.append(b);
   }
 
-  form.addEventListener('change', read);
+  // A change while training cancels the run and trains the new settings, so the plots match the form.
+  form.addEventListener('change', () => { read(); if (document.body.dataset.state === 'running' && session) { paused = false; void train(); } });
   form.addEventListener('submit', (e) => { e.preventDefault(); read(); paused = false; void train(); });
   $('train-pause').addEventListener('click', () => {
     if ($('train-pause').textContent === 'Resume') void resume((s) => s.state.steps);
@@ -290,7 +295,9 @@ export function setupTraining(hooks: Hooks, initialHash: string, initSelect: rea
   write();
   hooks.showNotes(parsed.notes);
   return {
-    start: () => { history.replaceState(null, '', toTrainHash(state)); if (/[#&]steps=/.test(initialHash)) void train(); },
+    start: () => { saveHash(); if (/[#&]steps=/.test(initialHash)) void train(); },
+    /** Shows a training hash's settings (a link or an edited URL). */
+    load: (hash: string) => { const r = parseTrainHash(hash); state = r.state; hooks.showNotes(r.notes); write(); saveHash(); },
     /** After a lost device: the nets are gone; train again from the settings. */
     restart: () => { session = undefined; paused = false; void train(); },
   };

@@ -52,6 +52,22 @@ test('a preset during a run cancels it: what is shown matches the settings', asy
   expect(result.forward.layers[0].activation.zeroFraction).toBeGreaterThan(0.4);
   expect(std).toEqual(result.forward.layers.map((l) => l.activation.std.toPrecision(4)));
   await expect(page.locator('#look')).toContainText('Kaiming + ReLU');
+
+  // A change of the form during a run does the same: the new settings run, the old result is dropped.
+  await page.locator('#controls select[name=act]').selectOption('tanh');
+  await page.locator('#controls select[name=init]').selectOption('xavier');
+  await page.locator('#run').click();
+  await expect(page.locator('body')).toHaveAttribute('data-state', 'running');
+  await page.locator('#controls select[name=act]').selectOption('relu');
+  await waitDone(page, 300_000);
+  const after = await page.evaluate(() => ({ act: window.initscope.state.act, zero: window.initscope.lastResult!.forward.layers[0].activation.zeroFraction }));
+  expect(after.act).toBe('relu');
+  expect(after.zero).toBeGreaterThan(0.4);
+  // The single-pass link keeps these settings for a visit to the training view and back.
+  await page.locator('#to-train').click();
+  await page.locator('#to-single').click();
+  await expect(page.locator('#controls select[name=act]')).toHaveValue('relu');
+  await expect(page.locator('#controls input[name=width]')).toHaveValue('1024');
 });
 
 test('batch norm in the single pass rescues small init; 50 layers run', async ({ page }) => {
