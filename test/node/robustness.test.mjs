@@ -154,3 +154,19 @@ test('out of memory when a net is made, or its gradients: that call rejects with
   assert.deepEqual(engine.memory(), before);
   engine.destroy();
 });
+
+test('an initialisation of 67 million weights folds its 65,544 workgroups into 2-D: every weight written', async () => {
+  // 8192 x 8193 floats / 1024 per workgroup = 65,544 workgroups, past the 65,535 of one dimension
+  // (an unfolded grid would be refused as too-large before reaching the GPU).
+  const engine = await createEngine({ gpu });
+  const net = engine.createMLP({ dims: [8192, 8193], batch: 1, init: 'xavier', seed: 3 });
+  const { W } = await net.readParameters(0);
+  let zeros = 0, sum = 0, squares = 0;
+  for (const v of W) { if (v === 0) zeros++; sum += v; squares += v * v; }
+  assert.ok(zeros < 100, `${zeros} weights are exactly 0: some were never written`);
+  assert.ok(W.subarray(-1024).every((v) => v !== 0), 'the last workgroup, past the fold, wrote its weights');
+  const std = Math.sqrt(squares / W.length - (sum / W.length) ** 2);
+  assert.ok(Math.abs(std - 1 / Math.sqrt(8192)) < 0.01 / Math.sqrt(8192), `std ${std}`);
+  net.destroy();
+  engine.destroy();
+});
