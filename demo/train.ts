@@ -36,7 +36,31 @@ const sampleOf = (d: Dataset) => {
   return { x, labels };
 };
 
+/** The fields of A and B from one template: B's names carry the prefix b_ (the hash's keys). */
+function makeConfigFields(): void {
+  const template = $<HTMLTemplateElement>('train-config');
+  for (const [id, prefix, config] of [['train-a', '', 'a'], ['train-b', 'b_', 'b']]) {
+    const fields = template.content.cloneNode(true) as DocumentFragment;
+    for (const el of fields.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[name]')) el.name = `${prefix}${el.name}`;
+    for (const label of fields.querySelectorAll<HTMLElement>('label[data-for]')) label.dataset.config = config;
+    $(id).append(fields);
+  }
+}
+
+/** The per-layer panels of A and B from one template: ids train-a-title, train-b-ratio, ... */
+function makePanels(): void {
+  const template = $<HTMLTemplateElement>('train-panel');
+  for (const prefix of ['train-a', 'train-b']) {
+    const panel = (template.content.firstElementChild as HTMLElement).cloneNode(true) as HTMLElement;
+    panel.id = `${prefix}-panel`;
+    for (const part of panel.querySelectorAll<HTMLElement>('[data-part]')) part.id = `${prefix}-${part.dataset.part}`;
+    $('train-panels').append(panel);
+  }
+}
+
 export function setupTraining(hooks: Hooks, initialHash: string, initSelect: readonly string[]) {
+  makeConfigFields();
+  makePanels();
   const form = $<HTMLFormElement>('train-controls');
   const parsed = parseTrainHash(initialHash);
   let state: TrainState = parsed.state;
