@@ -3,15 +3,14 @@
 // held-out sample once per window, per-layer distributions, update ratios and saturated/dead
 // fractions over time; Train / Pause / Resume / Step / Reset and presets that cancel a run in
 // progress. The result is window.initscope.lastTraining (design.md section 8).
-import { InitscopeError, type Engine, type MLP, type Trainer, type TrainRecord } from '../src/index';
+import { InitscopeError, type Engine } from '../src/index';
 import type { Dataset } from '../src/data/index';
 import { StepCurves, type CurveSpec } from './plots';
-import { distributions, LayerCurves, Timeline } from './timeline';
-import { configName, parseTrainHash, stateB, toTrainHash, TRAIN_ACTIVATIONS, TRAIN_DEFAULTS, TRAIN_PRESETS, trainingOptions, type TrainState } from './trainState';
+import { createSession, summarize, trainWindow, type Session } from './session';
+import { distributions, LayerCurves } from './timeline';
+import { parseTrainHash, toTrainHash, TRAIN_ACTIVATIONS, TRAIN_DEFAULTS, TRAIN_PRESETS, type TrainState } from './trainState';
 
-interface Summary { steps: number; history: Array<{ step: number; loss: number; accuracy: number }>; testAccuracy: number }
-/** design.md section 8's record of a run (configuration A), with B's beside it in a comparison. */
-export interface LastTraining extends Summary { compare?: Summary; testCurve: Array<{ step: number; accuracy: number; compare?: number }> }
+export type { LastTraining } from './session';
 
 interface Hooks {
   engine(): Promise<Engine>;
@@ -19,22 +18,9 @@ interface Hooks {
   showNotes(notes: string[]): void;
 }
 
-/** One configuration being trained: its net, trainer, every record and the per-window statistics. */
-interface Run { name: string; net: MLP; trainer: Trainer; history: TrainRecord[]; timeline: Timeline; curves: LayerCurves; diverged: boolean }
-
-/** A training session: the runs, the data, and the steps done of the steps asked for. */
-interface Session { state: TrainState; runs: Run[]; data: Dataset; sample: { x: Float32Array; labels: Int32Array }; done: number; testCurve: LastTraining['testCurve'] }
-
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const COLORS = ['#c33', '#36c'];
-/** Every 4th test example: a sample of every digit (the test set is ordered by digit). */
-const sampleOf = (d: Dataset) => {
-  const rows = Math.ceil(d.test.labels.length / 4);
-  const x = new Float32Array(rows * d.features);
-  const labels = new Int32Array(rows);
-  for (let r = 0; r < rows; r++) { x.set(d.test.x.subarray(4 * r * d.features, (4 * r + 1) * d.features), r * d.features); labels[r] = d.test.labels[4 * r]; }
-  return { x, labels };
-};
+const PANELS = ['train-a', 'train-b'];
 
 /** The fields of A and B from one template: B's names carry the prefix b_ (the hash's keys). */
 function makeConfigFields(): void {
@@ -50,7 +36,7 @@ function makeConfigFields(): void {
 /** The per-layer panels of A and B from one template: ids train-a-title, train-b-ratio, ... */
 function makePanels(): void {
   const template = $<HTMLTemplateElement>('train-panel');
-  for (const prefix of ['train-a', 'train-b']) {
+  for (const prefix of PANELS) {
     const panel = (template.content.firstElementChild as HTMLElement).cloneNode(true) as HTMLElement;
     panel.id = `${prefix}-panel`;
     for (const part of panel.querySelectorAll<HTMLElement>('[data-part]')) part.id = `${prefix}-${part.dataset.part}`;
@@ -71,6 +57,7 @@ export function setupTraining(hooks: Hooks, initialHash: string, initSelect: rea
   let loop: { abort: AbortController; finished: Promise<void> } | undefined;
   const loss = new StepCurves('train-loss', 'loss (training batch)', true);
   const accuracy = new StepCurves('train-accuracy', 'accuracy: training batch and held-out sample (dashed)', false, [0, 1]);
+  const layerCurves = PANELS.map((prefix, i) => new LayerCurves(prefix, i === 0 ? 'A' : 'B'));
   const datasets = new Map<string, Promise<Dataset>>();
 
   const fill = (name: string, values: readonly string[]) => {
@@ -130,11 +117,11 @@ export function setupTraining(hooks: Hooks, initialHash: string, initSelect: rea
     ]);
     $('train-b-panel').hidden = s.runs.length < 2;
     s.runs.forEach((r, i) => {
-      const prefix = i === 0 ? 'train-a' : 'train-b';
+      const prefix = PANELS[i];
       $(`${prefix}-title`).textContent = r.name;
       distributions(`${prefix}-dist-activation`, r.timeline, 'activation', 'A');
       distributions(`${prefix}-dist-weightGrad`, r.timeline, 'weightGrad', 'dL/dW');
-      r.curves.update(r.timeline);
+      layerCurves[i].update(r.timeline);
     });
   }
 
@@ -146,89 +133,39 @@ export function setupTraining(hooks: Hooks, initialHash: string, initSelect: rea
     requestAnimationFrame(() => { drawPending = false; if (s === session) draw(s); });
   };
 
-  function summary(r: Run, testAccuracy: number): Summary {
-    return { steps: r.history.length, history: r.history.map(({ step, loss: l, accuracy: a }) => ({ step, loss: l, accuracy: a })), testAccuracy };
-  }
-
   async function newSession(s: TrainState, signal: AbortSignal): Promise<Session | undefined> {
     hooks.setPhase('running', 'starting WebGPU...');
     const engine = await hooks.engine();
     hooks.setPhase('running', `loading ${s.dataset}...`);
     const data = await loadData(s);
     if (signal.aborted) return undefined;
-    const configs = s.compare ? [s, stateB(s)] : [s];
-    const runs: Run[] = [];
-    for (const [i, c] of configs.entries()) {
-      const options = trainingOptions(c, data.features, data.classes);
-      const weights = options.mlp.dims.slice(1).reduce((sum, d, l) => sum + d * options.mlp.dims[l], 0);
-      hooks.setPhase('running', `initialising ${weights.toLocaleString('en')} weights (${configName(c)})...`);
-      const net = engine.createMLP(options.mlp);
-      const trainer = net.trainer(options.trainer);
-      await trainer.setData(data.train.x, data.train.labels, { shuffle: true, seed: s.seed });
-      if (c.init === 'lsuv') await net.lsuv(data.train.x.slice(0, s.batch * data.features));
-      runs.push({ name: `${i === 0 ? 'A' : 'B'}: ${configName(c)}`, net, trainer, history: [], timeline: new Timeline(), curves: new LayerCurves(i === 0 ? 'train-a' : 'train-b', i === 0 ? 'A' : 'B'), diverged: false });
-    }
-    return { state: s, runs, data, sample: sampleOf(data), done: 0, testCurve: [] };
+    return createSession(engine, data, s, (text) => hooks.setPhase('running', text));
   }
 
   function dropSession(): void {
     for (const r of session?.runs ?? []) r.net.destroy();
     session = undefined;
-    for (const c of ['train-a', 'train-b']) {
+    for (const c of PANELS) {
       for (const part of ['dist-activation', 'dist-weightGrad']) $(`${c}-${part}`).replaceChildren();
       $(`${c}-title`).textContent = '';
     }
     loss.reset();
     accuracy.reset();
+    for (const c of layerCurves) c.reset();
     $('train-test').textContent = '';
     $<HTMLProgressElement>('train-progress').value = 0;
   }
 
-  /** One window of `n` steps of one run, with statistics on its last step. */
-  async function trainRun(r: Run, n: number, signal?: AbortSignal): Promise<void> {
-    const result = await r.trainer.train(n, { every: n, stats: true, signal });
-    r.history.push(...result.history);
-    const last = result.history.at(-1);
-    if (last?.layers) r.timeline.add(last.step, last.layers);
-    if (result.stopped === 'diverged') r.diverged = true;
-  }
-
-  /** A pause can land mid-window: runs that took fewer steps take the few that bring them level. */
-  async function catchUp(s: Session): Promise<void> {
-    const live = s.runs.filter((r) => !r.diverged);
-    const target = Math.max(...live.map((r) => r.history.length));
-    for (const r of live) {
-      const n = target - r.history.length;
-      if (n <= 0) continue;
-      await trainRun(r, n);
-    }
-  }
-
-  /** Trains the session up to `until` steps in windows; stops early when `signal` aborts. */
+  /** Trains the session up to `until` steps, window by window, drawing and reporting progress. */
   async function advance(s: Session, until: number, signal: AbortSignal): Promise<void> {
     const started = performance.now();
     const from = s.done;
-    const every = Math.max(1, Math.min(50, Math.ceil(s.state.steps / 20)));
-    const progress = $<HTMLProgressElement>('train-progress');
-    while (s.done < until && !signal.aborted) {
-      const live = s.runs.filter((r) => !r.diverged);
-      if (!live.length) break;
-      for (const r of live) {
-        const n = Math.min(every, until - r.history.length);
-        if (n <= 0 || signal.aborted) continue;
-        await trainRun(r, n, signal);
-      }
-      if (signal.aborted && paused) await catchUp(s);
-      // The session is as far as its slowest live run.
-      s.done = Math.min(...(s.runs.some((r) => !r.diverged) ? s.runs.filter((r) => !r.diverged) : s.runs).map((r) => r.history.length));
-      if (signal.aborted) break;
-      const test = await Promise.all(s.runs.map((r) => r.trainer.evaluate(s.sample.x, s.sample.labels)));
+    while (s.done < until && await trainWindow(s, until, signal, () => paused)) {
       if (s === session) window.initscope.training = { session: sessions, step: s.done };
-      s.testCurve.push({ step: s.done, accuracy: test[0].accuracy, ...(test[1] ? { compare: test[1].accuracy } : {}) });
       scheduleDraw(s);
       const elapsed = performance.now() - started;
       const eta = s.done > from ? (elapsed / (s.done - from)) * (until - s.done) : NaN;
-      progress.value = s.done / s.state.steps;
+      $<HTMLProgressElement>('train-progress').value = s.done / s.state.steps;
       hooks.setPhase('running', `training: step ${s.done} of ${s.state.steps}, loss ${s.runs.map((r) => r.history.at(-1)?.loss.toFixed(3)).join(' / ')}, ` +
         `${(elapsed / 1000).toFixed(1)} s` + (Number.isFinite(eta) ? `, about ${(eta / 1000).toFixed(0)} s left` : ''));
     }
@@ -236,18 +173,16 @@ export function setupTraining(hooks: Hooks, initialHash: string, initSelect: rea
 
   async function finish(s: Session, started: number): Promise<void> {
     hooks.setPhase('running', 'evaluating on the test set...');
-    const tests: Array<{ accuracy: number }> = [];
-    for (const r of s.runs) tests.push(await r.trainer.evaluate(s.data.test.x, s.data.test.labels));
-    const last: LastTraining = { ...summary(s.runs[0], tests[0].accuracy), testCurve: s.testCurve, ...(s.runs[1] ? { compare: summary(s.runs[1], tests[1].accuracy) } : {}) };
+    const { accuracies, last } = await summarize(s);
     window.initscope.lastTraining = last;
     draw(s);
     const paused = s.done < s.state.steps;
-    $('train-test').textContent = s.runs.map((r, i) => `${r.name}: test accuracy ${(100 * tests[i].accuracy).toFixed(1)}%` +
+    $('train-test').textContent = s.runs.map((r, i) => `${r.name}: test accuracy ${(100 * accuracies[i]).toFixed(1)}%` +
       (r.diverged ? ' (stopped: the loss became NaN or infinite; try a smaller learning rate)' : '')).join(' | ') +
       ` on ${s.data.test.labels.length} held-out examples` + (paused ? ` after ${s.done} of ${s.state.steps} steps (paused)` : '');
     $<HTMLProgressElement>('train-progress').value = s.done / s.state.steps;
     hooks.setPhase('done', `${paused ? 'Paused after' : 'Trained'} ${s.done} steps in ${((performance.now() - started) / 1000).toFixed(1)} s; ` +
-      `test accuracy ${tests.map((t) => `${(100 * t.accuracy).toFixed(1)}%`).join(' vs ')}`);
+      `test accuracy ${accuracies.map((a) => `${(100 * a).toFixed(1)}%`).join(' vs ')}`);
     $('train-pause').textContent = paused ? 'Resume' : 'Pause';
   }
 
