@@ -87,6 +87,31 @@ test('schedules: the learning rate of every step is the reference schedule of de
   }
 });
 
+test('a scheduled learning rate reaches the update kernel: six steps of a step schedule and of warmup match float64', async () => {
+  // lr 0.4 falling to 0.04 after 2 steps, and a warmup from 0.4/3: a kernel that used the base lr
+  // (or last step's) would end on other weights.
+  for (const schedule of [{ name: 'step', every: 2, gamma: 0.1 }, { name: 'constant', warmup: 3 }]) {
+    for (const optimizer of [{ name: 'sgd', lr: 0.4, momentum: 0.5 }, { name: 'adam', lr: 0.05 }]) {
+      const { net, ref } = await randomNet(engines.gpu, 'tanh');
+      const trainer = net.trainer({ loss: 'cross_entropy', optimizer, schedule });
+      const training = referenceTraining(ref, optimizer, 'cross_entropy');
+      for (let s = 0; s < 6; s++) {
+        const X = random(batch * dims[0], 300 + s, 1);
+        const labels = Int32Array.from({ length: batch }, (_, i) => (i * 5 + s) % dims[3]);
+        const lr = referenceLearningRate(optimizer.lr, schedule, s);
+        const record = await trainer.step(X, labels);
+        const want = referenceTrainStep(training, X, labels, lr);
+        assert.ok(Math.abs(record.loss - want.loss) <= 1e-5 + 1e-4 * Math.abs(want.loss), `${schedule.name} ${optimizer.name} step ${s + 1}: loss ${record.loss} vs ${want.loss}`);
+      }
+      for (let l = 0; l < dims.length - 1; l++) {
+        const p = await net.readParameters(l);
+        assertClose(`${schedule.name} ${optimizer.name} W${l} after 6 steps`, p.W, training.net.W[l], 2e-5, 2e-4);
+      }
+      net.destroy();
+    }
+  }
+});
+
 test('evaluate over rows that are not a multiple of the batch equals float64; logits up to 1e4 stay finite', async () => {
   const { net, ref } = await randomNet(engines.cpu, 'tanh');
   const trainer = net.trainer({ loss: 'cross_entropy' });
