@@ -1,28 +1,21 @@
-// A net's built plans, cached by kind and histogram bin count, and the histogram settings the
-// next step uses. A new bin count remakes the stats buffer and drops the plans built for the old one.
+// A net's built plans (a PlanCache keyed by kind and histogram bin count), and the histogram settings
+// the next step uses. A new bin count remakes the stats buffer and drops the plans built for the old one.
 import type { Dispatch } from '../kernels/program';
 import type { HistogramRange, HistogramSpec } from '../model/histogram';
 import { buildPlan, buildWeightStatsPlan, type BuiltPlan, type PlanKind } from '../scheduler/build';
 import type { PlanExecutor } from '../scheduler/executor';
+import { PlanCache } from '../scheduler/planCache';
 import { statsSlotWords } from '../stats/layout';
 import type { NetResources } from './resources';
 
 export class NetPlans {
-  private plans = new Map<string, Promise<BuiltPlan>>();
+  private plans: PlanCache;
   private dispatches = new Map<string, Promise<Dispatch>>();
   /** The histogram range of the next step (written into the stats descriptors, no rebuild). */
   range: HistogramRange = 'auto';
 
-  constructor(private res: NetResources, private executor: PlanExecutor) {}
-
-  private cached(key: string, build: () => Promise<BuiltPlan>): Promise<BuiltPlan> {
-    let built = this.plans.get(key);
-    if (!built) {
-      built = build();
-      this.plans.set(key, built);
-      built.catch(() => this.plans.delete(key));
-    }
-    return built;
+  constructor(private res: NetResources, private executor: PlanExecutor) {
+    this.plans = new PlanCache(res.pool);
   }
 
   /** A dispatch made once and kept (the input's randn fill). */
@@ -36,30 +29,21 @@ export class NetPlans {
   async get(kind: PlanKind): Promise<BuiltPlan> {
     if (kind.backward) await this.res.ensure('backward');
     const bins = this.res.histogramBins;
-    return this.cached(`${kind.forward}|${kind.backward ?? ''}|${kind.stats}|${bins}`,
+    return this.plans.get(`${kind.forward}|${kind.backward ?? ''}|${kind.stats}|${bins}`,
       () => buildPlan(this.res.step(), this.res.graph, kind, bins, this.range));
   }
 
   /** The plan of weightStats(). */
   weights(): Promise<BuiltPlan> {
     const bins = this.res.histogramBins;
-    return this.cached(`weights|${bins}`, () => buildWeightStatsPlan(this.res.step(), this.res.graph, bins, this.range));
-  }
-
-  /** Drops every built plan and the uniform and descriptor buffers its dispatches own. */
-  private async release(): Promise<void> {
-    const plans = [...this.plans.values()];
-    this.plans.clear();
-    for (const built of plans) {
-      (await built.catch(() => undefined))?.plan.dispatches.forEach((d) => d.owned.forEach((b) => this.res.pool.release(b)));
-    }
+    return this.plans.get(`weights|${bins}`, () => buildWeightStatsPlan(this.res.step(), this.res.graph, bins, this.range));
   }
 
   /** Switches to the histogram settings of a call. */
   async useHistogram({ bins, range }: HistogramSpec): Promise<void> {
     if (bins !== this.res.histogramBins) {
       this.res.resizeStats(bins);
-      await this.release();
+      await this.plans.drop();
       this.executor.resizeSlots(statsSlotWords(bins) * 4);
     }
     this.range = range;

@@ -8,6 +8,7 @@ import { InitscopeError, invalid, validated } from '../model/errors';
 import { learningRate, STEP_FIELDS, type TrainerSpec } from '../model/train';
 import type { BuiltPlan } from '../scheduler/build';
 import { recordPlan } from '../scheduler/plan';
+import { PlanCache } from '../scheduler/planCache';
 import { buildTrainPlan, type TrainBuffers, type TrainPlanKind } from '../scheduler/train';
 import { statsSlotWords } from '../stats/layout';
 import type { NetResources } from '../net/resources';
@@ -57,7 +58,7 @@ export class Trainer {
   private readonly buffers: TrainBuffers;
   private readonly ring: ReadbackRing;
   private readonly shape: TargetShape;
-  private plans = new Map<string, Promise<BuiltPlan>>();
+  private readonly plans: PlanCache;
   private data?: { set: DeviceDataset; shuffle: boolean; uniform: () => number; position: number };
   private evalSet?: { x: Float32Array; targets: unknown; set: DeviceDataset };
   /** Optimiser steps taken (Adam's t). */
@@ -67,6 +68,7 @@ export class Trainer {
   constructor(private host: TrainerHost, private readonly spec: TrainerSpec) {
     const { res } = host;
     const pool = res.pool;
+    this.plans = new PlanCache(pool);
     const top = res.entries[res.entries.length - 1];
     this.shape = { loss: spec.loss, classes: top.outputWidth, features: res.entries[0].inputWidth };
     const o = spec.optimizer;
@@ -92,21 +94,7 @@ export class Trainer {
     await res.ensure('backward');
     if (kind.stats) await res.ensure('update');
     const key = `${kind.mode}|${kind.data?.name ?? 'direct'}|${kind.stats}|${res.histogramBins}`;
-    let built = this.plans.get(key);
-    if (!built) {
-      built = buildTrainPlan(res.step(), res.graph, this.buffers, kind, res.histogramBins, 'auto');
-      this.plans.set(key, built);
-      built.catch(() => this.plans.delete(key));
-    }
-    return built;
-  }
-
-  private dropPlans(match: (key: string) => boolean): void {
-    for (const [key, built] of [...this.plans]) {
-      if (!match(key)) continue;
-      this.plans.delete(key);
-      void built.then((b) => b.plan.dispatches.forEach((d) => d.owned.forEach((buf) => this.host.res.pool.release(buf))), () => undefined);
-    }
+    return this.plans.get(key, () => buildTrainPlan(res.step(), res.graph, this.buffers, kind, res.histogramBins, 'auto'));
   }
 
   /** Uploads the training set once; batches are drawn on the GPU in a shuffled order (a new order
@@ -127,7 +115,7 @@ export class Trainer {
       return encoded;
     }, (encoded) => this.host.serial('setData', () => {
       this.data?.set.release();
-      this.dropPlans((key) => key.includes('|train|'));
+      void this.plans.drop((key) => key.includes('|train|'));
       const { res } = this.host;
       const set = new DeviceDataset(res.pool, res.ctx.device.queue, 'train', x, encoded.values, encoded.rows, this.targetCols);
       const shuffle = options.shuffle ?? true;
@@ -297,7 +285,7 @@ export class Trainer {
       const { res } = this.host;
       if (this.evalSet?.x !== x || this.evalSet.targets !== labels) {
         this.evalSet?.set.release();
-        this.dropPlans((key) => key.includes('|eval|'));
+        void this.plans.drop((key) => key.includes('|eval|'));
         this.evalSet = { x, targets: labels, set: new DeviceDataset(res.pool, res.ctx.device.queue, 'eval', x, encoded.values, encoded.rows, this.targetCols) };
       }
       const set = this.evalSet.set;
