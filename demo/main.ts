@@ -3,6 +3,7 @@
 // lastTraining (train.ts), the page's phase as document.body.dataset.state, and the engine in
 // use as window.initscope.engine, for tests and for anyone scripting the page.
 import { ACTIVATION_NAMES, createEngine, INIT_NAMES, type Engine } from '../src/index';
+import { $ } from './dom';
 import { histogramsPng } from './plots';
 import { setupSingle, type LastResult } from './single';
 import { parseHash, type DemoState } from './state';
@@ -18,7 +19,6 @@ declare global {
   }
 }
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const statusLine = $('status');
 
 function setPhase(phase: 'idle' | 'running' | 'done' | 'error', text: string): void {

@@ -3,9 +3,10 @@
 // newest settings run next and only their results are drawn, so plots always match the form.
 // The result is window.initscope.lastResult (design.md section 8), B's as lastResult.compare.
 import type { BackwardResult, Engine, ForwardResult, HistogramRange, MLP, TensorStats } from '../src/index';
+import { $, formHash, setOptions, writeFields } from './dom';
 import { histograms, lines, type HistogramRow, type LineSeries } from './plots';
 import { sharedRanges, type PassResult } from './ranges';
-import { configName, FORM_NAMES, mlpOptions, parseHash, PRESETS, stateB, toHash, DEFAULTS, type DemoState } from './state';
+import { netName, FORM_NAMES, mlpOptions, parseHash, PRESETS, stateB, toHash, DEFAULTS, type DemoState } from './state';
 
 export interface LastResult { forward: ForwardResult; backward?: BackwardResult; compare?: PassResult }
 
@@ -17,7 +18,6 @@ interface Hooks {
   onLost(listener: () => void): void;
 }
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 function table(id: string, r: PassResult): void {
@@ -79,16 +79,11 @@ export function setupSingle(hooks: Hooks, initial: { state: DemoState; notes: st
   let chain: Promise<void> = Promise.resolve();
 
   for (const [name, values] of [['act', names.acts], ['b_act', names.acts], ['init', names.inits], ['b_init', names.inits]] as const) {
-    (form.elements.namedItem(name) as HTMLSelectElement).replaceChildren(...values.map((v) => Object.assign(document.createElement('option'), { value: v, textContent: v })));
+    setOptions(form.elements.namedItem(name) as HTMLSelectElement, values);
   }
 
   const write = (s: DemoState) => {
-    for (const [key, value] of Object.entries(s)) {
-      const el = form.elements.namedItem(FORM_NAMES[key as keyof DemoState]) as HTMLInputElement | HTMLSelectElement | null;
-      if (!el) continue;
-      if (el instanceof HTMLInputElement && el.type === 'checkbox') el.checked = Boolean(value);
-      else el.value = String(value);
-    }
+    writeFields(form, Object.fromEntries(Object.entries(s).map(([key, value]) => [FORM_NAMES[key as keyof DemoState], value])));
     const acts = s.compare ? [s.act, s.bAct] : [s.act];
     for (const label of form.querySelectorAll<HTMLElement>('label[data-for]')) label.hidden = !acts.includes(label.dataset.for!) && label.dataset.for !== s.init;
     for (const label of form.querySelectorAll<HTMLElement>('label[data-for-b]')) label.hidden = s.bInit !== label.dataset.forB;
@@ -105,10 +100,7 @@ export function setupSingle(hooks: Hooks, initial: { state: DemoState; notes: st
   };
   /** Form -> state through the same validation as the URL. */
   const read = () => {
-    const p = new URLSearchParams();
-    for (const [k, v] of new FormData(form)) if (typeof v === 'string') p.set(k, v);
-    for (const name of ['backward', 'compare']) p.set(name, (form.elements.namedItem(name) as HTMLInputElement).checked ? '1' : '0');
-    const r = parseHash(`#${p.toString()}`);
+    const r = parseHash(formHash(form, ['backward', 'compare']));
     setState(r.state, r.notes);
   };
 
@@ -184,7 +176,7 @@ export function setupSingle(hooks: Hooks, initial: { state: DemoState; notes: st
       if (!results || stale()) return;
       const result: LastResult = { ...results[0], ...(results[1] ? { compare: results[1] } : {}) };
       window.initscope.lastResult = result;
-      render(configs.map((c, i) => ({ name: `${i === 0 ? 'A' : 'B'}: ${configName(c)}`, r: results[i] })), s.counts === 'log');
+      render(configs.map((c, i) => ({ name: `${i === 0 ? 'A' : 'B'}: ${netName(c)}`, r: results[i] })), s.counts === 'log');
       bar.value = 1;
       const gpu = results[0].forward.gpuTimeMs;
       hooks.setPhase('done', `Done in ${((performance.now() - started) / 1000).toFixed(2)} s` +

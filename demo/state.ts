@@ -117,8 +117,8 @@ export function stateB(s: DemoState): DemoState {
   return { ...s, act: s.bAct, init: s.bInit, norm: s.bNorm, std: s.bStd };
 }
 
-/** A short name of a configuration, for captions and legends. */
-export function configName(s: DemoState): string {
+/** A short name of a net's configuration (both views), for captions and legends. */
+export function netName(s: Pick<DemoState, 'init' | 'std' | 'act' | 'norm'>): string {
   return `${s.init === 'normal' ? `normal(${s.std})` : s.init} + ${s.act}${s.norm === 'none' ? '' : ` + ${s.norm} norm`}`;
 }
 

@@ -5,10 +5,11 @@
 // progress. The result is window.initscope.lastTraining (design.md section 8).
 import { InitscopeError, type Engine } from '../src/index';
 import type { Dataset } from '../src/data/index';
+import { $, formHash, setOptions, writeFields } from './dom';
 import { StepCurves, type CurveSpec } from './plots';
 import { createSession, summarize, trainWindow, type Session } from './session';
 import { distributions, LayerCurves } from './timeline';
-import { parseTrainHash, toTrainHash, TRAIN_ACTIVATIONS, TRAIN_DEFAULTS, TRAIN_PRESETS, type TrainState } from './trainState';
+import { flattenTrainState, parseTrainHash, toTrainHash, TRAIN_ACTIVATIONS, TRAIN_DEFAULTS, TRAIN_PRESETS, type TrainState } from './trainState';
 
 export type { LastTraining } from './session';
 
@@ -18,7 +19,6 @@ interface Hooks {
   showNotes(notes: string[]): void;
 }
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const COLORS = ['#c33', '#36c'];
 const PANELS = ['train-a', 'train-b'];
 
@@ -62,18 +62,13 @@ export function setupTraining(hooks: Hooks, initialHash: string, initSelect: rea
 
   const fill = (name: string, values: readonly string[]) => {
     for (const el of form.querySelectorAll<HTMLSelectElement>(`select[name=${name}], select[name=b_${name}]`)) {
-      el.replaceChildren(...values.map((v) => Object.assign(document.createElement('option'), { value: v, textContent: v })));
+      setOptions(el, values);
     }
   };
   fill('act', TRAIN_ACTIVATIONS);
   fill('init', initSelect);
   const write = () => {
-    const flat: Record<string, unknown> = { ...state, ...Object.fromEntries(Object.entries(state.b).map(([k, v]) => [`b_${k}`, v])) };
-    for (const [key, value] of Object.entries(flat)) {
-      const el = form.elements.namedItem(key) as HTMLInputElement | HTMLSelectElement | null;
-      if (el instanceof HTMLInputElement && el.type === 'checkbox') el.checked = Boolean(value);
-      else if (el) el.value = String(value);
-    }
+    writeFields(form, flattenTrainState(state));
     $('train-b').hidden = !state.compare;
     for (const label of form.querySelectorAll<HTMLElement>('label[data-for=normal]')) {
       label.hidden = (label.dataset.config === 'b' ? state.b.init : state.init) !== 'normal';
@@ -84,10 +79,7 @@ export function setupTraining(hooks: Hooks, initialHash: string, initSelect: rea
     $<HTMLAnchorElement>('to-train').href = toTrainHash(state);
   };
   const read = () => {
-    const p = new URLSearchParams();
-    for (const [k, v] of new FormData(form)) if (typeof v === 'string') p.set(k, v);
-    p.set('compare', (form.elements.namedItem('compare') as HTMLInputElement).checked ? '1' : '0');
-    const r = parseTrainHash(`#${p.toString()}`);
+    const r = parseTrainHash(formHash(form, ['compare']));
     state = r.state;
     hooks.showNotes(r.notes);
     write();

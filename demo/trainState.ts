@@ -4,6 +4,7 @@
 // sizes, seed and steps), the presets, and the URL hash that carries them.
 import { ACTIVATION_NAMES, INIT_NAMES, type MLPOptions, type TrainerOptions } from '../src/index';
 import { decimal, flag, integer, oneOf, parseFields, type HashField } from './hash';
+import { netName } from './state';
 
 const NORMS = ['none', 'batch', 'layer'] as const;
 const OPTIMIZERS = ['sgd', 'adam', 'adamw'] as const;
@@ -53,7 +54,8 @@ const FIELDS = {
   ...Object.fromEntries(Object.entries(CONFIG_FIELDS).flatMap(([k, parse]) => [[k, { key: k, parse }], [`b_${k}`, { key: `b_${k}`, parse }]])),
 } as Record<string, HashField<Flat>>;
 
-const flatten = (s: TrainState): Flat => {
+/** A state as the form's and the hash's flat fields (B's as b_act, b_init, ...). */
+export const flattenTrainState = (s: TrainState): Flat => {
   const { b, ...rest } = s;
   return { ...rest, ...Object.fromEntries(Object.entries(b).map(([k, v]) => [`b_${k}`, v])) } as Flat;
 };
@@ -65,13 +67,13 @@ const fold = (f: Flat): TrainState => {
 
 /** Parses the hash's training keys; returns the state and a note per refused value. */
 export function parseTrainHash(hash: string): { state: TrainState; notes: string[] } {
-  const r = parseFields(hash, flatten(TRAIN_DEFAULTS), FIELDS);
+  const r = parseFields(hash, flattenTrainState(TRAIN_DEFAULTS), FIELDS);
   return { state: fold(r.state), notes: r.notes };
 }
 
 export function toTrainHash(s: TrainState): string {
   const p = new URLSearchParams({ view: 'train' });
-  for (const [key, value] of Object.entries(flatten(s))) {
+  for (const [key, value] of Object.entries(flattenTrainState(s))) {
     if (key.startsWith('b_') && !s.compare) continue;
     if ((key === 'std' && s.init !== 'normal') || (key === 'b_std' && s.b.init !== 'normal')) continue;
     p.set(key, typeof value === 'boolean' ? (value ? '1' : '0') : String(value));
@@ -82,10 +84,7 @@ export function toTrainHash(s: TrainState): string {
 /** Configuration B as a whole state (data, sizes, seed and steps from A). */
 export const stateB = (s: TrainState): TrainState => ({ ...s, ...s.b });
 
-export function configName(c: TrainConfig): string {
-  const init = c.init === 'normal' ? `normal(${c.std})` : c.init;
-  return `${init} + ${c.act}${c.norm === 'none' ? '' : ` + ${c.norm} norm`}, ${c.optimizer} ${c.lr}`;
-}
+export const configName = (c: TrainConfig): string => `${netName(c)}, ${c.optimizer} ${c.lr}`;
 
 /** The createMLP and trainer options of a state, for data with `features` inputs and `classes` outputs. */
 export function trainingOptions(s: TrainState, features: number, classes: number): { mlp: MLPOptions; trainer: TrainerOptions } {

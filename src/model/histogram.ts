@@ -46,5 +46,5 @@ export function parseHistogram(where: string, h: unknown): HistogramSpec {
     if (!(STATS_FIELDS as readonly string[]).includes(field)) throw invalid(where, `histogram.range.${field}`, r, `absent (tensor kinds: ${STATS_FIELDS.join(', ')})`);
     if (!isTensorRange(r)) throw invalid(where, `histogram.range.${field}`, r, "'auto' or [lo, hi] with finite lo < hi");
   }
-  return { bins, range: range };
+  return { bins, range };
 }

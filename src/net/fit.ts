@@ -2,15 +2,14 @@
 // the same dims, and the widest width that fits with the same batch (every dim as wide as the
 // widest one set to it), from the same layout the net would get, without touching the GPU.
 import type { KernelContext } from '../kernels/program';
-import type { ActivationSpec } from '../model/activations';
-import { describeLayers, fuseLayers } from '../model/layers';
+import type { LayerEntry } from '../model/layers';
 import { layoutNet } from '../model/layout';
 import type { MLPSpec } from '../model/options';
 import { LAYER_TYPES } from '../scheduler/layers';
 
 /** Bytes of the net's largest buffer: the arena, a parameter, or the shared scratch. */
-function largestBuffer(spec: MLPSpec, ctx: KernelContext, linear: ActivationSpec): number {
-  const entries = fuseLayers(describeLayers(spec), spec.batch, linear);
+function largestBuffer(spec: MLPSpec, ctx: KernelContext, entriesOf: (spec: MLPSpec) => LayerEntry[]): number {
+  const entries = entriesOf(spec);
   const layout = layoutNet(entries, spec.batch, spec.dims[0]);
   const floats = [layout.arenaFloats, layout.smallFloats];
   for (const e of entries) {
@@ -31,10 +30,11 @@ function largest(hi: number, ok: (n: number) => boolean): number {
   return lo;
 }
 
-/** One sentence: the largest batch and the widest width that fit this adapter. */
-export function fitHint(spec: MLPSpec, ctx: KernelContext, linear: ActivationSpec): string {
+/** One sentence: the largest batch and the widest width that fit this adapter; `entriesOf` makes
+ *  a net's layer entries the way the net does. */
+export function fitHint(spec: MLPSpec, ctx: KernelContext, entriesOf: (spec: MLPSpec) => LayerEntry[]): string {
   const limit = Math.min(ctx.device.limits.maxStorageBufferBindingSize, ctx.device.limits.maxBufferSize);
-  const fits = (s: MLPSpec) => largestBuffer(s, ctx, linear) <= limit;
+  const fits = (s: MLPSpec) => largestBuffer(s, ctx, entriesOf) <= limit;
   const widest = Math.max(...spec.dims);
   const batch = largest(spec.batch - 1, (b) => fits({ ...spec, batch: b }));
   const width = largest(widest - 1, (w) => fits({ ...spec, dims: spec.dims.map((d) => (d === widest ? w : d)) }));

@@ -37,6 +37,9 @@ export type PlanKind = 'forward' | 'backward' | 'forwardBackward';
 
 const LINEAR: ActivationSpec = { name: 'linear', id: 0, param: 0, pieces: 1, maxSlope: 1 };
 
+/** The layer entries of a net (also sized, without a GPU, for a too-large net's hint). */
+const netEntries = (spec: MLPSpec) => fuseLayers(describeLayers(spec), spec.batch, LINEAR);
+
 function buildKind(kind: PlanKind, stats: boolean, upstream: Upstream): BuildKind {
   return { forward: kind !== 'backward', backward: kind === 'forward' ? undefined : upstream, stats };
 }
@@ -59,7 +62,7 @@ export class MLP {
   /** @internal Made by `engine.createMLP(options)`. */
   constructor(private core: EngineCore, options: MLPOptions, extension?: LayerExtension) {
     this.spec = parseMLPOptions(options);
-    const base = fuseLayers(describeLayers(this.spec), this.spec.batch, LINEAR);
+    const base = netEntries(this.spec);
     const entries = extension ? extension.entries(base, this.spec) : base;
     const types = entries.map((e) => {
       const type = extension?.types[e.type] ?? LAYER_TYPES[e.type];
@@ -73,7 +76,7 @@ export class MLP {
         new NetResources({ ...core.ctx, pool }, pool, entries, types, this.spec.batch, this.spec.dims[0], this.spec.seed, DEFAULT_BINS));
     } catch (e) {
       if (!(e instanceof InitscopeError) || e.code !== 'too-large' || extension) throw e;
-      throw new InitscopeError(`createMLP: ${e.message}; ${fitHint(this.spec, core.ctx, LINEAR)}`, 'too-large', e.field);
+      throw new InitscopeError(`createMLP: ${e.message}; ${fitHint(this.spec, core.ctx, netEntries)}`, 'too-large', e.field);
     }
     this.res = allocated.value;
     this.executor = new PlanExecutor(this.res.ctx, pool, core.timestamps, statsSlotWords(DEFAULT_BINS) * 4, this.res.slots.count);

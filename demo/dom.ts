@@ -1,0 +1,26 @@
+// The page helpers both views use: elements by id, select options, and the form <-> hash text
+// (the hash parsers of state.ts and trainState.ts validate what a form says, like a URL).
+
+export const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+export function setOptions(select: HTMLSelectElement, values: readonly string[]): void {
+  select.replaceChildren(...values.map((v) => Object.assign(document.createElement('option'), { value: v, textContent: v })));
+}
+
+/** Sets the form's field of each name: a checkbox from the value's truth, any other from its text. */
+export function writeFields(form: HTMLFormElement, values: Record<string, unknown>): void {
+  for (const [name, value] of Object.entries(values)) {
+    const el = form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement | null;
+    if (el instanceof HTMLInputElement && el.type === 'checkbox') el.checked = Boolean(value);
+    else if (el) el.value = String(value);
+  }
+}
+
+/** The form as hash text: every field as it reads, the checkboxes `flags` as 1 or 0 (an unticked
+ *  box is missing from FormData, which would leave its key at the default). */
+export function formHash(form: HTMLFormElement, flags: readonly string[]): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of new FormData(form)) if (typeof v === 'string') p.set(k, v);
+  for (const name of flags) p.set(name, (form.elements.namedItem(name) as HTMLInputElement).checked ? '1' : '0');
+  return `#${p.toString()}`;
+}
