@@ -123,9 +123,8 @@ export class MLP {
     const din = this.spec.dims[0];
     return validated(() => {
       if (input !== 'randn') checkArray('setInput', 'input', input, B * din, `batch x dims[0] = ${B} x ${din}, row-major`);
-      this.forwardCurrent = false;
-      this.inputSet = true;
     }, () => this.serial('setInput', async () => {
+      this.forwardCurrent = false;
       if (input === 'randn') {
         const d = await this.plans.dispatch('input randn', () => initDispatch(this.res.ctx, { label: 'input X (randn)',
           buffer: this.res.buffers.arena, offset: this.res.layout.x, count: B * din, seed: this.spec.seed, stream: STREAM_INPUT,
@@ -134,6 +133,7 @@ export class MLP {
       } else {
         writeFloats(this.core.ctx.device.queue, this.res.buffers.arena, this.res.layout.x, input);
       }
+      this.inputSet = true;
     }));
   }
 
@@ -160,9 +160,9 @@ export class MLP {
         if (at.alpha === undefined) throw invalid(where, 'alpha', params.alpha, `absent: only prelu has alpha (activation is ${entry.activation.name})`);
         checkArray(where, 'alpha', params.alpha, entry.outputWidth, `one per unit = ${entry.outputWidth}`);
       }
-      this.forwardCurrent = false;
       return { index, at };
     }, ({ index, at }) => this.serial(where, () => {
+      this.forwardCurrent = false;
       const q = this.core.ctx.device.queue;
       if (params.W) writeFloats(q, this.res.buffers.own[index].W, 0, params.W);
       if (params.b && at.b !== undefined) writeFloats(q, this.res.buffers.small, at.b, params.b);
@@ -203,14 +203,15 @@ export class MLP {
    *  each (GPU timestamps where the adapter has them, else wall clock per submit). It is a real step:
    *  it changes what forward/backward would have changed. */
   profile(kind: PlanKind = 'forwardBackward', options: { stats?: boolean } = {}): Promise<PlanProfile> {
-    return validated(() => this.requireInput('profile'), () => this.serial('profile', async () => {
+    return this.serial('profile', async () => {
+      this.requireInput('profile');
       if (kind === 'backward') this.requireForward("profile('backward')");
       const built = await this.plans.get(buildKind(kind, options.stats ?? true, 'randn'));
       const profile = await this.executor.profile(built, this.plans.range);
       this.core.assertHealthy('profile');
       if (kind !== 'backward') this.forwardCurrent = true;
       return profile;
-    }));
+    });
   }
 
   private async execute(built: BuiltPlan): Promise<PlanRun> {
@@ -240,8 +241,9 @@ export class MLP {
 
   /** One forward pass with per-layer statistics of Z and A (one submit, one readback). */
   forward(options: PassOptions = {}): Promise<ForwardResult> {
-    return validated(() => { this.requireInput('forward'); return parseHistogram('forward', options.histogram); },
+    return validated(() => parseHistogram('forward', options.histogram),
       (hist) => this.serial('forward', async () => {
+        this.requireInput('forward');
         await this.plans.useHistogram(hist);
         return this.runForward(options.stats ?? true);
       }));
@@ -251,17 +253,21 @@ export class MLP {
     const r = await this.execute(await this.plans.get({ forward: true, stats }));
     this.forwardCurrent = true;
     const first = this.res.slots.range('forward').first;
-    return { layers: this.layerStats<ForwardLayerStats>(r.words, first, 'forward'), gpuTimeMs: r.gpuTimeMs, wallTimeMs: r.wallTimeMs };
+    return { layers: this.layerStats<ForwardLayerStats>(r.words, first, 'forward'), gpuTimeMs: r.passTimesMs?.[0], wallTimeMs: r.wallTimeMs };
   }
 
   /** LSUV (init 'lsuv': orthogonal, then this): rescales each W_l on the input `x` (or the current
    *  one) until Var(Z_l) is within `tolerance` (0.1) of 1, at most `maxIterations` (10) passes per layer. */
   lsuv(x?: Float32Array, options: LsuvOptions = {}): Promise<LsuvResult> {
-    return validated(() => { const o = parseLsuvOptions(options); if (x === undefined) this.requireInput('lsuv'); return o; },
-      async (o) => {
-        if (x !== undefined) await this.setInput(x);
-        return this.serial('lsuv', () => lsuv(this.res, this.executor, this.spec.layers, async () => (await this.runForward(true)).layers, o));
+    return validated(() => parseLsuvOptions(options), (o) => {
+      // Queued at once (not after setInput resolves), so calls issued after lsuv() run after it.
+      const input = x === undefined ? undefined : this.setInput(x);
+      const run = this.serial('lsuv', () => {
+        this.requireInput('lsuv');
+        return lsuv(this.res, this.executor, this.spec.layers, async () => (await this.runForward(true)).layers, o);
       });
+      return input ? Promise.all([input, run]).then(([, r]) => r) : run;
+    });
   }
 
   /** One backward pass for L = sum(A_L * G), with statistics of dW, db, dalpha and dA per layer. */
@@ -273,26 +279,26 @@ export class MLP {
         this.writeUpstream(gradient);
         const r = await this.execute(await this.plans.get({ forward: false, backward: upstream, stats: options.stats ?? true }));
         const first = this.res.slots.range('backward').first;
-        return { layers: this.layerStats<BackwardLayerStats>(r.words, first, 'backward'), gpuTimeMs: r.gpuTimeMs, wallTimeMs: r.wallTimeMs };
+        return { layers: this.layerStats<BackwardLayerStats>(r.words, first, 'backward'), gpuTimeMs: r.passTimesMs?.[0], wallTimeMs: r.wallTimeMs };
       }));
   }
 
-  /** forward() and backward() as one recorded step: one submit, one readback. */
+  /** forward() and backward() as one recorded step: two compute passes (each timed), one submit, one readback. */
   forwardBackward(gradient: UpstreamGradient = 'randn', options: PassOptions = {}): Promise<{ forward: ForwardResult; backward: BackwardResult }> {
-    return validated(() => {
-      this.requireInput('forwardBackward');
-      return { upstream: this.upstreamKind('forwardBackward', gradient), hist: parseHistogram('forwardBackward', options.histogram) };
-    }, ({ upstream, hist }) => this.serial('forwardBackward', async () => {
-      await this.plans.useHistogram(hist);
-      this.writeUpstream(gradient);
-      const r = await this.execute(await this.plans.get({ forward: true, backward: upstream, stats: options.stats ?? true }));
-      this.forwardCurrent = true;
-      const first = this.res.slots.range('forward').first;
-      return {
-        forward: { layers: this.layerStats<ForwardLayerStats>(r.words, first, 'forward'), gpuTimeMs: r.gpuTimeMs, wallTimeMs: r.wallTimeMs },
-        backward: { layers: this.layerStats<BackwardLayerStats>(r.words, first, 'backward'), gpuTimeMs: r.gpuTimeMs, wallTimeMs: r.wallTimeMs },
-      };
-    }));
+    return validated(() => ({ upstream: this.upstreamKind('forwardBackward', gradient), hist: parseHistogram('forwardBackward', options.histogram) }),
+      ({ upstream, hist }) => this.serial('forwardBackward', async () => {
+        this.requireInput('forwardBackward');
+        await this.plans.useHistogram(hist);
+        this.writeUpstream(gradient);
+        const r = await this.execute(await this.plans.get({ forward: true, backward: upstream, stats: options.stats ?? true }));
+        this.forwardCurrent = true;
+        const first = this.res.slots.range('forward').first;
+        return {
+          // Two passes in one submit: each result has its own pass's GPU time; the wall time is the call's.
+          forward: { layers: this.layerStats<ForwardLayerStats>(r.words, first, 'forward'), gpuTimeMs: r.passTimesMs?.[0], wallTimeMs: r.wallTimeMs },
+          backward: { layers: this.layerStats<BackwardLayerStats>(r.words, first, 'backward'), gpuTimeMs: r.passTimesMs?.[1], wallTimeMs: r.wallTimeMs },
+        };
+      }));
   }
 
   /** A_l of the last forward, batch x dims[l+1]. */

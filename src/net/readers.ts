@@ -56,8 +56,7 @@ export async function readGradients(res: NetResources, exec: PlanExecutor, l: nu
   const alpha = at.dalpha !== undefined ? await exec.readRegion(arena, at.dalpha, entry.outputWidth, `dalpha${l}`) : undefined;
   const input = await exec.readRegion(arena, inputGradOffset(res.layout, index), res.batch * entry.inputWidth, l === 0 ? 'dX' : `dA${l - 1}`);
   const norm = normOf(res, l);
-  if (!norm) return { W, ...(b ? { b } : {}), ...(alpha ? { alpha } : {}), input };
-  const gamma = await exec.readRegion(arena, norm.at.dgamma, norm.units, `dgamma${l}`);
-  const beta = await exec.readRegion(arena, norm.at.dbeta, norm.units, `dbeta${l}`);
-  return { W, ...(b ? { b } : {}), gamma, beta, input };
+  const gamma = norm && await exec.readRegion(arena, norm.at.dgamma, norm.units, `dgamma${l}`);
+  const beta = norm && await exec.readRegion(arena, norm.at.dbeta, norm.units, `dbeta${l}`);
+  return { W, ...(b ? { b } : {}), ...(alpha ? { alpha } : {}), ...(gamma && beta ? { gamma, beta } : {}), input };
 }

@@ -1,5 +1,7 @@
 // Float64 reference of training (design.md section 6): the losses with their gradient, the
-// torch.optim update rules, learning-rate schedules, and whole training steps of a net.
+// torch.optim update rules, whole training steps of a net, and the rows of each batch a
+// trainer's data order gives. (Learning-rate schedules are tested against values written out
+// from torch's formulas instead: a formula here would be a copy of the engine's.)
 import { referenceBackward, referenceForward, type ReferenceNet } from './mlp';
 
 /** A loss of a batch: its mean, the correct count and dL/dA of the output. */
@@ -83,24 +85,6 @@ export function referenceOptimizerStep(o: ReferenceOptimizer, p: Float64Array, g
   }
 }
 
-/** A schedule as design.md defines it, with an optional linear warm-up. */
-export type ReferenceSchedule =
-  | { name: 'constant'; warmup?: number }
-  | { name: 'step'; every: number; gamma?: number; warmup?: number }
-  | { name: 'cosine'; steps: number; minLr?: number; warmup?: number };
-
-/** The learning rate of step t (0-based). */
-export function referenceLearningRate(base: number, s: ReferenceSchedule, t: number): number {
-  let lr = base;
-  if (s.name === 'step') lr = base * (s.gamma ?? 0.1) ** Math.floor(t / s.every);
-  if (s.name === 'cosine') {
-    const min = s.minLr ?? 0;
-    lr = min + (base - min) * 0.5 * (1 + Math.cos((Math.PI * Math.min(t, s.steps)) / s.steps));
-  }
-  const warmup = s.warmup ?? 0;
-  return warmup > 0 && t < warmup ? (lr * (t + 1)) / warmup : lr;
-}
-
 /** A net being trained in float64: its parameters (as Float64Array, updated in place) and the
  *  optimiser state of each. */
 export interface ReferenceTraining {
@@ -153,4 +137,44 @@ export function referenceTrainStep(tr: ReferenceTraining, X: ArrayLike<number>, 
     }
   }
   return loss;
+}
+
+/** mulberry32 (Tommy Ettinger's 32-bit generator), uniform in [0, 1): the README's "Data order"
+ *  names it as the generator of a trainer's shuffle; written here apart from the engine's copy. */
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let z = state;
+    z = Math.imul(z ^ (z >>> 15), z | 1);
+    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
+    return ((z ^ (z >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+/** The rows of each training batch of `trainer.setData(x, labels, { shuffle, seed })` then
+ *  `steps` steps, as the README's "Data order" states it: the order starts as 0..rows-1; with
+ *  shuffle it is Fisher-Yates shuffled (j = floor(u * (i + 1)), i from rows-1 down to 1) by
+ *  mulberry32(seed) once at setData and again whenever fewer than `batch` rows are left in the
+ *  epoch (drop_last: those rows are skipped); each batch takes the next `batch` positions. */
+export function referenceBatchRows(rows: number, batch: number, steps: number, options: { shuffle?: boolean; seed?: number } = {}): number[][] {
+  const shuffle = options.shuffle ?? true;
+  const uniform = mulberry32(options.seed ?? 0);
+  const order = Array.from({ length: rows }, (_, i) => i);
+  const reshuffle = () => {
+    if (!shuffle) return;
+    for (let i = rows - 1; i > 0; i--) {
+      const j = Math.floor(uniform() * (i + 1));
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+  };
+  reshuffle();
+  const batches: number[][] = [];
+  let position = 0;
+  for (let s = 0; s < steps; s++) {
+    if (position + batch > rows) { reshuffle(); position = 0; }
+    batches.push(order.slice(position, position + batch));
+    position += batch;
+  }
+  return batches;
 }

@@ -9,7 +9,7 @@ import { inputGradOffset, inputOffset } from '../model/layout';
 import { statsBatch, type StatsBatch, type StatsTensor } from '../stats/batch';
 import { SlotTable, type StatsSection } from '../stats/slots';
 import type { EntryIO, LayerType, StatsDeclaration, StepContext } from './layerType';
-import type { Plan } from './plan';
+import type { Plan, PlanPass } from './plan';
 
 export type Upstream = 'ones' | 'randn' | 'array';
 
@@ -111,11 +111,14 @@ export interface PlanKind { forward: boolean; backward?: Upstream; stats: boolea
 export async function buildPlan(step: StepContext, graph: NetGraph, kind: PlanKind, bins: number, range: HistogramRange): Promise<BuiltPlan> {
   const dispatches: Dispatch[] = [];
   const statsBatches: StatsBatch[] = [];
+  const passes: PlanPass[] = [];
   if (kind.forward) {
+    passes.push({ name: 'forward', first: 0 });
     for (const [i, entry] of graph.entries.entries()) dispatches.push(...await graph.types[i].forward(step, entry, entryIO(step, graph, i)));
     if (kind.stats) dispatches.push(...await sectionStats(step, graph, bins, range, 'forward', statsBatches));
   }
   if (kind.backward) {
+    passes.push({ name: 'backward', first: dispatches.length });
     if (kind.backward !== 'array') dispatches.push(await upstreamDispatch(step, graph, kind.backward));
     for (let i = graph.entries.length - 1; i >= 0; i--) {
       dispatches.push(...await graph.types[i].backward(step, graph.entries[i], entryIO(step, graph, i)));
@@ -128,7 +131,7 @@ export async function buildPlan(step: StepContext, graph: NetGraph, kind: PlanKi
   const backward = graph.slots.range('backward');
   const first = kind.forward ? forward.first : backward.first;
   const count = (kind.forward ? forward.count : 0) + (kind.backward ? backward.count : 0);
-  return { plan: { name, dispatches, statsSlots: kind.stats ? { first, count } : undefined }, statsBatches };
+  return { plan: { name, dispatches, passes, statsSlots: kind.stats ? { first, count } : undefined }, statsBatches };
 }
 
 /** Statistics of every weight matrix: the 'weights' section. */

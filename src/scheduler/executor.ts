@@ -3,15 +3,19 @@ import { PassTimer, ReadbackRing, readStaging } from '../gpu/readback';
 import type { KernelContext } from '../kernels/program';
 import type { HistogramRange } from '../model/histogram';
 import type { BuiltPlan } from './build';
-import { recordPlan, type Plan } from './plan';
+import { planPasses, recordPlan, type Plan } from './plan';
 import { profilePlan, type PlanProfile } from './profile';
 
 export interface PlanRun {
   /** The stats slots the plan filled, as raw words (absent for a plan without statistics). */
   words?: Uint32Array;
-  gpuTimeMs?: number;
+  /** GPU time of each of the plan's passes (planPasses order), where the adapter has timestamps. */
+  passTimesMs?: Array<number | undefined>;
   wallTimeMs: number;
 }
+
+/** Most passes a plan has (forward, backward). */
+const MAX_PASSES = 2;
 
 /** The histogram range is per call, written into the plan's stats descriptors without rebuilding it. */
 function setRange(built: BuiltPlan, range: HistogramRange): void {
@@ -27,7 +31,7 @@ export class PlanExecutor {
 
   constructor(private ctx: KernelContext, private pool: BufferPool, private timestamps: boolean, private slotBytes: number, private slotsTotal: number) {
     this.ring = this.makeRing();
-    if (timestamps) this.timer = new PassTimer(pool, ctx.device, 'pass', 1);
+    if (timestamps) this.timer = new PassTimer(pool, ctx.device, 'pass', MAX_PASSES);
   }
 
   /** Every stats slot, then the resolved timestamps. */
@@ -62,7 +66,10 @@ export class PlanExecutor {
     setRange(built, range);
     const start = performance.now();
     const encoder = device.createCommandEncoder({ label: plan.name });
-    recordPlan(encoder, plan, { label: plan.name, timestampWrites: this.timer?.passWrites(0) });
+    const passes = planPasses(plan).length;
+    if (passes > MAX_PASSES) throw new Error(`plan "${plan.name}" has ${passes} passes; the executor times at most ${MAX_PASSES}`);
+    const timer = this.timer;
+    recordPlan(encoder, plan, { label: plan.name, timestampWrites: timer && ((i) => timer.passWrites(i)) });
     const wantsReadback = plan.statsSlots !== undefined || this.timer !== undefined;
     const staging = wantsReadback ? this.ring.acquire() : undefined;
     if (staging && plan.statsSlots) {
@@ -76,9 +83,9 @@ export class PlanExecutor {
     }
     const data = await this.ring.read(staging);
     const wallTimeMs = performance.now() - start;
-    const gpuTimeMs = this.timer ? PassTimer.decode(data, this.slotsBytes, 1)[0] : undefined;
+    const passTimesMs = this.timer ? PassTimer.decode(data, this.slotsBytes, MAX_PASSES).slice(0, passes) : undefined;
     const words = plan.statsSlots ? new Uint32Array(data, 0, (plan.statsSlots.count * this.slotBytes) / 4) : undefined;
-    return { words, gpuTimeMs, wallTimeMs };
+    return { words, passTimesMs, wallTimeMs };
   }
 
   /** Each dispatch of the plan in a pass of its own, timed (see profilePlan). */

@@ -1,5 +1,6 @@
 // Training plans: a step is gather -> forward -> loss (+ dA of the output) -> backward ->
-// statistics -> optimiser updates, one pass and one submit; an evaluation step stops after the
+// statistics (with W before its update) -> optimiser updates (-> statistics of the updates), one
+// pass and one submit; an evaluation step stops after the
 // loss. Built from the same layer types as forward and backward: each type's `parameters`
 // names what the optimiser updates.
 import { gatherDispatch, lossDispatch, optimDispatch } from '../kernels/train';
@@ -31,7 +32,7 @@ export interface TrainPlanKind {
   data?: GpuDataset;
   loss: LossName;
   optimizer: OptimizerSpec;
-  /** Statistics: forward, backward, the applied updates and the weights after them. */
+  /** Statistics: forward, backward, the weights before the update, and the applied updates. */
   stats: boolean;
 }
 
@@ -62,6 +63,8 @@ export async function buildTrainPlan(step: StepContext, graph: NetGraph, t: Trai
   if (kind.stats) {
     dispatches.push(...await sectionStats(step, graph, bins, range, 'forward', statsBatches));
     dispatches.push(...await sectionStats(step, graph, bins, range, 'backward', statsBatches));
+    // W of this step before its update: the denominator of design.md section 6's update:data ratio.
+    dispatches.push(...await sectionStats(step, graph, bins, range, 'weights', statsBatches));
   }
   for (const [i, entry] of graph.entries.entries()) {
     const io = entryIO(step, graph, i);
@@ -79,9 +82,6 @@ export async function buildTrainPlan(step: StepContext, graph: NetGraph, t: Trai
         reads: [region.label, entry.regions[p.grad].label], writes: [region.label, ...(kind.stats && p.update ? [entry.regions[p.update].label] : [])] }));
     }
   }
-  if (kind.stats) {
-    dispatches.push(...await sectionStats(step, graph, bins, range, 'update', statsBatches));
-    dispatches.push(...await sectionStats(step, graph, bins, range, 'weights', statsBatches));
-  }
+  if (kind.stats) dispatches.push(...await sectionStats(step, graph, bins, range, 'update', statsBatches));
   return { plan: { name: `train step (${kind.loss}, ${kind.optimizer.name})${kind.stats ? ' with stats' : ''}`, dispatches }, statsBatches };
 }

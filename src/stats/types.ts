@@ -38,7 +38,9 @@ export interface ForwardLayerStats {
   normalized?: TensorStats;
   activation: TensorStats;
 }
-/** What `net.forward()` resolves to: per-layer statistics and the time of the pass. */
+/** What `net.forward()` resolves to: per-layer statistics; `gpuTimeMs` is the forward pass's GPU
+ *  time (adapters with timestamps), `wallTimeMs` the call's submit-to-readback time (in
+ *  forwardBackward, the whole step's, shared with the backward result). */
 export interface ForwardResult { layers: ForwardLayerStats[]; gpuTimeMs?: number; wallTimeMs?: number }
 
 /** Statistics of one layer after a backward pass: dL/dW, dL/db, dL/dalpha and dL/d(input). */
@@ -52,5 +54,6 @@ export interface BackwardLayerStats {
   gammaGrad?: TensorStats;
   betaGrad?: TensorStats;
 }
-/** What `net.backward()` resolves to: per-layer gradient statistics and the time of the pass. */
+/** What `net.backward()` resolves to: per-layer gradient statistics; times as in {@link ForwardResult}
+ *  (`gpuTimeMs` of the backward pass alone). */
 export interface BackwardResult { layers: BackwardLayerStats[]; gpuTimeMs?: number; wallTimeMs?: number }

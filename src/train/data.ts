@@ -56,8 +56,14 @@ export class DeviceDataset {
     const storage = (label: string, bytes: number) => pool.storage(`${name} ${label}`, Math.max(16, bytes));
     this.order = Uint32Array.from({ length: rows }, (_, i) => i);
     this.gpu = { x: storage('x', x.byteLength), targets: storage('targets', targets.byteLength), perm: storage('order', rows * 4), rows, targetCols, name };
-    writeFloats(queue, this.gpu.x, 0, x);
-    writeFloats(queue, this.gpu.targets, 0, targets);
+    this.write(x, targets);
+  }
+
+  /** New rows of the same count into the same buffers; the order starts again at 0, 1, 2, ... */
+  write(x: Float32Array, targets: Float32Array): void {
+    writeFloats(this.queue, this.gpu.x, 0, x);
+    writeFloats(this.queue, this.gpu.targets, 0, targets);
+    this.order.forEach((_, i, order) => { order[i] = i; });
     this.writeOrder();
   }
 

@@ -1,12 +1,13 @@
 // What a trainer reports: per-step records decoded from the metrics words, and per-layer
-// statistics of a step with statistics (forward, gradients, the applied update, the weights).
+// statistics of a step with statistics (forward, gradients, the weights before the update, the update).
 import type { LossName } from '../model/train';
 import { decodeLayerStats } from '../stats/layers';
 import type { SlotTable } from '../stats/slots';
 import type { TensorStats } from '../stats/types';
 
 /** Statistics of one layer on a training step: the update:data ratio is std(update) / std(W)
- *  of that step, with the update as applied (learning rate, momentum or Adam included). */
+ *  of that step (W before the update, design.md section 6), with the update as applied
+ *  (learning rate, momentum or Adam included). */
 export interface TrainLayerStats {
   layer: number;
   preactivation: TensorStats;
@@ -14,7 +15,7 @@ export interface TrainLayerStats {
   weightGrad: TensorStats;
   /** The change the optimiser applied to W on this step. */
   update: TensorStats;
-  /** std(update) / std(W after the update); about 1e-3 is healthy. */
+  /** std(update) / std(W before the update); about 1e-3 is healthy. */
   updateRatio: number;
 }
 

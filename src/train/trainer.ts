@@ -59,10 +59,13 @@ export class Trainer {
   private readonly ring: ReadbackRing;
   private readonly shape: TargetShape;
   private readonly plans: PlanCache;
+  /** The 16-byte stand-ins bound where an optimiser keeps no state (SGD without momentum). */
+  private readonly unusedState: GPUBuffer[];
   private data?: { set: DeviceDataset; shuffle: boolean; uniform: () => number; position: number };
-  private evalSet?: { x: Float32Array; targets: unknown; set: DeviceDataset };
+  private evalSet?: DeviceDataset;
   /** Optimiser steps taken (Adam's t). */
   private t = 0;
+  private destroyed = false;
 
   /** @internal Made by `net.trainer(options)`. */
   constructor(private host: TrainerHost, private readonly spec: TrainerSpec) {
@@ -74,6 +77,7 @@ export class Trainer {
     const o = spec.optimizer;
     const unusedM = pool.storage('optimiser state (unused m)', 16);
     const unusedV = pool.storage('optimiser state (unused v)', 16);
+    this.unusedState = [unusedM, unusedV];
     this.buffers = {
       step: pool.storage('train step words', STEP_FIELDS.T_WORDS * 4),
       metrics: pool.storage('train metrics', METRICS_SLOTS * 8),
@@ -93,8 +97,16 @@ export class Trainer {
     const { res } = this.host;
     await res.ensure('backward');
     if (kind.stats) await res.ensure('update');
-    const key = `${kind.mode}|${kind.data?.name ?? 'direct'}|${kind.stats}|${res.histogramBins}`;
-    return this.plans.get(key, () => buildTrainPlan(res.step(), res.graph, this.buffers, kind, res.histogramBins, 'auto'));
+    const group = kind.data?.name ?? 'direct';
+    const key = `${kind.mode}|${group}|${kind.stats}|${res.histogramBins}`;
+    return this.plans.get(key, () => buildTrainPlan(res.step(), res.graph, this.buffers, kind, res.histogramBins, 'auto'), group);
+  }
+
+  /** Runs `op` in the net's queue, unless this trainer was destroyed by then. */
+  private serial<T>(where: string, op: () => Promise<T>): Promise<T> {
+    const gone = () => new InitscopeError(`${where}: this trainer was destroyed`, 'destroyed');
+    if (this.destroyed) return Promise.reject(gone());
+    return this.host.serial(where, () => (this.destroyed ? Promise.reject(gone()) : op()));
   }
 
   /** Uploads the training set once; batches are drawn on the GPU in a shuffled order (a new order
@@ -113,9 +125,9 @@ export class Trainer {
         throw invalid('setData', 'seed', o.seed, 'an integer from 0 to 4294967295');
       }
       return encoded;
-    }, (encoded) => this.host.serial('setData', () => {
+    }, (encoded) => this.serial('setData', () => {
       this.data?.set.release();
-      void this.plans.drop((key) => key.includes('|train|'));
+      void this.plans.drop('train');
       const { res } = this.host;
       const set = new DeviceDataset(res.pool, res.ctx.device.queue, 'train', x, encoded.values, encoded.rows, this.targetCols);
       const shuffle = options.shuffle ?? true;
@@ -200,11 +212,12 @@ export class Trainer {
         if (encoded.rows !== res.batch) throw invalid('step', 'x', x, `exactly one batch: ${res.batch} x ${this.shape.features} values`);
         return encoded.values;
       }
-      if (!this.data) {
+      return undefined;
+    }, (direct) => this.serial('step', async () => {
+      // Checked in the queue, so a setData issued just before (not awaited) counts.
+      if (!direct && !this.data) {
         throw new InitscopeError('step: no data; call trainer.setData(x, labels) or pass a batch: trainer.step(x, labels)', 'invalid-state');
       }
-      return undefined;
-    }, (direct) => this.host.serial('step', async () => {
       if (direct) {
         writeFloats(res.ctx.device.queue, res.buffers.arena, res.layout.x, x!);
         writeFloats(res.ctx.device.queue, res.buffers.arena, res.layout.t, direct);
@@ -225,9 +238,12 @@ export class Trainer {
       if (!Number.isInteger(every) || every < 1 || every > METRICS_SLOTS) throw invalid('train', 'every', o.every, `an integer from 1 to ${METRICS_SLOTS}`);
       if (o.stats !== undefined && typeof o.stats !== 'boolean') throw invalid('train', 'stats', o.stats, 'true or false');
       if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw invalid('train', 'onProgress', o.onProgress, 'a function');
-      if (!this.data) throw new InitscopeError('train: no data; call trainer.setData(x, labels) first', 'invalid-state');
       return every;
-    }, (every) => this.host.serial('train', () => this.loop(steps, every, options)));
+    }, (every) => this.serial('train', () => {
+      // Checked in the queue, so a setData issued just before (not awaited) counts.
+      if (!this.data) throw new InitscopeError('train: no data; call trainer.setData(x, labels) first', 'invalid-state');
+      return this.loop(steps, every, options);
+    }));
   }
 
   private async loop(steps: number, every: number, options: TrainOptions): Promise<TrainResult> {
@@ -281,14 +297,18 @@ export class Trainer {
   /** Mean loss and accuracy of the net on any number of rows (batches of the net's batch size;
    *  the last one partial), without changing the parameters. */
   evaluate(x: Float32Array, labels: Int32Array | Uint32Array | Float32Array): Promise<{ loss: number; accuracy: number }> {
-    return validated(() => encodeTargets('evaluate', x, labels, this.shape), (encoded) => this.host.serial('evaluate', async () => {
+    return validated(() => encodeTargets('evaluate', x, labels, this.shape), (encoded) => this.serial('evaluate', async () => {
       const { res } = this.host;
-      if (this.evalSet?.x !== x || this.evalSet.targets !== labels) {
-        this.evalSet?.set.release();
-        void this.plans.drop((key) => key.includes('|eval|'));
-        this.evalSet = { x, targets: labels, set: new DeviceDataset(res.pool, res.ctx.device.queue, 'eval', x, encoded.values, encoded.rows, this.targetCols) };
+      // Uploaded on every call (the caller may have changed the arrays in place); the buffers
+      // and plans are kept while the row count stays the same.
+      if (this.evalSet?.gpu.rows === encoded.rows) {
+        this.evalSet.write(x, encoded.values);
+      } else {
+        this.evalSet?.release();
+        void this.plans.drop('eval');
+        this.evalSet = new DeviceDataset(res.pool, res.ctx.device.queue, 'eval', x, encoded.values, encoded.rows, this.targetCols);
       }
-      const set = this.evalSet.set;
+      const set = this.evalSet;
       const built = await this.plan({ mode: 'eval', data: set.gpu, loss: this.spec.loss, optimizer: this.spec.optimizer, stats: false });
       const batches = Math.ceil(encoded.rows / res.batch);
       let lossSum = 0;
@@ -320,5 +340,23 @@ export class Trainer {
       const divisor = this.spec.loss === 'cross_entropy' ? encoded.rows : encoded.rows * this.shape.classes;
       return { loss: lossSum / divisor, accuracy: correct / encoded.rows };
     }));
+  }
+
+  /** Frees this trainer's GPU buffers (optimiser state, datasets, metrics, plans) once the call in
+   *  flight ends; its queued and later calls reject with code 'destroyed'. The net stays usable;
+   *  `net.destroy()` frees its trainers too. A second call does nothing. */
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    const { pool } = this.host.res;
+    const free = async () => {
+      await this.plans.drop();
+      this.data?.set.release();
+      this.evalSet?.release();
+      this.ring.drain().forEach((b) => pool.release(b));
+      const { step, metrics, state } = this.buffers;
+      for (const b of [step, metrics, ...this.unusedState, ...state.flatMap((r) => Object.values(r).flatMap(({ m, v }) => [m, v]))]) pool.release(b);
+    };
+    this.host.serial('destroy', free).catch(() => undefined);
   }
 }

@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { createEngine } from 'initscope';
 import { createNodeGPU } from 'initscope/node';
 import {
-  referenceActivation, referenceBackward, referenceCrossEntropy, referenceForward, referenceStats, referenceTrainStep, referenceTraining,
+  referenceBackward, referenceCrossEntropy, referenceForward, referenceStats, referenceTrainStep, referenceTraining,
 } from 'initscope/reference';
-import { assertClose, random } from './helpers.mjs';
+import { assertClose, random, randomNet } from './helpers.mjs';
 
 const gpu = await createNodeGPU();
 const engines = { cpu: await createEngine({ gpu, kernels: 'cpu' }), gpu: await createEngine({ gpu, kernels: 'gpu' }) };
@@ -17,26 +17,12 @@ const dims = [13, 17, 9, 5];
 const batch = 7;
 const hidden = dims.length - 2;
 
-async function randomNet(engine, kind, activation) {
-  const net = engine.createMLP({ dims, batch, activation, output: 'linear', bias: true, norm: kind });
-  const W = [], b = [];
-  for (let l = 0; l < dims.length - 1; l++) {
-    W.push(random(dims[l] * dims[l + 1], 30 + l, 1.5 / Math.sqrt(dims[l])));
-    b.push(random(dims[l + 1], 40 + l, 0.3));
-    await net.setParameters(l, { W: W[l], b: b[l] });
-  }
-  const units = dims.slice(1, -1);
-  const norm = {
-    kind, gamma: units.map((u) => new Float64Array(u).fill(1)), beta: units.map((u) => new Float64Array(u)),
-    ...(kind === 'batch' ? { runningMean: units.map((u) => new Float64Array(u)), runningVar: units.map((u) => new Float64Array(u).fill(1)) } : {}),
-  };
-  return { net, ref: { dims, batch, activation: referenceActivation(activation), output: referenceActivation('linear'), W, b, norm } };
-}
+const randomNormNet = (engine, norm, activation) => randomNet(engine, { dims, batch, activation, norm, seed: 30 });
 
 for (const kind of ['batch', 'layer']) {
   test(`${kind} norm: forward, backward and statistics equal float64 (train mode), both kernel sets`, async () => {
     for (const [kernels, engine] of Object.entries(engines)) {
-      const { net, ref } = await randomNet(engine, kind, 'tanh');
+      const { net, ref } = await randomNormNet(engine, kind, 'tanh');
       const X = random(batch * dims[0], 50, 1);
       const G = random(batch * dims[dims.length - 1], 51, 1);
       await net.setInput(X);
@@ -71,7 +57,7 @@ for (const kind of ['batch', 'layer']) {
   test(`${kind} norm: three training steps (SGD momentum, Adam) move W, b, gamma, beta as float64 does; evaluate in eval mode`, async () => {
     for (const [kernels, engine] of Object.entries(engines)) {
       for (const optimizer of [{ name: 'sgd', lr: 0.1, momentum: 0.9 }, { name: 'adam', lr: 0.01 }]) {
-        const { net, ref } = await randomNet(engine, kind, 'relu');
+        const { net, ref } = await randomNormNet(engine, kind, 'relu');
         const trainer = net.trainer({ loss: 'cross_entropy', optimizer });
         const training = referenceTraining(ref, optimizer, 'cross_entropy');
         for (let s = 0; s < 3; s++) {

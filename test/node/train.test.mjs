@@ -8,9 +8,9 @@ import { createEngine } from 'initscope';
 import { createNodeGPU } from 'initscope/node';
 import { spiral, standardize } from 'initscope/data';
 import {
-  referenceActivation, referenceCrossEntropy, referenceForward, referenceLearningRate, referenceMse, referenceTrainStep, referenceTraining,
+  referenceCrossEntropy, referenceForward, referenceMse, referenceTrainStep, referenceTraining,
 } from 'initscope/reference';
-import { assertClose, random } from './helpers.mjs';
+import { assertClose, random, randomNet } from './helpers.mjs';
 
 const gpu = await createNodeGPU();
 const engines = { cpu: await createEngine({ gpu, kernels: 'cpu' }), gpu: await createEngine({ gpu, kernels: 'gpu' }) };
@@ -18,18 +18,7 @@ const engines = { cpu: await createEngine({ gpu, kernels: 'cpu' }), gpu: await c
 const dims = [13, 17, 6, 5];
 const batch = 7;
 
-/** A net with random non-zero parameters on the GPU, and the same for the float64 reference. */
-async function randomNet(engine, activation) {
-  const net = engine.createMLP({ dims, batch, activation, output: 'linear', bias: true });
-  const W = [], b = [];
-  for (let l = 0; l < dims.length - 1; l++) {
-    W.push(random(dims[l] * dims[l + 1], 10 + l, 1.5 / Math.sqrt(dims[l])));
-    b.push(random(dims[l + 1], 20 + l, 0.2));
-    await net.setParameters(l, { W: W[l], b: b[l] });
-  }
-  const ref = { dims, batch, activation: referenceActivation(activation), output: referenceActivation('linear'), W, b };
-  return { net, ref };
-}
+const randomTrainNet = (engine, activation) => randomNet(engine, { dims, batch, activation, seed: 10 });
 
 const OPTIMIZERS = [
   { name: 'sgd', lr: 0.3 },
@@ -44,7 +33,7 @@ test('three training steps match float64: every optimiser, cross-entropy and mse
   for (const [kernels, engine] of Object.entries(engines)) {
     for (const [oi, optimizer] of OPTIMIZERS.entries()) {
       for (const loss of oi === 1 || oi === 3 ? ['cross_entropy', 'mse'] : ['cross_entropy']) {
-        const { net, ref } = await randomNet(engine, oi % 2 ? 'relu' : 'tanh');
+        const { net, ref } = await randomTrainNet(engine, oi % 2 ? 'relu' : 'tanh');
         const trainer = net.trainer({ loss, optimizer });
         const training = referenceTraining(ref, optimizer, loss);
         for (let s = 0; s < 3; s++) {
@@ -70,17 +59,37 @@ test('three training steps match float64: every optimiser, cross-entropy and mse
   }
 });
 
-test('schedules: the learning rate of every step is the reference schedule of design.md', async () => {
+// Learning rates written out from torch's documented formulas (checked once against torch 1.13's
+// schedulers, base lr 0.2): StepLR(step_size=3, gamma=0.5); CosineAnnealingLR(T_max=10,
+// eta_min=0.01) up to T_max, after which the engine holds eta_min (torch's closed form rises
+// again); warm-up 4 = LinearLR(start_factor=1/4, total_iters=3), chained multiplicatively
+// (ChainedScheduler: StepLR + LinearLR gives exactly the product; cosine x warm-up is the
+// product of the two closed forms).
+const TORCH_LR = {
+  step: [0.2, 0.2, 0.2, 0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.025, 0.025, 0.025, 0.0125],
+  cosine: [0.2, 0.1953503690480396, 0.18185661446562001, 0.16083959896778496, 0.13435661446562, 0.105, 0.07564338553437999,
+    0.04916040103221506, 0.028143385534380005, 0.014649630951960414, 0.01, 0.01, 0.01],
+  warmup: [0.05, 0.1, 0.15000000000000002, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2],
+  stepWarmup: [0.05, 0.1, 0.15000000000000002, 0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.025, 0.025, 0.025, 0.0125],
+};
+TORCH_LR.cosineWarmup = TORCH_LR.cosine.map((lr, t) => lr * Math.min(1, (t + 1) / 4));
+
+test('schedules: the learning rate of every step is the one torch.optim.lr_scheduler documents', async () => {
   const data = standardize(spiral({ points: 40, seed: 2 }));
-  for (const schedule of [{ name: 'step', every: 3, gamma: 0.5 }, { name: 'cosine', steps: 10, minLr: 0.01, warmup: 4 }, { name: 'constant', warmup: 3 }]) {
+  const cases = [
+    ['step', { name: 'step', every: 3, gamma: 0.5 }], ['cosine', { name: 'cosine', steps: 10, minLr: 0.01 }],
+    ['warmup', { name: 'constant', warmup: 4 }], ['stepWarmup', { name: 'step', every: 3, gamma: 0.5, warmup: 4 }],
+    ['cosineWarmup', { name: 'cosine', steps: 10, minLr: 0.01, warmup: 4 }],
+  ];
+  for (const [name, schedule] of cases) {
     const net = engines.cpu.createMLP({ dims: [2, 8, 3], batch: 5, output: 'linear', bias: true });
     const trainer = net.trainer({ optimizer: { name: 'sgd', lr: 0.2 }, schedule });
     await trainer.setData(data.train.x, data.train.labels);
-    const r = await trainer.train(12, { every: 5 });
-    assert.equal(r.history.length, 12);
+    const r = await trainer.train(13, { every: 5 });
+    assert.equal(r.history.length, 13);
     r.history.forEach((h, t) => {
-      const want = referenceLearningRate(0.2, schedule, t);
-      assert.ok(Math.abs(h.lr - want) < 1e-12, `${schedule.name} step ${t}: lr ${h.lr} vs ${want}`);
+      const want = TORCH_LR[name][t];
+      assert.ok(Math.abs(h.lr - want) <= 1e-12 * want, `${name} step ${t}: lr ${h.lr}, torch ${want}`);
       assert.equal(h.step, t + 1);
     });
     net.destroy();
@@ -88,17 +97,18 @@ test('schedules: the learning rate of every step is the reference schedule of de
 });
 
 test('a scheduled learning rate reaches the update kernel: six steps of a step schedule and of warmup match float64', async () => {
-  // lr 0.4 falling to 0.04 after 2 steps, and a warmup from 0.4/3: a kernel that used the base lr
-  // (or last step's) would end on other weights.
-  for (const schedule of [{ name: 'step', every: 2, gamma: 0.1 }, { name: 'constant', warmup: 3 }]) {
+  // lr falling to a tenth every 2 steps, and a warmup over 3 steps (torch's StepLR and LinearLR,
+  // written out): a kernel that used the base lr (or last step's) would end on other weights.
+  const cases = [[{ name: 'step', every: 2, gamma: 0.1 }, [1, 1, 0.1, 0.1, 0.01, 0.01]], [{ name: 'constant', warmup: 3 }, [1 / 3, 2 / 3, 1, 1, 1, 1]]];
+  for (const [schedule, factors] of cases) {
     for (const optimizer of [{ name: 'sgd', lr: 0.4, momentum: 0.5 }, { name: 'adam', lr: 0.05 }]) {
-      const { net, ref } = await randomNet(engines.gpu, 'tanh');
+      const { net, ref } = await randomTrainNet(engines.gpu, 'tanh');
       const trainer = net.trainer({ loss: 'cross_entropy', optimizer, schedule });
       const training = referenceTraining(ref, optimizer, 'cross_entropy');
       for (let s = 0; s < 6; s++) {
         const X = random(batch * dims[0], 300 + s, 1);
         const labels = Int32Array.from({ length: batch }, (_, i) => (i * 5 + s) % dims[3]);
-        const lr = referenceLearningRate(optimizer.lr, schedule, s);
+        const lr = optimizer.lr * factors[s];
         const record = await trainer.step(X, labels);
         const want = referenceTrainStep(training, X, labels, lr);
         assert.ok(Math.abs(record.loss - want.loss) <= 1e-5 + 1e-4 * Math.abs(want.loss), `${schedule.name} ${optimizer.name} step ${s + 1}: loss ${record.loss} vs ${want.loss}`);
@@ -113,7 +123,7 @@ test('a scheduled learning rate reaches the update kernel: six steps of a step s
 });
 
 test('evaluate over rows that are not a multiple of the batch equals float64; logits up to 1e4 stay finite', async () => {
-  const { net, ref } = await randomNet(engines.cpu, 'tanh');
+  const { net, ref } = await randomTrainNet(engines.cpu, 'tanh');
   const trainer = net.trainer({ loss: 'cross_entropy' });
   const rows = 23;
   const X = random(rows * dims[0], 7, 1);
