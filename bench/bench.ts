@@ -1,11 +1,11 @@
 // npm run bench [-- --width 4096 --layers 6 --batch 16 --steps 30 --no-peer --sweep] [-- --train]
 // The benchmark in Node on Dawn (the real GPU when there is one, SwiftShader otherwise). Writes
 // bench/results/<date>-<runtime>-<adapter>[-width<N>].json and prints the side-by-side table.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { createEngine } from '../src/index';
 import { createNodeGPU } from '../src/node/index';
 import { DEFAULT_OPTIONS, formatBench, runBench, type BenchOptions, type BenchResult } from './run';
 import { formatTrainBench, runTrainBench } from './train';
+import { saveResult } from './resultFile.mjs';
 
 export function parseBenchArgs(argv: string[]): BenchOptions & { out: string; train: boolean } {
   const o = { ...DEFAULT_OPTIONS, out: 'bench/results', train: false };
@@ -29,12 +29,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions & { out: string; tr
 }
 
 export function saveBench(result: BenchResult, out: string): string {
-  mkdirSync(out, { recursive: true });
-  const info = result.adapter;
-  const width = result.options.width === DEFAULT_OPTIONS.width ? '' : `-width${result.options.width}`;
-  const file = `${out}/${result.date}-${result.runtime}-${(info.description || info.architecture || 'adapter').replace(/[^a-z0-9]+/gi, '-').toLowerCase()}${width}.json`;
-  writeFileSync(file, JSON.stringify(result, null, 2));
-  return file;
+  const suffix = result.options.width === DEFAULT_OPTIONS.width ? '' : `-width${result.options.width}`;
+  return saveResult(out, { date: result.date, kind: result.runtime, adapter: result.adapter, suffix }, result);
 }
 
 async function main(): Promise<void> {
@@ -45,9 +41,7 @@ async function main(): Promise<void> {
     const lines = await runTrainBench(engine, gpu, { layers: options.layers, peer: options.peer }, (line) => console.error(line));
     const info = engine.adapterInfo;
     const date = new Date().toISOString().slice(0, 10);
-    mkdirSync(out, { recursive: true });
-    const file = `${out}/${date}-node-train-${(info.description || info.architecture || 'adapter').replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.json`;
-    writeFileSync(file, JSON.stringify({ date, runtime: 'node', adapter: info, train: lines }, null, 2));
+    const file = saveResult(out, { date, kind: 'node-train', adapter: info }, { date, runtime: 'node', adapter: info, train: lines });
     console.log(['', `${date}, node, ${info.vendor} ${info.architecture} ${info.description}`, ...formatTrainBench(lines), `results: ${file}`].join('\n'));
     engine.destroy();
     return;

@@ -54,13 +54,23 @@ export async function benchTfjs(gpu: GPU, o: { width: number; layers: number; ba
   };
   const forwardStatsMs = await timeSteps(o.steps, o.warmup, () => read(tf.tidy(() => tf.stack(forward(X, Ws).moments))));
 
-  const lossAndGrads = tf.grads((...ws: TF.Tensor[]) => tf.sum(tf.mul(forward(X, ws).a, G)));
-  const forwardBackwardStatsMs = await timeSteps(o.steps, o.warmup, () => read(tf.tidy(() => {
-    const grads = lossAndGrads(Ws);
-    const stats = [...forward(X, Ws).moments];
-    for (const g of grads) { const m = tf.moments(g); stats.push(m.mean, m.variance); }
-    return tf.stack(stats);
-  })));
+  // One forward per step, as the engine's forwardBackward: the moments of A are taken inside the
+  // function tf.grads differentiates, kept out of its tidy, and read with dW's moments.
+  let forwardMoments: TF.Tensor[] = [];
+  const lossAndGrads = tf.grads((...ws: TF.Tensor[]) => {
+    const f = forward(X, ws);
+    forwardMoments = f.moments.map((m) => tf.keep(m));
+    return tf.sum(tf.mul(f.a, G));
+  });
+  const forwardBackwardStatsMs = await timeSteps(o.steps, o.warmup, async () => {
+    await read(tf.tidy(() => {
+      const grads = lossAndGrads(Ws);
+      const stats = [...forwardMoments];
+      for (const g of grads) { const m = tf.moments(g); stats.push(m.mean, m.variance); }
+      return tf.stack(stats);
+    }));
+    tf.dispose(forwardMoments);
+  });
 
   let squareMs: number | undefined;
   if (o.square) {

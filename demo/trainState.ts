@@ -5,6 +5,7 @@
 import { ACTIVATION_NAMES, INIT_NAMES, type MLPOptions, type TrainerOptions } from '../src/index';
 import { decimal, flag, integer, oneOf, parseFields, type HashField } from './hash';
 import { netName } from './state';
+import PRESETS from './trainPresets.json';
 
 const NORMS = ['none', 'batch', 'layer'] as const;
 const OPTIMIZERS = ['sgd', 'adam', 'adamw'] as const;
@@ -102,26 +103,9 @@ export interface TrainPreset { name: string; look: string; state: Partial<TrainS
 const SGD = { optimizer: 'sgd', lr: 0.1, norm: 'none' } as const;
 const config = (c: Partial<TrainConfig>): TrainConfig => ({ ...TRAIN_DEFAULTS.b, ...SGD, ...c });
 
-/** The lecture's cases and its reading list, each a comparison: what to look for in one sentence. */
-export const TRAIN_PRESETS: TrainPreset[] = [
-  { name: 'small vs Xavier (tanh)', look: 'Xavier learns; with W = 0.01 randn the activations and gradients vanish and the loss stays at chance (2.30).',
-    state: { ...config({ act: 'tanh', init: 'xavier' }), layers: 6, steps: 300, compare: true, b: config({ act: 'tanh', init: 'small' }) } },
-  { name: 'too large vs Xavier (tanh)', look: 'With W = 0.5 randn tanh saturates (see the saturated fraction near 1) and learning is slow and noisy next to Xavier.',
-    state: { ...config({ act: 'tanh', init: 'xavier' }), layers: 6, steps: 300, compare: true, b: config({ act: 'tanh', init: 'normal', std: 0.5 }) } },
-  { name: 'Xavier vs Kaiming (ReLU)', look: 'Both learn at 6 layers, but the Xavier net starts with shrinking activations; at 30 layers (next preset) it stalls.',
-    state: { ...config({ act: 'relu', init: 'kaiming' }), layers: 6, steps: 300, compare: true, b: config({ act: 'relu', init: 'xavier' }) } },
-  { name: 'batch norm rescues small init', look: 'The same small weights learn once every layer is batch-normalised: the norm restores unit variance before tanh.',
-    state: { ...config({ act: 'tanh', init: 'small', norm: 'batch' }), layers: 6, steps: 300, compare: true, b: config({ act: 'tanh', init: 'small' }) } },
-  { name: 'Adam rescues small init', look: "Adam divides each step by the gradient's running RMS, so vanished gradients still move the weights; SGD stays at chance.",
-    state: { ...config({ act: 'tanh', init: 'small', optimizer: 'adam', lr: 0.001 }), layers: 6, steps: 300, compare: true, b: config({ act: 'tanh', init: 'small' }) } },
-  { name: 'He et al. 2015: 30 ReLU layers', look: 'In a 30-layer ReLU net Xavier halves the signal 30 times and stalls at chance, while Kaiming learns.',
-    state: { ...config({ act: 'relu', init: 'kaiming', lr: 0.01 }), width: 64, layers: 30, steps: 400, compare: true, b: config({ act: 'relu', init: 'xavier', lr: 0.01 }) } },
-  { name: 'Glorot & Bengio 2010: deep sigmoid', look: 'Sigmoid is not zero-centred and its top layer saturates: with the same Glorot init 5 sigmoid layers stay at chance for hundreds of steps while tanh learns.',
-    state: { ...config({ act: 'tanh', init: 'glorot' }), layers: 5, steps: 400, compare: true, b: config({ act: 'sigmoid', init: 'glorot' }) } },
-  { name: 'LSUV', look: 'LSUV rescales each layer of an orthogonal init until its output has unit variance on real data: a deep tanh net starts well and learns.',
-    state: { ...config({ act: 'tanh', init: 'lsuv' }), layers: 20, width: 64, steps: 300, compare: true, b: config({ act: 'tanh', init: 'small' }) } },
-  { name: 'SELU + LeCun: self-normalising', look: 'SELU with LeCun init keeps mean 0 and variance 1 through 20 layers without any norm layer; ReLU + Xavier does not.',
-    state: { ...config({ act: 'selu', init: 'lecun', lr: 0.01 }), layers: 20, width: 64, steps: 300, compare: true, b: config({ act: 'relu', init: 'xavier', lr: 0.01 }) } },
-  { name: 'orthogonal', look: 'Orthogonal weights keep the norm of the signal in a deep linear-ish tanh net: 20 layers learn next to a small-init net that does not.',
-    state: { ...config({ act: 'tanh', init: 'orthogonal' }), layers: 20, width: 64, steps: 300, compare: true, b: config({ act: 'tanh', init: 'small' }) } },
-];
+/** The lecture's cases and its reading list, each a comparison with one sentence on what to look
+ *  for. The list is trainPresets.json, which scripts/preset-table.mjs also runs for the README. */
+export const TRAIN_PRESETS: TrainPreset[] = PRESETS.map((p) => ({
+  name: p.name, look: p.look,
+  state: { ...config(p.a as Partial<TrainConfig>), ...p.shared, compare: true, b: config(p.b as Partial<TrainConfig>) },
+}));

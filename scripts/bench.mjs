@@ -2,7 +2,8 @@
 // --browser the same benchmark in headless Chromium with WebGPU (the system's browser), served by
 // Vite. Both write bench/results/<date>-<runtime>-<adapter>[-width<N>].json and print the table.
 import { execSync, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { saveResult } from '../bench/resultFile.mjs';
 import { URLSearchParams } from 'node:url';
 
 const args = process.argv.slice(2);
@@ -45,12 +46,8 @@ if (!args.includes('--browser')) {
     const { result, error } = await page.evaluate(() => ({ result: window.benchResult, error: window.benchError }));
     await browser.close();
     if (error) throw new Error(error);
-    mkdirSync(out, { recursive: true });
-    const info = result.adapter;
-    const width = result.options.width === 4096 ? '' : `-width${result.options.width}`;
-    const file = `${out}/${result.date}-browser-${(info.description || info.architecture || 'adapter').replace(/[^a-z0-9]+/gi, '-').toLowerCase()}${width}.json`;
-    writeFileSync(file, JSON.stringify(result, null, 2));
-    console.log(`results: ${file}`);
+    const suffix = result.options.width === 4096 ? '' : `-width${result.options.width}`;
+    console.log(`results: ${saveResult(out, { date: result.date, kind: 'browser', adapter: result.adapter, suffix }, result)}`);
   } finally {
     stop();
   }

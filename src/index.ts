@@ -10,7 +10,7 @@ export { INIT_NAMES, type InitName, type InitOption } from './model/initializers
 export type { HistogramRange, HistogramOptions, StatsField, TensorRange } from './model/histogram';
 export { STATS_FIELDS } from './model/histogram';
 export type { TensorStats, Histogram, ForwardResult, BackwardResult, ForwardLayerStats, BackwardLayerStats } from './stats/types';
-export { formatPlan, summarizePlan, type Plan, type PlanSummary } from './scheduler/plan';
+export { formatPlan, summarizePlan, type Plan, type PlanPass, type PlanSummary } from './scheduler/plan';
 export { formatProfile, type PlanProfile, type DispatchTime } from './scheduler/profile';
 export { InitscopeError, type ErrorCode } from './model/errors';
 export { Trainer, type TrainOptions, type TrainProgress, type DataOptions } from './train/trainer';

@@ -1,7 +1,7 @@
 import type { Dispatch } from '../kernels/program';
 
 /** What one call (forward, backward, forward+backward) runs: an ordered list of dispatches,
- *  recorded into one compute pass of one command encoder and submitted once, then (when it has
+ *  recorded into the compute passes of one command encoder and submitted once, then (when it has
  *  statistics) one copy of the stats slots it fills into a staging buffer and one mapAsync. */
 export interface Plan {
   name: string;

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { createEngine, InitscopeError } from 'initscope';
 import { createNodeGPU } from 'initscope/node';
 import { referenceActivation, referenceForward, referenceBackward, referenceStats } from 'initscope/reference';
+import { poisonForTesting } from '../../dist/testing.js';
 import { assertClose, random } from './helpers.mjs';
 
 const ACTIVATIONS = ['linear', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'prelu', 'elu', 'selu', 'gelu', 'gelu_tanh', 'silu', 'maxout'];
@@ -32,6 +33,7 @@ test('forward and backward of every activation match float64 (Node, Dawn)', asyn
     const X = random(batch * dims[0], 41, 1);
     const G = random(batch * dims[2], 51, 1);
     net.setInput(X);
+    await poisonForTesting(net);
     await net.forwardBackward(G, { stats: false });
     const spec = referenceActivation(act);
     const refNet = { dims, batch, activation: spec, W, b, alpha };
@@ -44,7 +46,38 @@ test('forward and backward of every activation match float64 (Node, Dawn)', asyn
       assertClose(`${e.kernelTarget} ${name} dW${l}`, g.W, grads.dW[l], 1e-5 * scale, 1e-4);
       assertClose(`${e.kernelTarget} ${name} dX${l}`, g.input, grads.dInput[l], 1e-5 * Math.max(...grads.dInput[l].map(Math.abs)), 1e-4);
       assertClose(`${e.kernelTarget} ${name} db${l}`, g.b, grads.db[l], 1e-5 * Math.max(...grads.db[l].map(Math.abs)), 1e-4);
+      if (name === 'prelu') assertClose(`${e.kernelTarget} prelu dalpha${l}`, g.alpha, grads.dalpha[l], 1e-5 * Math.max(...grads.dalpha[l].map(Math.abs)), 1e-4);
     }
+    net.destroy();
+  }
+});
+
+// One layer, Din = 1, W = 1 (maxout's second piece 0.5): Z = X exactly, so the inputs are the z
+// values themselves: |z| up to 1e4 and the kinks at 0, with parameters other than the defaults
+// (elu alpha 0.5: f'(0) = alpha as PyTorch, where alpha 1 could not tell the two sides apart).
+test('every activation: A, dL/dX and dL/dW stay finite and equal float64 for |z| up to 1e4 and at the kink, both kernel sets', async () => {
+  const zs = [-1e4, -3000, -100, -30, -10, -3, -1, -1e-3, 0, 1e-3, 1, 3, 10, 30, 100, 3000, 1e4];
+  const X = new Float32Array(zs);
+  const G = random(zs.length, 61, 1);
+  const cases = [...ACTIVATIONS.map((name) => (name === 'maxout' ? { name, k: 2 } : name)), { name: 'elu', alpha: 0.5 }, { name: 'leaky_relu', slope: 0.2 }];
+  for (const e of [engine, otherEngine]) for (const act of cases) {
+    const spec = referenceActivation(act);
+    const label = `${e.kernelTarget} ${JSON.stringify(act)}`;
+    const net = e.createMLP({ dims: [1, 1], batch: zs.length, activation: act, init: 'zeros' });
+    const W = new Float32Array(spec.pieces).map((_, p) => 1 - 0.5 * p);
+    net.setParameters(0, { W });
+    net.setInput(X);
+    await poisonForTesting(net);
+    await net.forwardBackward(G, { stats: false });
+    const refNet = { dims: [1, 1], batch: zs.length, activation: spec, W: [W], alpha: [new Float32Array([0.25])] };
+    const fwd = referenceForward(refNet, X);
+    const grads = referenceBackward(refNet, X, fwd, G);
+    const A = await net.readActivations(0);
+    const g = await net.readGradients(0);
+    assert.ok(A.every(Number.isFinite) && g.input.every(Number.isFinite) && g.W.every(Number.isFinite), `${label}: finite`);
+    assertClose(`${label} A`, A, fwd.A[0], 1e-6, 2e-6);
+    assertClose(`${label} dX`, g.input, grads.dInput[0], 1e-6, 2e-6);
+    assertClose(`${label} dW`, g.W, grads.dW[0], 1e-6 * Math.max(...grads.dW[0].map(Math.abs)), 1e-5);
     net.destroy();
   }
 });

@@ -2,6 +2,7 @@
 // is held to (design.md section 5), and a net with random parameters beside its float64 twin.
 import assert from 'node:assert/strict';
 import { referenceActivation } from 'initscope/reference';
+import { poisonForTesting } from '../../dist/testing.js';
 
 /** n numbers in [-scale, scale] with |x| >= scale / 100 (never zero), from a 32-bit seed. */
 export function random(n, seed, scale) {
@@ -28,8 +29,8 @@ export function assertClose(name, got, ref, atol, rtol) {
   }
 }
 
-/** A net with random non-zero W (scale 1.5/sqrt(Din)), b (0.2) and PReLU alpha (0.1..0.5) set on
- *  the GPU, and the same net for the float64 reference (with a fresh norm's gamma 1, beta 0 and
+/** A net with random non-zero W (scale 1.5/sqrt(Din)), b (0.2) and PReLU alpha (0.005..0.5) set on
+ *  the GPU, its outputs poisoned, and the same net for the float64 reference (with a fresh norm's gamma 1, beta 0 and
  *  running estimates 0 and 1). */
 export async function randomNet(engine, { dims, batch, activation = 'tanh', output = 'linear', norm = 'none', seed = 10 }) {
   const net = engine.createMLP({ dims, batch, activation, output, bias: true, norm });
@@ -43,6 +44,8 @@ export async function randomNet(engine, { dims, batch, activation = 'tanh', outp
     alpha.push(prelu ? random(dims[l + 1], seed + 200 + l, 0.5).map(Math.abs) : new Float32Array(0));
     await net.setParameters(l, { W: W[l], b: b[l], ...(prelu ? { alpha: alpha[l] } : {}) });
   }
+  // Every output a pass writes starts as NaN, so an element a kernel never wrote fails the comparison.
+  await poisonForTesting(net);
   const units = dims.slice(1, -1);
   const normRef = norm === 'none' ? undefined : {
     kind: norm, gamma: units.map((u) => new Float64Array(u).fill(1)), beta: units.map((u) => new Float64Array(u)),

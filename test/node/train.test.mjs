@@ -74,6 +74,31 @@ const TORCH_LR = {
 };
 TORCH_LR.cosineWarmup = TORCH_LR.cosine.map((lr, t) => lr * Math.min(1, (t + 1) / 4));
 
+test('PReLU trains: three steps move W, b and every alpha as float64 does (SGD momentum, Adam), both kernel sets', async () => {
+  for (const [kernels, engine] of Object.entries(engines)) {
+    for (const optimizer of [{ name: 'sgd', lr: 0.3, momentum: 0.9 }, { name: 'adam', lr: 0.02 }]) {
+      const { net, ref } = await randomTrainNet(engine, 'prelu');
+      const trainer = net.trainer({ optimizer });
+      const training = referenceTraining(ref, optimizer, 'cross_entropy');
+      for (let s = 0; s < 3; s++) {
+        const X = random(batch * dims[0], 400 + s, 1);
+        const labels = Int32Array.from({ length: batch }, (_, i) => (i * 3 + s) % dims[3]);
+        const record = await trainer.step(X, labels);
+        const want = referenceTrainStep(training, X, labels, optimizer.lr);
+        assert.ok(Math.abs(record.loss - want.loss) <= 1e-5 + 1e-4 * want.loss, `${kernels} prelu ${optimizer.name} step ${s + 1}: loss ${record.loss} vs ${want.loss}`);
+      }
+      for (let l = 0; l < dims.length - 2; l++) {
+        const p = await net.readParameters(l);
+        const name = `${kernels} prelu ${optimizer.name} layer ${l}`;
+        assert.ok(p.alpha.some((a, i) => Math.abs(a - ref.alpha[l][i]) > 1e-4), `${name}: alpha moved`);
+        assertClose(`${name} alpha`, p.alpha, training.net.alpha[l], 2e-5, 2e-4);
+        assertClose(`${name} W`, p.W, training.net.W[l], 2e-5, 2e-4);
+      }
+      net.destroy();
+    }
+  }
+});
+
 test('schedules: the learning rate of every step is the one torch.optim.lr_scheduler documents', async () => {
   const data = standardize(spiral({ points: 40, seed: 2 }));
   const cases = [
