@@ -104,7 +104,8 @@ export function setupSingle(hooks: Hooks, initial: { state: DemoState; notes: st
     setState(r.state, r.notes);
   };
 
-  async function netFor(e: Engine, slot: number, s: DemoState, progress: (phase: string, work: number, kind: 'init' | 'pass') => void): Promise<MLP> {
+  async function netFor(e: Engine, slot: number, s: DemoState, stale: () => boolean,
+    progress: (phase: string, work: number, kind: 'init' | 'pass') => void): Promise<MLP | undefined> {
     const options = mlpOptions(s);
     const key = JSON.stringify(options);
     const have = nets[slot];
@@ -115,9 +116,19 @@ export function setupSingle(hooks: Hooks, initial: { state: DemoState; notes: st
     progress(`initialising ${weights.toLocaleString('en')} weights on the GPU${slot ? ' (B)' : ''}`, weights, 'init');
     const t0 = performance.now();
     const net = e.createMLP(options);
+    // A cancelled run stops at each step's end: the net it made is dropped, not kept half-initialised.
+    const drop = () => { net.destroy(); return undefined; };
     await net.ready();
+    if (stale()) return drop();
     await net.setInput('randn');
     rates.init = (performance.now() - t0) / weights;
+    if (stale()) return drop();
+    // LSUV rescales each W_l on this input (orthogonal start, then unit variance per layer).
+    if (options.init === 'lsuv') {
+      progress(`LSUV: rescaling each layer on the input${slot ? ' (B)' : ''}`, 0, 'init');
+      await net.lsuv();
+      if (stale()) return drop();
+    }
     nets[slot] = { key, net };
     return net;
   }
@@ -156,8 +167,9 @@ export function setupSingle(hooks: Hooks, initial: { state: DemoState; notes: st
       const configs = s.compare ? [s, stateB(s)] : [s];
       const netsNow: MLP[] = [];
       for (const [i, c] of configs.entries()) {
-        netsNow.push(await netFor(e, i, c, progress));
-        if (stale()) return;
+        const net = await netFor(e, i, c, stale, progress);
+        if (!net || stale()) return;
+        netsNow.push(net);
       }
       const work = s.width * s.width * s.layers * s.batch * (s.backward ? 3 : 1);
       const passes = async (range: HistogramRange, label: string) => {

@@ -12,6 +12,8 @@ test('bad input is refused with the field, the value and what is allowed', async
     const net = e.createMLP({ dims: [4, 3], batch: 2 });
     const limit = e.device.limits.maxStorageBufferBindingSize;
     const side = Math.ceil(Math.sqrt(limit / 4)) + 16;
+    await net.ready();
+    const memoryBefore = e.memory().buffers;
     return {
       fractionalDim: await attempt(() => e.createMLP({ dims: [4, 3.5], batch: 2 })),
       zeroDim: await attempt(() => e.createMLP({ dims: [4, 0], batch: 2 })),
@@ -27,7 +29,10 @@ test('bad input is refused with the field, the value and what is allowed', async
       biasWithoutBias: await attempt(() => net.setParameters(0, { b: new Float32Array(3) })),
       wrongLayer: await attempt(() => net.setParameters(1, { W: new Float32Array(12) })),
       wrongInput: await attempt(() => net.setInput(new Float32Array(7))),
+      // Nothing above reaches the GPU: no buffer is made by a refused call.
+      memoryAfterCreateRefusals: e.memory().buffers - memoryBefore,
       wrongGradient: await attempt(async () => { await net.setInput('randn'); await net.forward(); await net.backward(new Float32Array(5)); }),
+      memoryAfterPass: e.memory().buffers,
       badBins: await attempt(() => net.forward({ histogram: { bins: 0 } })),
       badRange: await attempt(() => net.forward({ histogram: { range: [1, -1] } })),
       tooLarge: await attempt(() => e.createMLP({ dims: [side, side], batch: 1 })),
@@ -35,6 +40,8 @@ test('bad input is refused with the field, the value and what is allowed', async
     };
   });
   const m = messages;
+  expect(m.memoryAfterCreateRefusals).toBe(0);
+  expect(m.memoryAfterRefusals).toBe(m.memoryAfterPass);
   expect(m.fractionalDim).toMatch(/createMLP: dims\[1\] must be a positive integer, got 3\.5/);
   expect(m.zeroDim).toMatch(/dims\[1\] must be a positive integer, got 0/);
   expect(m.negativeDim).toMatch(/dims\[0\] must be a positive integer, got -4/);

@@ -133,3 +133,47 @@ for (const view of ['single', 'train'] as const) {
     expect(errors).toEqual([]);
   });
 }
+
+test('init=lsuv in the single pass: every layer\'s preactivation has std near 1', async ({ page }) => {
+  await page.goto('/demo/#act=tanh&init=lsuv&width=256&layers=6&batch=16');
+  await page.locator('#run').click();
+  await waitDone(page);
+  const std = await page.evaluate(() => window.initscope.lastResult!.forward.layers.map((l) => l.preactivation.std));
+  expect(std).toHaveLength(6);
+  // LSUV scales W_l until Var(Z_l) is 1 within its tolerance (0.1), on the same input the pass uses.
+  for (const s of std) expect(Math.abs(s * s - 1)).toBeLessThan(0.1);
+});
+
+test('a change during the first of two fixed-range passes stops the old run before its second', async ({ page }) => {
+  await page.goto('/demo/#act=tanh&init=xavier&width=1024&layers=6&batch=16&backward=1&compare=1&b_act=tanh&b_init=small&range=fixed');
+  // Every status text, in order, as the page writes them, and the GPU submits counted.
+  await page.evaluate(() => {
+    const w = window as unknown as { statusSeen: string[]; submits: number };
+    w.statusSeen = [];
+    w.submits = 0;
+    const status = document.getElementById('status')!;
+    new MutationObserver(() => w.statusSeen.push(status.textContent ?? '')).observe(status, { childList: true, characterData: true, subtree: true });
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with call(this, buffers)
+    const submit = GPUQueue.prototype.submit;
+    GPUQueue.prototype.submit = function (this: GPUQueue, buffers: Iterable<GPUCommandBuffer>) { w.submits++; return submit.call(this, buffers); };
+  });
+  await page.locator('#run').click();
+  await expect(page.locator('#status')).toContainText('(1 of 2', { timeout: 300_000 });
+  const submitsAtChange = await page.evaluate(() => (window as unknown as { submits: number }).submits);
+  await page.locator('#controls select[name=range]').selectOption('auto');
+  await waitDone(page, 300_000);
+  const { seen, submits } = await page.evaluate(() => {
+    const w = window as unknown as { statusSeen: string[]; submits: number };
+    return { seen: w.statusSeen, submits: w.submits };
+  });
+  const changed = seen.findIndex((t) => t.includes('(1 of 2'));
+  expect(changed).toBeGreaterThanOrEqual(0);
+  expect(seen.slice(changed).filter((t) => t.includes('(2 of 2'))).toEqual([]);
+  // After the change: at most the pass in flight, then the new run's two passes (A and B); the old
+  // run's three remaining passes (B's first, both second ones) never reach the GPU.
+  expect(submits - submitsAtChange).toBeLessThanOrEqual(3);
+  expect(submits - submitsAtChange).toBeGreaterThanOrEqual(2);
+  const r = await page.evaluate(() => window.initscope.lastResult!);
+  // The shown result is the auto-range run's: A's tanh activations on a range of their own, not [-1, 1].
+  expect(`${r.forward.layers[0].activation.histogram.lo},${r.forward.layers[0].activation.histogram.hi}`).not.toBe('-1,1');
+});

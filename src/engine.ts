@@ -1,16 +1,14 @@
-import { InitscopeError, invalid } from './model/errors';
-import { BufferPool } from './gpu/buffers';
+import { InitscopeError, invalid, refuseUnknownKeys } from './model/errors';
+import { BufferAllocator } from './gpu/buffers';
 import { acquireDevice, type AdapterDescription, type EngineOptions } from './gpu/device';
 import { PipelineCache } from './gpu/pipelines';
 import type { KernelTarget } from './kernels/program';
-import type { EngineCore, LayerExtension } from './net/core';
+import type { EngineCore } from './net/core';
 import { MLP } from './net/mlp';
 import type { MLPOptions } from './model/options';
 
-/** A GPU device with the engine's pools and caches: makes nets, reports memory, is destroyed once. */
+/** A GPU device with the engine's buffer allocator and caches: makes nets, reports memory, is destroyed once. */
 export interface Engine {
-  /** Internal: what must outlive the device (see AcquiredDevice.keepAlive). */
-  readonly keepAlive: unknown;
   readonly device: GPUDevice;
   readonly adapterInfo: AdapterDescription;
   /** Whether passes report GPU time (the adapter has `timestamp-query`). */
@@ -27,14 +25,15 @@ export interface Engine {
   destroy(): void;
 }
 
-const CORES = new WeakMap<Engine, { core: EngineCore }>();
+/** Each engine's core, and what must outlive its device (AcquiredDevice.keepAlive), for as long as
+ *  the engine is reachable; kept off the public object. */
+const CORES = new WeakMap<Engine, { core: EngineCore; keepAlive: unknown }>();
 
-/** Test-only (src/testing.ts): a net with extra layer entries and types. */
-export function createMLPWithLayers(engine: Engine, options: MLPOptions, extension: LayerExtension): MLP {
+/** Internal (src/testing.ts): the core of an engine made by createEngine. */
+export function coreOf(engine: Engine): EngineCore {
   const found = CORES.get(engine);
-  if (!found) throw new Error('createMLPWithLayers: not an engine made by createEngine');
-  found.core.assertHealthy('createMLP');
-  return new MLP(found.core, options, extension);
+  if (!found) throw new Error('coreOf: not an engine made by createEngine');
+  return found.core;
 }
 
 const ENGINE_OPTIONS = ['gpu', 'device', 'powerPreference', 'kernels'];
@@ -43,7 +42,7 @@ function checkEngineOptions(options: unknown): void {
   const where = 'createEngine';
   if (typeof options !== 'object' || options === null || Array.isArray(options)) throw invalid(where, 'options', options, `an object { ${ENGINE_OPTIONS.join(', ')} } (all optional)`);
   const o = options as Record<string, unknown>;
-  for (const key of Object.keys(o)) if (!ENGINE_OPTIONS.includes(key)) throw invalid(where, key, o[key], `absent (known: ${ENGINE_OPTIONS.join(', ')})`);
+  refuseUnknownKeys(where, undefined, o, ENGINE_OPTIONS);
   if (o.kernels !== undefined && !['auto', 'gpu', 'cpu'].includes(o.kernels as string)) throw invalid(where, 'kernels', o.kernels, "'auto', 'gpu' or 'cpu'");
   if (o.powerPreference !== undefined && o.powerPreference !== 'low-power' && o.powerPreference !== 'high-performance') {
     throw invalid(where, 'powerPreference', o.powerPreference, "'low-power' or 'high-performance'");
@@ -60,7 +59,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   const acquired = await acquireDevice(options);
   const target: KernelTarget = kernels === 'auto' ? (acquired.adapterInfo.isFallbackAdapter ? 'cpu' : 'gpu') : kernels;
   const { device } = acquired;
-  const pool = new BufferPool(device);
+  const allocator = new BufferAllocator(device);
   const pipelines = new PipelineCache(device);
   let failure: InitscopeError | undefined;
   let destroyed = false;
@@ -78,8 +77,8 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   });
 
   const core: EngineCore = {
-    ctx: { device, target, pipelines, pool },
-    pool,
+    ctx: { device, target, pipelines, allocator },
+    allocator,
     timestamps: acquired.hasTimestamps,
     settle: () => Promise.race([lost.then(() => undefined), new Promise<void>((resolve) => setTimeout(resolve, 100))]),
     assertHealthy(where: string) {
@@ -89,7 +88,6 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   };
 
   const engine: Engine = {
-    keepAlive: acquired.keepAlive,
     device,
     adapterInfo: acquired.adapterInfo,
     hasTimestamps: acquired.hasTimestamps,
@@ -99,14 +97,14 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       core.assertHealthy('createMLP');
       return new MLP(core, mlpOptions);
     },
-    memory: () => pool.stats,
+    memory: () => allocator.stats,
     destroy() {
       if (destroyed) return;
       destroyed = true;
-      pool.releaseAll();
+      allocator.releaseAll();
       if (acquired.ownsDevice) device.destroy();
     },
   };
-  CORES.set(engine, { core });
+  CORES.set(engine, { core, keepAlive: acquired.keepAlive });
   return engine;
 }

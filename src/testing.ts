@@ -15,7 +15,10 @@ import { GATHER_PROGRAM, LOSS_PROGRAM, OPTIM_PROGRAM } from './kernels/train';
 import { NORM_PROGRAM } from './kernels/norm';
 import { SCALE_ADD_PROGRAM } from './kernels/scaleAdd';
 import { internalsOf } from './net/internals';
-import type { MLP } from './net/mlp';
+import { coreOf, type Engine } from './engine';
+import type { LayerExtension } from './net/core';
+import { MLP } from './net/mlp';
+import type { MLPOptions } from './model/options';
 
 /** Every kernel program of the engine. */
 export const PROGRAMS: Program[] = [
@@ -23,7 +26,14 @@ export const PROGRAMS: Program[] = [
   STATS_PROGRAM, GATHER_PROGRAM, LOSS_PROGRAM, OPTIM_PROGRAM, NORM_PROGRAM, SCALE_ADD_PROGRAM,
 ];
 
-export { createMLPWithLayers } from './engine';
+
+/** A net with extra layer entries and types the test brings. */
+export function createMLPWithLayers(engine: Engine, options: MLPOptions, extension: LayerExtension): MLP {
+  const core = coreOf(engine);
+  core.assertHealthy('createMLP');
+  return new MLP(core, options, extension);
+}
+
 export { defineProgram, makeDispatch, foldWorkgroups } from './kernels/program';
 export { PipelineCache } from './gpu/pipelines';
 export { buildShader } from './gpu/shaders';

@@ -1,6 +1,5 @@
-import { ACTIVATION_NAMES } from '../model/activations';
-import { INIT_NAMES } from '../model/initializers';
-import type { BackwardResult, ForwardResult } from '../stats/types';
+import { ACTIVATION_NAMES, INIT_NAMES, type ActivationOption, type BackwardResult, type ForwardResult, type InitOption } from '../index';
+import { activationOf, initOf, NET_FLAGS, numberFlag, parseFlags } from './flags';
 
 export const usage = `usage: npm run experiment -- [options]
   --act NAME        activation: ${ACTIVATION_NAMES.join(', ')} (default tanh)
@@ -19,8 +18,8 @@ export const usage = `usage: npm run experiment -- [options]
   --profile         also time each dispatch of the step alone (where the time goes)`;
 
 export interface ExperimentArgs {
-  activation: string | Record<string, unknown>;
-  init: string | Record<string, unknown>;
+  activation: ActivationOption;
+  init: InitOption;
   dims: number[];
   batch: number;
   seed: number;
@@ -33,71 +32,29 @@ export interface ExperimentArgs {
   help: boolean;
 }
 
-function int(flag: string, v: string | undefined): number {
-  const n = Number(v);
-  if (v === undefined || !Number.isInteger(n)) throw new Error(`${flag} needs an integer, got ${JSON.stringify(v)}`);
-  return n;
-}
+const OPTIONS = {
+  ...NET_FLAGS, width: { type: 'string', default: '4096' }, layers: { type: 'string', default: '6' }, dims: { type: 'string' },
+  batch: { type: 'string', default: '16' }, bins: { type: 'string', default: '64' }, bias: { type: 'string' },
+  backward: { type: 'boolean', default: false }, gradient: { type: 'string', default: 'randn' },
+  json: { type: 'boolean', default: false }, profile: { type: 'boolean', default: false },
+} as const;
 
-function num(flag: string, v: string | undefined): number {
-  const n = Number(v);
-  if (v === undefined || v === '' || !Number.isFinite(n)) throw new Error(`${flag} needs a number, got ${JSON.stringify(v)}`);
-  return n;
-}
+/** `--bias` takes an optional value: written alone (or before another flag) it means `--bias 0`. */
+const biasValue = (argv: string[]) => argv.flatMap((a, i) => (a === '--bias' && (argv[i + 1] === undefined || argv[i + 1].startsWith('--')) ? ['--bias=0'] : [a]));
 
 export function parseExperimentArgs(argv: string[]): ExperimentArgs {
-  let act = 'tanh', init = 'xavier', width = 4096, layers = 6;
-  let dims: number[] | undefined;
-  let slope: number | undefined, alpha: number | undefined, k: number | undefined, std: number | undefined, value: number | undefined;
-  const out: ExperimentArgs = { activation: act, init, dims: [], batch: 16, seed: 0, bias: false, bins: 64, backward: false,
-    gradient: 'randn', json: false, profile: false, help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const next = () => argv[++i];
-    switch (flag) {
-      case '--act': case '--activation': act = next(); break;
-      case '--init': init = next(); break;
-      case '--slope': slope = num(flag, next()); break;
-      case '--alpha': alpha = num(flag, next()); break;
-      case '--k': k = int(flag, next()); break;
-      case '--std': std = num(flag, next()); break;
-      case '--value': value = num(flag, next()); break;
-      case '--width': width = int(flag, next()); break;
-      case '--layers': layers = int(flag, next()); break;
-      case '--dims': dims = (next() ?? '').split(',').map((d) => int(flag, d)); break;
-      case '--batch': out.batch = int(flag, next()); break;
-      case '--seed': out.seed = int(flag, next()); break;
-      case '--bins': out.bins = int(flag, next()); break;
-      case '--bias': {
-        const v = argv[i + 1];
-        if (v !== undefined && !v.startsWith('--')) { out.bias = { init: num(flag, v) }; i++; } else out.bias = { init: 0 };
-        break;
-      }
-      case '--backward': out.backward = true; break;
-      case '--gradient': {
-        const g = next();
-        if (g !== 'randn' && g !== 'ones') throw new Error(`--gradient must be randn or ones, got ${JSON.stringify(g)}`);
-        out.gradient = g;
-        break;
-      }
-      case '--json': out.json = true; break;
-      case '--profile': out.profile = true; break;
-      case '-h': case '--help': out.help = true; break;
-      default: throw new Error(`unknown option ${JSON.stringify(flag)}`);
-    }
-  }
+  const v = parseFlags(biasValue(argv), OPTIONS);
+  const layers = numberFlag('layers', v.layers, true);
   if (layers < 1) throw new Error(`--layers must be >= 1, got ${layers}`);
-  out.dims = dims ?? Array.from({ length: layers + 1 }, () => width);
-  const params: Record<string, unknown> = {};
-  if (slope !== undefined) params.slope = slope;
-  if (alpha !== undefined) params.alpha = alpha;
-  if (k !== undefined) params.k = k;
-  out.activation = Object.keys(params).length ? { name: act, ...params } : act;
-  const initParams: Record<string, unknown> = {};
-  if (std !== undefined) initParams.std = std;
-  if (value !== undefined) initParams.value = value;
-  out.init = Object.keys(initParams).length ? { name: init, ...initParams } : init;
-  return out;
+  const width = numberFlag('width', v.width, true);
+  if (v.gradient !== 'randn' && v.gradient !== 'ones') throw new Error(`--gradient must be randn or ones, got ${JSON.stringify(v.gradient)}`);
+  return {
+    activation: activationOf(v), init: initOf(v),
+    dims: v.dims !== undefined ? v.dims.split(',').map((d) => numberFlag('dims', d, true)) : Array.from({ length: layers + 1 }, () => width),
+    batch: numberFlag('batch', v.batch, true), seed: numberFlag('seed', v.seed, true), bins: numberFlag('bins', v.bins, true),
+    bias: v.bias === undefined ? false : { init: numberFlag('bias', v.bias, false) },
+    backward: v.backward, gradient: v.gradient, json: v.json, profile: v.profile, help: v.help,
+  };
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;

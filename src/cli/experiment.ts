@@ -1,25 +1,21 @@
 // initscope experiment --act tanh --init xavier [--backward] [--json]  (npm run experiment -- ...)
 // The lecture's experiment in a terminal: per-layer statistics of a forward (and backward) pass.
-import { createEngine, formatProfile, type ActivationOption, type InitOption, type MLPOptions } from '../index';
+import { createEngine, formatProfile, type MLPOptions } from '../index';
 import { createNodeGPU } from '../node/index';
 import { formatTable, parseExperimentArgs, usage } from './args';
+import { parseOrUsage } from './flags';
 
 /** Runs the experiment with command-line arguments; resolves to the process exit code. */
 export async function experiment(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parseExperimentArgs(argv);
-  } catch (e) {
-    console.error(`experiment: ${(e as Error).message}\n\n${usage}`);
-    return 2;
-  }
+  const args = parseOrUsage('experiment', usage, () => parseExperimentArgs(argv));
+  if (typeof args === 'number') return args;
   if (args.help) { console.log(usage); return 0; }
   const engine = await createEngine({ gpu: await createNodeGPU() });
   const info = engine.adapterInfo;
   const log = (msg: string) => { if (!args.json) console.error(msg); };
   log(`adapter: ${info.vendor} ${info.architecture} ${info.description}${info.isFallbackAdapter ? ' (software, CPU)' : ''}`);
   const options: MLPOptions = {
-    dims: args.dims, batch: args.batch, activation: args.activation as ActivationOption, init: args.init as InitOption,
+    dims: args.dims, batch: args.batch, activation: args.activation, init: args.init,
     bias: args.bias, seed: args.seed,
   };
   const started = performance.now();
@@ -29,12 +25,18 @@ export async function experiment(argv: string[]): Promise<number> {
   await net.ready();
   log(`initialised in ${((performance.now() - started) / 1000).toFixed(1)} s; running ${args.backward ? 'forward + backward' : 'forward'}...`);
   await net.setInput('randn');
+  if (args.init === 'lsuv') {
+    const r = await net.lsuv();
+    log(`lsuv: per-layer scales ${r.scales.map((x) => x.toFixed(3)).join(' ')} after ${r.iterations.join('/')} passes on the input`);
+  }
   const histogram = { bins: args.bins };
   const pass = performance.now();
   const result = args.backward
     ? await net.forwardBackward(args.gradient, { histogram })
     : { forward: await net.forward({ histogram }), backward: undefined };
-  log(`pass took ${((performance.now() - pass) / 1000).toFixed(2)} s wall${result.forward.gpuTimeMs ? `, ${result.forward.gpuTimeMs.toFixed(3)} ms GPU` : ''}`);
+  const gpuTimes = [['forward', result.forward.gpuTimeMs], ['backward', result.backward?.gpuTimeMs]]
+    .filter(([, ms]) => ms !== undefined).map(([pass, ms]) => `${(ms as number).toFixed(3)} ms GPU ${pass as string}`);
+  log(`pass took ${((performance.now() - pass) / 1000).toFixed(2)} s wall${gpuTimes.length ? `, ${gpuTimes.join(', ')}` : ''}`);
   if (args.json) {
     console.log(JSON.stringify({ adapter: info, options, ...result }, null, 2));
   } else {

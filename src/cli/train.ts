@@ -1,15 +1,16 @@
 // initscope train --dataset mnist --act tanh --init xavier --layers 6 --width 128 --batch 64
 //   --steps 1000 --optimizer sgd --lr 0.1 [--momentum 0.9] [--norm none] [--seed 0] [--json]
 // The lecture's last step in a terminal: train a net on real data and print the test accuracy.
-import { parseArgs } from 'node:util';
-import { createEngine, type ActivationOption, type InitOption, type MLPOptions, type OptimizerOption, type TrainerOptions } from '../index';
+import { createEngine, type MLPOptions, type OptimizerOption, type TrainerOptions } from '../index';
 import { mnist, spiral, standardize, type Dataset } from '../data/index';
 import { createNodeGPU } from '../node/index';
+import { activationOf, initOf, NET_FLAGS, numberFlag, parseFlags, parseOrUsage } from './flags';
 
 const usage = `usage: initscope train [options]   (npm run train -- [options])
   --dataset NAME    mnist (default) or spiral
-  --act NAME        hidden activation (tanh)          --init NAME   weight init (xavier); --std S for normal;
-                                                      lsuv rescales on the first training batch
+  --act NAME        hidden activation (tanh); --slope S, --alpha A, --k K for its parameter
+  --init NAME       weight init (xavier); --std S for normal, --value V for constant;
+                    lsuv rescales on the first training batch
   --layers N        hidden layers (6); the output layer is linear with one unit per class
   --width W         units per hidden layer (128)      --batch B     rows per step (64)
   --steps N         training steps (1000)             --every N     steps per progress line (100)
@@ -21,46 +22,31 @@ const usage = `usage: initscope train [options]   (npm run train -- [options])
   --stats           per-layer statistics in each progress line's record (with --json)`;
 
 const OPTIONS = {
-  dataset: { type: 'string', default: 'mnist' }, act: { type: 'string', default: 'tanh' }, init: { type: 'string', default: 'xavier' },
-  std: { type: 'string' }, layers: { type: 'string', default: '6' }, width: { type: 'string', default: '128' },
+  ...NET_FLAGS, dataset: { type: 'string', default: 'mnist' }, layers: { type: 'string', default: '6' }, width: { type: 'string', default: '128' },
   batch: { type: 'string', default: '64' }, steps: { type: 'string', default: '1000' }, every: { type: 'string', default: '100' },
   optimizer: { type: 'string', default: 'sgd' }, lr: { type: 'string' }, momentum: { type: 'string', default: '0' },
   nesterov: { type: 'boolean', default: false }, 'weight-decay': { type: 'string', default: '0' }, norm: { type: 'string', default: 'none' },
-  seed: { type: 'string', default: '0' }, json: { type: 'boolean', default: false }, stats: { type: 'boolean', default: false },
-  help: { type: 'boolean', short: 'h', default: false },
+  json: { type: 'boolean', default: false }, stats: { type: 'boolean', default: false },
 } as const;
 
-function numberFlag(name: string, v: string | undefined, integer: boolean): number {
-  const n = Number(v);
-  if (v === undefined || v === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) {
-    throw new Error(`--${name} needs ${integer ? 'an integer' : 'a number'}, got ${JSON.stringify(v)}`);
-  }
-  return n;
+function parseTrainArgs(argv: string[]) {
+  const a = parseFlags(argv, OPTIONS);
+  if (a.dataset !== 'mnist' && a.dataset !== 'spiral') throw new Error(`--dataset must be mnist or spiral, got ${JSON.stringify(a.dataset)}`);
+  return {
+    a, activation: activationOf(a), init: initOf(a),
+    layers: numberFlag('layers', a.layers, true), width: numberFlag('width', a.width, true), batch: numberFlag('batch', a.batch, true),
+    steps: numberFlag('steps', a.steps, true), every: numberFlag('every', a.every, true), seed: numberFlag('seed', a.seed, true),
+    momentum: numberFlag('momentum', a.momentum, false), weightDecay: numberFlag('weight-decay', a['weight-decay'], false),
+    lr: a.lr === undefined ? undefined : numberFlag('lr', a.lr, false),
+  };
 }
 
 /** Runs a training with command-line arguments; resolves to the process exit code. */
 export async function train(argv: string[]): Promise<number> {
-  let a;
-  try {
-    a = parseArgs({ args: argv, options: OPTIONS, strict: true }).values;
-  } catch (e) {
-    console.error(`train: ${(e as Error).message}\n\n${usage}`);
-    return 2;
-  }
+  const o = parseOrUsage('train', usage, () => parseTrainArgs(argv));
+  if (typeof o === 'number') return o;
+  const { a } = o;
   if (a.help) { console.log(usage); return 0; }
-  let o;
-  try {
-    o = {
-      layers: numberFlag('layers', a.layers, true), width: numberFlag('width', a.width, true), batch: numberFlag('batch', a.batch, true),
-      steps: numberFlag('steps', a.steps, true), every: numberFlag('every', a.every, true), seed: numberFlag('seed', a.seed, true),
-      momentum: numberFlag('momentum', a.momentum, false), weightDecay: numberFlag('weight-decay', a['weight-decay'], false),
-      lr: a.lr === undefined ? undefined : numberFlag('lr', a.lr, false), std: a.std === undefined ? undefined : numberFlag('std', a.std, false),
-    };
-    if (a.dataset !== 'mnist' && a.dataset !== 'spiral') throw new Error(`--dataset must be mnist or spiral, got ${JSON.stringify(a.dataset)}`);
-  } catch (e) {
-    console.error(`train: ${(e as Error).message}\n\n${usage}`);
-    return 2;
-  }
   const log = (msg: string) => { if (!a.json) console.error(msg); };
   const data: Dataset = standardize(a.dataset === 'mnist' ? await mnist() : spiral({ classes: 3, points: 1000, seed: o.seed }));
   const engine = await createEngine({ gpu: await createNodeGPU() });
@@ -68,7 +54,7 @@ export async function train(argv: string[]): Promise<number> {
   log(`adapter: ${info.vendor} ${info.architecture} ${info.description}${info.isFallbackAdapter ? ' (software, CPU)' : ''}`);
   const options: MLPOptions = {
     dims: [data.features, ...Array.from({ length: o.layers }, () => o.width), data.classes], batch: o.batch,
-    activation: a.act as ActivationOption, output: 'linear', init: (o.std !== undefined ? { name: a.init, std: o.std } : a.init) as InitOption,
+    activation: o.activation, output: 'linear', init: o.init,
     bias: true, norm: a.norm as MLPOptions['norm'], seed: o.seed,
   };
   const optimizer = (a.optimizer === 'sgd'

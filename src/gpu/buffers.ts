@@ -4,14 +4,14 @@ import { InitscopeError } from '../model/errors';
  *  count and bytes of what is alive so `engine.memory()` can report it. A scope (one per net)
  *  tracks its own buffers too, so the net can release all of them at once; once closed, it
  *  refuses to create more. */
-export class BufferPool {
+export class BufferAllocator {
   private live = new Map<GPUBuffer, number>();
   private closed = false;
 
-  constructor(private device: GPUDevice, private parent?: BufferPool) {}
+  constructor(private device: GPUDevice, private parent?: BufferAllocator) {}
 
-  /** A pool whose buffers also count in this one, released together by its releaseAll(). */
-  scope(): BufferPool { return new BufferPool(this.device, this); }
+  /** An allocator whose buffers also count in this one, released together by its releaseAll(). */
+  scope(): BufferAllocator { return new BufferAllocator(this.device, this); }
 
   private track(buffer: GPUBuffer, bytes: number): void {
     this.live.set(buffer, bytes);
@@ -56,7 +56,7 @@ export class BufferPool {
     if (this.forget(buffer)) buffer.destroy();
   }
 
-  /** Destroys every live buffer and closes the pool. */
+  /** Destroys every live buffer and closes the allocator. */
   releaseAll(): void {
     this.closed = true;
     for (const buffer of [...this.live.keys()]) this.release(buffer);

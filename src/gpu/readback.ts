@@ -1,6 +1,6 @@
 // Getting results back from the GPU: staging buffers (one ring reused across steps), and GPU
 // timestamps around passes. The one implementation the executor, the profile and the bench use.
-import type { BufferPool } from './buffers';
+import type { BufferAllocator } from './buffers';
 
 const BYTES_PER_PAIR = 16;
 
@@ -12,9 +12,9 @@ export class PassTimer {
   private readonly querySet: GPUQuerySet;
   private readonly resolveBuffer: GPUBuffer;
 
-  constructor(private pool: BufferPool, device: GPUDevice, label: string, readonly pairs: number) {
+  constructor(private allocator: BufferAllocator, device: GPUDevice, label: string, readonly pairs: number) {
     this.querySet = device.createQuerySet({ label: `${label} timestamps`, type: 'timestamp', count: 2 * pairs });
-    this.resolveBuffer = pool.create(`${label} timestamp resolve`, this.bytes, GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC, false);
+    this.resolveBuffer = allocator.create(`${label} timestamp resolve`, this.bytes, GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC, false);
   }
 
   /** Bytes the resolved timestamps take in a staging buffer. */
@@ -39,7 +39,7 @@ export class PassTimer {
 
   destroy(): void {
     this.querySet.destroy();
-    this.pool.release(this.resolveBuffer);
+    this.allocator.release(this.resolveBuffer);
   }
 }
 

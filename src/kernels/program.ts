@@ -1,5 +1,5 @@
 import { InitscopeError } from '../model/errors';
-import type { BufferPool } from '../gpu/buffers';
+import type { BufferAllocator } from '../gpu/buffers';
 import type { BindingType, PipelineCache } from '../gpu/pipelines';
 import type { ShaderConstants, ShaderSource } from '../gpu/shaders';
 
@@ -26,7 +26,7 @@ export interface KernelContext {
   device: GPUDevice;
   target: KernelTarget;
   pipelines: PipelineCache;
-  pool: BufferPool;
+  allocator: BufferAllocator;
 }
 
 export type UniformType = 'u32' | 'f32';
@@ -101,7 +101,7 @@ export async function makeDispatch<P extends Program>(ctx: KernelContext, progra
   const entries = names.map((name, binding) => {
     if (name === UNIFORM_BINDING) {
       if (types[binding] !== 'uniform' || !program.uniform) throw new Error(`${program.name}: binding params must be a uniform with a struct`);
-      const uniform = ctx.pool.uniform(`${req.label} ${name}`, packUniforms(program, req.uniforms ?? {}));
+      const uniform = ctx.allocator.uniform(`${req.label} ${name}`, packUniforms(program, req.uniforms ?? {}));
       owned.push(uniform);
       return { binding, resource: { buffer: uniform } };
     }

@@ -1,4 +1,4 @@
-import { invalid } from './errors';
+import { invalid, refuseUnknownKeys } from './errors';
 
 /** Activation ids shared with shaders/activations.wgsl. */
 export const ACTIVATION_IDS = {
@@ -31,6 +31,9 @@ export interface ActivationSpec {
   maxSlope: number;
 }
 
+/** The identity, as the spec of a layer without an activation (the output layer, a linear pass). */
+export const LINEAR: ActivationSpec = { name: 'linear', id: ACTIVATION_IDS.linear, param: 0, pieces: 1, maxSlope: 1 };
+
 // max over z of f'(z) for gelu (at z = sqrt 2) and silu (at z ~ 2.3994); gelu_tanh within 1e-3 of gelu's.
 const GELU_MAX_SLOPE = 1.1289978;
 const GELU_TANH_MAX_SLOPE = 1.1289685;
@@ -54,11 +57,7 @@ export function parseActivation(option: unknown, where = 'createMLP', field = 'a
   }
   const act = name as ActivationName;
   const allowed: Record<string, string[]> = { leaky_relu: ['slope'], prelu: ['alpha'], elu: ['alpha'], maxout: ['k'] };
-  for (const key of Object.keys(record ?? {})) {
-    if (key !== 'name' && !(allowed[act] ?? []).includes(key)) {
-      throw invalid(where, `${field}.${key}`, record?.[key], `absent: ${act} takes ${allowed[act]?.join(', ') || 'no parameters'}`);
-    }
-  }
+  refuseUnknownKeys(where, field, record ?? {}, ['name', ...(allowed[act] ?? [])], `absent: ${act} takes ${allowed[act]?.join(', ') || 'no parameters'}`);
   const spec: ActivationSpec = { name: act, id: ACTIVATION_IDS[act], param: 0, pieces: 1, maxSlope: 1 };
   switch (act) {
     case 'leaky_relu':

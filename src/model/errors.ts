@@ -57,6 +57,14 @@ export function validated<V, T>(validate: () => V, then: (v: V) => Promise<T>): 
   return then(v);
 }
 
+/** Refuses the first key of `o` not in `known`: `where: field.key must be absent (known: ...)`;
+ *  `field` prefixes the key when the object is an option's value (`optimizer.lr`). */
+export function refuseUnknownKeys(where: string, field: string | undefined, o: object, known: readonly string[], allowed = `absent (known: ${known.join(', ')})`): void {
+  for (const [key, value] of Object.entries(o)) {
+    if (!known.includes(key)) throw invalid(where, field === undefined ? key : `${field}.${key}`, value, allowed);
+  }
+}
+
 export function isPositiveInteger(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v > 0;
 }

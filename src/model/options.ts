@@ -1,4 +1,4 @@
-import { InitscopeError, invalid, isPositiveInteger } from './errors';
+import { InitscopeError, invalid, isPositiveInteger, refuseUnknownKeys } from './errors';
 import { parseActivation, type ActivationOption, type ActivationSpec } from './activations';
 import { parseInit, type InitOption, type InitSpec } from './initializers';
 
@@ -40,9 +40,7 @@ const KNOWN = ['dims', 'batch', 'activation', 'init', 'bias', 'seed', 'norm', 'o
 export function parseMLPOptions(options: unknown): MLPSpec {
   if (typeof options !== 'object' || options === null) throw invalid(WHERE, 'options', options, 'an object { dims, batch, ... }');
   const o = options as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    if (!KNOWN.includes(key)) throw invalid(WHERE, key, o[key], `absent (known options: ${KNOWN.join(', ')})`);
-  }
+  refuseUnknownKeys(WHERE, undefined, o, KNOWN, `absent (known options: ${KNOWN.join(', ')})`);
   if (!Array.isArray(o.dims) || o.dims.length < 2) {
     throw invalid(WHERE, 'dims', o.dims, 'an array of at least 2 positive integers (Din, then one width per layer)');
   }

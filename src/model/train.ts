@@ -1,6 +1,6 @@
 // Training options (design.md section 6), their validation, the learning-rate schedule, and the
 // layout of the per-step parameter words every training kernel reads (injected into the WGSL).
-import { invalid } from './errors';
+import { invalid, refuseUnknownKeys } from './errors';
 
 /** The loss: softmax cross-entropy with integer labels, or mean squared error with float targets. */
 export type LossName = 'cross_entropy' | 'mse';
@@ -40,12 +40,6 @@ export interface TrainerSpec { loss: LossName; optimizer: OptimizerSpec; schedul
 
 const WHERE = 'trainer';
 
-function knownKeys(where: string, field: string, o: Record<string, unknown>, known: string[]): void {
-  for (const key of Object.keys(o)) {
-    if (!known.includes(key)) throw invalid(where, `${field}.${key}`, o[key], `absent (known: ${known.join(', ')})`);
-  }
-}
-
 function number(field: string, v: unknown, fallback: number, ok: (x: number) => boolean, allowed: string): number {
   const x = v ?? fallback;
   if (typeof x !== 'number' || !Number.isFinite(x) || !ok(x)) throw invalid(WHERE, field, x, allowed);
@@ -65,7 +59,7 @@ export function parseOptimizer(v: unknown): OptimizerSpec {
   const o = record('optimizer', v ?? { name: 'sgd' }, "an object { name: 'sgd' | 'adam' | 'adamw', lr, ... }");
   const name = o.name;
   if (name !== 'sgd' && name !== 'adam' && name !== 'adamw') throw invalid(WHERE, 'optimizer.name', name, "'sgd', 'adam' or 'adamw'");
-  knownKeys(WHERE, 'optimizer', o, name === 'sgd' ? ['name', 'lr', 'momentum', 'nesterov', 'weightDecay', 'dampening']
+  refuseUnknownKeys(WHERE, 'optimizer', o, name === 'sgd' ? ['name', 'lr', 'momentum', 'nesterov', 'weightDecay', 'dampening']
     : ['name', 'lr', 'betas', 'eps', 'weightDecay']);
   const lr = number('optimizer.lr', o.lr, name === 'sgd' ? 0.1 : 1e-3, (x) => x >= 0, 'a finite number >= 0');
   const weightDecay = number('optimizer.weightDecay', o.weightDecay, name === 'adamw' ? 0.01 : 0, (x) => x >= 0, 'a finite number >= 0');
@@ -89,7 +83,7 @@ export function parseSchedule(v: unknown): ScheduleSpec {
   const o = record('schedule', v ?? { name: 'constant' }, "an object { name: 'constant' | 'step' | 'cosine', ... }");
   const name = o.name;
   if (name !== 'constant' && name !== 'step' && name !== 'cosine') throw invalid(WHERE, 'schedule.name', name, "'constant', 'step' or 'cosine'");
-  knownKeys(WHERE, 'schedule', o, { constant: ['name', 'warmup'], step: ['name', 'every', 'gamma', 'warmup'], cosine: ['name', 'steps', 'minLr', 'warmup'] }[name]);
+  refuseUnknownKeys(WHERE, 'schedule', o, { constant: ['name', 'warmup'], step: ['name', 'every', 'gamma', 'warmup'], cosine: ['name', 'steps', 'minLr', 'warmup'] }[name]);
   const warmup = integer('schedule.warmup', o.warmup, 0, 0);
   if (name === 'step') {
     return { name, warmup, every: integer('schedule.every', o.every, NaN, 1), gamma: number('schedule.gamma', o.gamma, 0.1, (x) => x >= 0, 'a finite number >= 0'), steps: 0, minLr: 0 };
@@ -102,7 +96,7 @@ export function parseSchedule(v: unknown): ScheduleSpec {
 
 export function parseTrainerOptions(options: unknown): TrainerSpec {
   const o = record('options', options ?? {}, 'an object { loss?, optimizer?, schedule? }');
-  knownKeys(WHERE, 'options', o, ['loss', 'optimizer', 'schedule']);
+  refuseUnknownKeys(WHERE, 'options', o, ['loss', 'optimizer', 'schedule']);
   const loss = o.loss ?? 'cross_entropy';
   if (loss !== 'cross_entropy' && loss !== 'mse') throw invalid(WHERE, 'loss', loss, "'cross_entropy' or 'mse'");
   return { loss, optimizer: parseOptimizer(o.optimizer), schedule: parseSchedule(o.schedule) };

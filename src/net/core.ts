@@ -1,5 +1,5 @@
 // What a net gets from its engine, and the hook tests use to add layer types.
-import type { BufferPool } from '../gpu/buffers';
+import type { BufferAllocator } from '../gpu/buffers';
 import type { KernelContext } from '../kernels/program';
 import type { LayerEntry } from '../model/layers';
 import type { MLPSpec } from '../model/options';
@@ -8,7 +8,7 @@ import type { LayerType } from '../scheduler/layerType';
 /** What the net needs from its engine. */
 export interface EngineCore {
   ctx: KernelContext;
-  pool: BufferPool;
+  allocator: BufferAllocator;
   timestamps: boolean;
   /** Throws if the device was lost, an uncaptured GPU error happened or the engine was destroyed. */
   assertHealthy(where: string): void;

@@ -20,8 +20,8 @@ export async function initializeParameters(spec: MLPSpec, res: NetResources, exe
       count: entry.regions.W.floats, seed: spec.seed, stream: l, rule: initRule(spec.init, entry.inputWidth, entry.cols) }));
     if (spec.init.name === 'orthogonal' || spec.init.name === 'lsuv') {
       const n = Math.min(entry.inputWidth, entry.cols);
-      const gram = res.pool.storage(`W${l} orthogonal Gram`, n * n * 4);
-      const product = res.pool.storage(`W${l} orthogonal product`, entry.regions.W.floats * 4);
+      const gram = res.allocator.storage(`W${l} orthogonal Gram`, n * n * 4);
+      const product = res.allocator.storage(`W${l} orthogonal product`, entry.regions.W.floats * 4);
       scratch.push(gram, product);
       dispatches.push(...await orthogonalDispatches(res.ctx, { label: `W${l}`, W: res.buffers.own[index].W, rows: entry.inputWidth,
         cols: entry.cols, gain: spec.init.gain ?? 1, gram, product, dummy: res.buffers.dummy }));
@@ -43,6 +43,6 @@ export async function initializeParameters(spec: MLPSpec, res: NetResources, exe
     }
   }
   await executor.submitOnce({ name: 'initialise parameters', dispatches });
-  dispatches.forEach((d) => d.owned.forEach((b) => res.pool.release(b)));
-  scratch.forEach((b) => res.pool.release(b));
+  dispatches.forEach((d) => d.owned.forEach((b) => res.allocator.release(b)));
+  scratch.forEach((b) => res.allocator.release(b));
 }

@@ -2,7 +2,7 @@
 // data batch until the variance of its Z is within `tolerance` of 1, measured with the engine's
 // own forward statistics; W_l <- W_l / std(Z_l) on the GPU (scale_add.wgsl).
 import { scaleAddDispatch } from '../kernels/scaleAdd';
-import { invalid } from '../model/errors';
+import { invalid, refuseUnknownKeys } from '../model/errors';
 import type { PlanExecutor } from '../scheduler/executor';
 import type { ForwardLayerStats } from '../stats/types';
 import { denseOf } from './readers';
@@ -18,8 +18,7 @@ export interface LsuvResult { scales: number[]; iterations: number[]; variances:
 export function parseLsuvOptions(o: unknown): { tolerance: number; maxIterations: number } {
   if (typeof o !== 'object' || o === null) throw invalid('lsuv', 'options', o, 'an object { tolerance?, maxIterations? }');
   const { tolerance = 0.1, maxIterations = 10, ...rest } = o as Record<string, unknown>;
-  const unknown = Object.keys(rest)[0];
-  if (unknown !== undefined) throw invalid('lsuv', unknown, rest[unknown], 'absent (known: tolerance, maxIterations)');
+  refuseUnknownKeys('lsuv', undefined, rest, [], 'absent (known: tolerance, maxIterations)');
   if (typeof tolerance !== 'number' || !(tolerance > 0 && tolerance < 1)) throw invalid('lsuv', 'tolerance', tolerance, 'a number in (0, 1)');
   if (typeof maxIterations !== 'number' || !Number.isInteger(maxIterations) || maxIterations < 1 || maxIterations > 100) {
     throw invalid('lsuv', 'maxIterations', maxIterations, 'an integer from 1 to 100');
@@ -40,7 +39,7 @@ export async function lsuv(res: NetResources, executor: PlanExecutor, layers: nu
       const d = await scaleAddDispatch(res.ctx, { label: `lsuv W${l}`, count: entry.regions.W.floats, x: res.buffers.own[index].W, xOffset: 0,
         a: factor, dummy: res.buffers.dummy, reads: [`W${l}`], writes: [`W${l}`] });
       await executor.submitOnce({ name: `lsuv W${l}`, dispatches: [d] });
-      d.owned.forEach((b) => res.pool.release(b));
+      d.owned.forEach((b) => res.allocator.release(b));
       scale *= factor;
       iterations++;
       variance = (await forward())[l].preactivation.std ** 2;

@@ -3,8 +3,8 @@
 import { allocateChecked } from '../gpu/allocate';
 import { writeFloats } from '../gpu/buffers';
 import { initDispatch, STREAM_INPUT } from '../kernels/init';
-import type { ActivationSpec } from '../model/activations';
-import { InitscopeError, invalid, validated } from '../model/errors';
+import { LINEAR } from '../model/activations';
+import { InitscopeError, invalid, refuseUnknownKeys, validated } from '../model/errors';
 import { DEFAULT_BINS, parseHistogram, type HistogramOptions } from '../model/histogram';
 import { describeLayers, fuseLayers } from '../model/layers';
 import { checkArray, checkLayerIndex, parseMLPOptions, type MLPOptions, type MLPSpec } from '../model/options';
@@ -35,7 +35,6 @@ export type UpstreamGradient = 'ones' | 'randn' | Float32Array;
 /** Which step a plan, a summary or a profile is of. */
 export type PlanKind = 'forward' | 'backward' | 'forwardBackward';
 
-const LINEAR: ActivationSpec = { name: 'linear', id: 0, param: 0, pieces: 1, maxSlope: 1 };
 
 /** The layer entries of a net (also sized, without a GPU, for a too-large net's hint). */
 const netEntries = (spec: MLPSpec) => fuseLayers(describeLayers(spec), spec.batch, LINEAR);
@@ -69,17 +68,17 @@ export class MLP {
       if (!type) throw new InitscopeError(`createMLP: no layer type runs entries of type ${JSON.stringify(e.type)}`, 'invalid-option', 'layers');
       return type;
     });
-    const pool = core.pool.scope();
+    const allocator = core.allocator.scope();
     let allocated: { value: NetResources; check: Promise<void> };
     try {
       allocated = allocateChecked(core.ctx.device, 'createMLP', () =>
-        new NetResources({ ...core.ctx, pool }, pool, entries, types, this.spec.batch, this.spec.dims[0], this.spec.seed, DEFAULT_BINS));
+        new NetResources({ ...core.ctx, allocator }, allocator, entries, types, this.spec.batch, this.spec.dims[0], this.spec.seed, DEFAULT_BINS));
     } catch (e) {
       if (!(e instanceof InitscopeError) || e.code !== 'too-large' || extension) throw e;
       throw new InitscopeError(`createMLP: ${e.message}; ${fitHint(this.spec, core.ctx, netEntries)}`, 'too-large', e.field);
     }
     this.res = allocated.value;
-    this.executor = new PlanExecutor(this.res.ctx, pool, core.timestamps, statsSlotWords(DEFAULT_BINS) * 4, this.res.slots.count);
+    this.executor = new PlanExecutor(this.res.ctx, allocator, core.timestamps, statsSlotWords(DEFAULT_BINS) * 4, this.res.slots.count);
     this.plans = new NetPlans(this.res, this.executor);
     // A net the GPU could not allocate frees what it made and refuses every call; the engine and
     // its other nets go on.
@@ -145,9 +144,7 @@ export class MLP {
       const { entry, index } = denseOf(this.res, l);
       const at = this.res.layout.entries[index].at;
       if (typeof params !== 'object' || params === null) throw invalid(where, 'params', params, 'an object { W?, b?, alpha? }');
-      for (const key of Object.keys(params)) {
-        if (!['W', 'b', 'alpha'].includes(key)) throw invalid(where, key, (params as Record<string, unknown>)[key], 'absent (known: W, b, alpha)');
-      }
+      refuseUnknownKeys(where, undefined, params, ['W', 'b', 'alpha']);
       if (params.W !== undefined) {
         checkArray(where, 'W', params.W, entry.regions.W.floats,
           `dims[l] x ${entry.activation.pieces > 1 ? 'k*' : ''}dims[l+1] = ${entry.inputWidth} x ${entry.cols}, row-major`);

@@ -15,7 +15,7 @@ export class NetPlans {
   range: HistogramRange = 'auto';
 
   constructor(private res: NetResources, private executor: PlanExecutor) {
-    this.plans = new PlanCache(res.pool);
+    this.plans = new PlanCache(res.allocator);
   }
 
   /** A dispatch made once and kept (the input's randn fill). */
@@ -49,7 +49,7 @@ export class NetPlans {
     this.range = range;
   }
 
-  /** Forgets everything (the net's pool frees the buffers). */
+  /** Forgets everything (the net's allocator frees the buffers). */
   clear(): void {
     this.plans.clear();
     this.dispatches.clear();

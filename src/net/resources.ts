@@ -1,8 +1,8 @@
 // A net's GPU side, allocated from its layer list: the arena and small buffers of the layout,
 // each entry's own buffers (W at once, dW on the first backward), the shared scratch, and the
-// stats buffers. Every buffer comes from the net's scoped pool, so destroy() frees all at once.
+// stats buffers. Every buffer comes from the net's scoped allocator, so destroy() frees all at once.
 import { allocateChecked } from '../gpu/allocate';
-import type { BufferPool } from '../gpu/buffers';
+import type { BufferAllocator } from '../gpu/buffers';
 import type { KernelContext } from '../kernels/program';
 import type { LayerEntry } from '../model/layers';
 import { layoutNet, type NetLayout } from '../model/layout';
@@ -17,11 +17,11 @@ export class NetResources {
   readonly graph: NetGraph;
   readonly buffers: NetBuffers;
 
-  constructor(readonly ctx: KernelContext, readonly pool: BufferPool, entries: LayerEntry[], types: LayerType[],
+  constructor(readonly ctx: KernelContext, readonly allocator: BufferAllocator, entries: LayerEntry[], types: LayerType[],
     readonly batch: number, inputWidth: number, readonly seed: number, private bins: number) {
     this.layout = layoutNet(entries, batch, inputWidth);
     this.graph = { entries, types, slots: slotTable(entries, types, batch) };
-    const storage = (label: string, floats: number) => pool.storage(label, Math.max(4, floats) * 4);
+    const storage = (label: string, floats: number) => allocator.storage(label, Math.max(4, floats) * 4);
     try {
       const scratch = entries.map((e, i) => types[i].scratch(e, batch, ctx));
       const statsScratch = this.statsScratch();
@@ -39,7 +39,7 @@ export class NetResources {
         statsFlags: storage('stats column flags', statsScratch.flagWords),
       };
     } catch (e) {
-      pool.releaseAll();
+      allocator.releaseAll();
       throw e;
     }
   }
@@ -74,12 +74,12 @@ export class NetResources {
     const made: GPUBuffer[] = [];
     const { check } = allocateChecked(this.ctx.device, when === 'backward' ? 'backward' : 'train', () => this.entries.forEach((e, i) => {
       for (const [name, r] of Object.entries(e.regions)) {
-        if (r.buffer === 'own' && r.when === when) made.push(this.buffers.own[i][name] = this.pool.storage(`${r.label} (${r.floats} floats)`, r.floats * 4));
+        if (r.buffer === 'own' && r.when === when) made.push(this.buffers.own[i][name] = this.allocator.storage(`${r.label} (${r.floats} floats)`, r.floats * 4));
       }
     }));
     // Refused: free what was made, so a later call tries again (after other nets were freed).
     return check.catch((e: unknown) => {
-      for (const b of made) this.pool.release(b);
+      for (const b of made) this.allocator.release(b);
       this.made.delete(when);
       throw e;
     });
@@ -89,13 +89,13 @@ export class NetResources {
 
   /** A new histogram bin count needs a stats buffer of another size. */
   resizeStats(bins: number): void {
-    this.pool.release(this.buffers.stats);
+    this.allocator.release(this.buffers.stats);
     this.bins = bins;
-    this.buffers.stats = this.pool.storage('stats', this.slots.count * statsSlotWords(bins) * 4);
+    this.buffers.stats = this.allocator.storage('stats', this.slots.count * statsSlotWords(bins) * 4);
   }
 
-  /** Frees every buffer of the net at once (the pool is closed: nothing more can be made). */
+  /** Frees every buffer of the net at once (the allocator is closed: nothing more can be made). */
   release(): void {
-    this.pool.releaseAll();
+    this.allocator.releaseAll();
   }
 }

@@ -4,3 +4,4 @@ export * from './mlp';
 export * from './stats';
 export * from './norm';
 export * from './train';
+export * from './conv';

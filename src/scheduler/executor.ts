@@ -1,4 +1,4 @@
-import type { BufferPool } from '../gpu/buffers';
+import type { BufferAllocator } from '../gpu/buffers';
 import { PassTimer, ReadbackRing, readStaging } from '../gpu/readback';
 import type { KernelContext } from '../kernels/program';
 import type { HistogramRange } from '../model/histogram';
@@ -29,9 +29,9 @@ export class PlanExecutor {
   private ring: ReadbackRing;
   private readonly timer?: PassTimer;
 
-  constructor(private ctx: KernelContext, private pool: BufferPool, private timestamps: boolean, private slotBytes: number, private slotsTotal: number) {
+  constructor(private ctx: KernelContext, private allocator: BufferAllocator, private timestamps: boolean, private slotBytes: number, private slotsTotal: number) {
     this.ring = this.makeRing();
-    if (timestamps) this.timer = new PassTimer(pool, ctx.device, 'pass', MAX_PASSES);
+    if (timestamps) this.timer = new PassTimer(allocator, ctx.device, 'pass', MAX_PASSES);
   }
 
   /** Every stats slot, then the resolved timestamps. */
@@ -39,13 +39,13 @@ export class PlanExecutor {
   private get stagingBytes(): number { return this.slotsBytes + (this.timer?.bytes ?? 0); }
 
   private makeRing(): ReadbackRing {
-    return new ReadbackRing((label) => this.pool.create(label, this.stagingBytes,
+    return new ReadbackRing((label) => this.allocator.create(label, this.stagingBytes,
       GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, false), 'stats');
   }
 
   /** A new stats slot size (another histogram bin count): the staging buffers are remade. */
   resizeSlots(slotBytes: number): void {
-    this.ring.drain().forEach((b) => this.pool.release(b));
+    this.ring.drain().forEach((b) => this.allocator.release(b));
     this.slotBytes = slotBytes;
     this.ring = this.makeRing();
   }
@@ -91,26 +91,26 @@ export class PlanExecutor {
   /** Each dispatch of the plan in a pass of its own, timed (see profilePlan). */
   profile(built: BuiltPlan, range: HistogramRange): Promise<PlanProfile> {
     setRange(built, range);
-    return profilePlan(this.ctx.device, this.pool, built.plan, this.timestamps);
+    return profilePlan(this.ctx.device, this.allocator, built.plan, this.timestamps);
   }
 
   /** Copies `count` floats at `offsetFloats` of `buffer` back to the CPU. */
   async readRegion(buffer: GPUBuffer, offsetFloats: number, count: number, label: string): Promise<Float32Array> {
     const device = this.ctx.device;
     const bytes = count * 4;
-    const staging = this.pool.create(`read ${label}`, bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, false);
+    const staging = this.allocator.create(`read ${label}`, bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, false);
     try {
       const encoder = device.createCommandEncoder({ label: `read ${label}` });
       encoder.copyBufferToBuffer(buffer, offsetFloats * 4, staging, 0, Math.ceil(bytes / 4) * 4);
       device.queue.submit([encoder.finish()]);
       return new Float32Array(await readStaging(staging, bytes));
     } finally {
-      this.pool.release(staging);
+      this.allocator.release(staging);
     }
   }
 
   release(): void {
-    this.ring.drain().forEach((b) => this.pool.release(b));
+    this.ring.drain().forEach((b) => this.allocator.release(b));
     this.timer?.destroy();
   }
 }

@@ -1,4 +1,4 @@
-import type { BufferPool } from '../gpu/buffers';
+import type { BufferAllocator } from '../gpu/buffers';
 import type { BuiltPlan } from './build';
 
 /** Built plans by key, each built once: a failed build is forgotten (a later call builds again).
@@ -8,7 +8,7 @@ import type { BuiltPlan } from './build';
 export class PlanCache {
   private plans = new Map<string, { group: string; built: Promise<BuiltPlan> }>();
 
-  constructor(private pool: BufferPool) {}
+  constructor(private allocator: BufferAllocator) {}
 
   get(key: string, build: () => Promise<BuiltPlan>, group = ''): Promise<BuiltPlan> {
     const found = this.plans.get(key);
@@ -24,11 +24,11 @@ export class PlanCache {
     const dropped = [...this.plans].filter(([, p]) => group === undefined || p.group === group);
     for (const [key] of dropped) this.plans.delete(key);
     for (const [, { built }] of dropped) {
-      (await built.catch(() => undefined))?.plan.dispatches.forEach((d) => d.owned.forEach((b) => this.pool.release(b)));
+      (await built.catch(() => undefined))?.plan.dispatches.forEach((d) => d.owned.forEach((b) => this.allocator.release(b)));
     }
   }
 
-  /** Forgets every plan without freeing (the owner's pool frees everything at once). */
+  /** Forgets every plan without freeing (the owner's allocator frees everything at once). */
   clear(): void {
     this.plans.clear();
   }

@@ -1,4 +1,4 @@
-import type { BufferPool } from '../gpu/buffers';
+import type { BufferAllocator } from '../gpu/buffers';
 import { PassTimer, readStaging } from '../gpu/readback';
 import type { Plan } from './plan';
 
@@ -16,16 +16,16 @@ export interface PlanProfile {
 
 /** Runs every dispatch of the plan in a pass of its own and times it, to show where a step's time
  *  goes. Separate passes remove the overlap a real step may have, so the total is an upper bound. */
-export async function profilePlan(device: GPUDevice, pool: BufferPool, plan: Plan, timestamps: boolean): Promise<PlanProfile> {
-  const times = timestamps ? await timeWithQueries(device, pool, plan) : await timeWithWallClock(device, plan);
+export async function profilePlan(device: GPUDevice, allocator: BufferAllocator, plan: Plan, timestamps: boolean): Promise<PlanProfile> {
+  const times = timestamps ? await timeWithQueries(device, allocator, plan) : await timeWithWallClock(device, plan);
   const dispatches = plan.dispatches.map((d, index) => ({ index, label: d.label, kernel: d.kernel, workgroups: d.workgroups, ms: times[index] }));
   return { name: plan.name, clock: timestamps ? 'gpu' : 'wall', totalMs: times.reduce((s, t) => s + t, 0), dispatches };
 }
 
-async function timeWithQueries(device: GPUDevice, pool: BufferPool, plan: Plan): Promise<number[]> {
+async function timeWithQueries(device: GPUDevice, allocator: BufferAllocator, plan: Plan): Promise<number[]> {
   const n = plan.dispatches.length;
-  const timer = new PassTimer(pool, device, `profile ${plan.name}`, n);
-  const staging = pool.create('profile staging', timer.bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, false);
+  const timer = new PassTimer(allocator, device, `profile ${plan.name}`, n);
+  const staging = allocator.create('profile staging', timer.bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, false);
   try {
     const encoder = device.createCommandEncoder({ label: `profile ${plan.name}` });
     plan.dispatches.forEach((d, i) => {
@@ -40,7 +40,7 @@ async function timeWithQueries(device: GPUDevice, pool: BufferPool, plan: Plan):
     return PassTimer.decode(await readStaging(staging), 0, n).map((ms) => ms ?? 0);
   } finally {
     timer.destroy();
-    pool.release(staging);
+    allocator.release(staging);
   }
 }
 

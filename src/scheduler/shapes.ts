@@ -13,33 +13,43 @@ export interface MatmulShape {
 
 export interface LayerShapes { forward: MatmulShape; dx: MatmulShape; dw: MatmulShape }
 
-function shape(M: number, N: number, K: number, allowSplit: boolean): MatmulShape {
+/** The tiled kernel's shape for C[M x N] = A[M x K] B[K x N], split over K when `allowSplit`. */
+export function tiledShape(M: number, N: number, K: number, allowSplit: boolean): MatmulShape {
   const tile = chooseTile(M, N);
   const { splits, kPerSplit } = allowSplit ? chooseSplits(M, N, K, MATMUL_TILES[tile]) : { splits: 1, kPerSplit: K };
   return { M, N, K, kernel: 'tiled', tile, splits, kPerSplit };
 }
 
-function inputGradShape(M: number, N: number, K: number): MatmulShape {
-  if (!skinnyTransposedApplies(M, K)) return shape(M, N, K, true);
-  return { M, N, K, kernel: 'skinny', tile: chooseTile(M, N), ...skinnySplits(N, K, undefined, true) };
-}
+const outer = (M: number, N: number, K: number): MatmulShape => ({ ...tiledShape(M, N, K, false), kernel: 'outer' });
 
-function forwardShape(M: number, N: number, K: number): MatmulShape {
-  if (!skinnyApplies(M, N)) return shape(M, N, K, true);
+/** Z[M x N] = A[M x K] W[K x N]. On GPUs, for batch <= 32 the skinny kernel beats the tiled one
+ *  (H200: 0.072 vs 0.092 ms); on CPU adapters every product uses the barrier-free outer-product
+ *  kernel (bench/NOTES.md, change 5). */
+export function forwardShape(M: number, N: number, K: number, target: KernelTarget): MatmulShape {
+  if (target === 'cpu') return outer(M, N, K);
+  if (!skinnyApplies(M, N)) return tiledShape(M, N, K, true);
   return { M, N, K, kernel: 'skinny', tile: chooseTile(M, N), ...skinnySplits(N, K) };
 }
 
-/** The three matmuls of a dense entry, with their kernels, tiles and split-K factors. dW contracts
- *  over the batch only, so it is never split. On GPUs, for batch <= 32 the skinny kernels beat the
- *  tiled one (H200: 0.072 vs 0.092 ms). On CPU adapters every product uses the barrier-free
- *  outer-product kernel, and dW and dX read a stored dZ (bench/NOTES.md, change 5). */
+/** dX[M x N] = dZ[M x K] W^T, W being N x K; on CPU adapters from a stored dZ. */
+export function inputGradShape(M: number, N: number, K: number, target: KernelTarget): MatmulShape {
+  if (target === 'cpu') return outer(M, N, K);
+  if (!skinnyTransposedApplies(M, K)) return tiledShape(M, N, K, true);
+  return { M, N, K, kernel: 'skinny', tile: chooseTile(M, N), ...skinnySplits(N, K, undefined, true) };
+}
+
+/** dW[M x N] = A^T dZ over K = batch rows; it contracts over the batch only, so it is never split. */
+export function weightGradShape(M: number, N: number, K: number, target: KernelTarget): MatmulShape {
+  return target === 'cpu' ? outer(M, N, K) : tiledShape(M, N, K, false);
+}
+
+/** The three matmuls of a dense entry, with their kernels, tiles and split-K factors. */
 export function denseShapes(e: DenseEntry, batch: number, target: KernelTarget): LayerShapes {
   const din = e.inputWidth;
-  const dw = shape(din, e.cols, batch, false);
   return {
-    forward: target === 'cpu' ? { ...shape(batch, e.cols, din, false), kernel: 'outer' } : forwardShape(batch, e.cols, din),
-    dx: target === 'cpu' ? { ...shape(batch, din, e.cols, false), kernel: 'outer' } : inputGradShape(batch, din, e.cols),
-    dw: target === 'cpu' ? { ...dw, kernel: 'outer' } : dw,
+    forward: forwardShape(batch, e.cols, din, target),
+    dx: inputGradShape(batch, din, e.cols, target),
+    dw: weightGradShape(din, e.cols, batch, target),
   };
 }
 

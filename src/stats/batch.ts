@@ -102,7 +102,7 @@ export async function statsBatch(ctx: KernelContext, req: StatsBatchRequest): Pr
   const saturating = new Set(req.tensors.map((t) => t.saturation?.act.id ?? NO_SATURATION));
   if (saturating.size > 1) throw new Error(`${req.label}: a stats batch counts the saturation of at most one activation`);
   const desc = describe(req.tensors, req.range, ctx.target);
-  const descBuffer = ctx.pool.storage(`${req.label} descriptors`, desc.byteLength);
+  const descBuffer = ctx.allocator.storage(`${req.label} descriptors`, desc.byteLength);
   ctx.device.queue.writeBuffer(descBuffer, 0, desc);
   const wg = STATS_WORKGROUP[ctx.target];
   const constants = {

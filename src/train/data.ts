@@ -1,7 +1,7 @@
 // Datasets on the GPU for a trainer: features and targets uploaded once, and the permutation
 // batches are drawn in (reshuffled on the CPU once per epoch from a seeded generator, so a seed
 // gives the same batches everywhere).
-import { writeFloats, type BufferPool } from '../gpu/buffers';
+import { writeFloats, type BufferAllocator } from '../gpu/buffers';
 import { describeValue, InitscopeError, invalid } from '../model/errors';
 import type { LossName } from '../model/train';
 import type { GpuDataset } from '../scheduler/train';
@@ -51,9 +51,9 @@ export class DeviceDataset {
   readonly gpu: GpuDataset;
   private readonly order: Uint32Array<ArrayBuffer>;
 
-  constructor(private pool: BufferPool, private queue: GPUQueue, name: string, x: Float32Array, targets: Float32Array, rows: number,
+  constructor(private allocator: BufferAllocator, private queue: GPUQueue, name: string, x: Float32Array, targets: Float32Array, rows: number,
     targetCols: number) {
-    const storage = (label: string, bytes: number) => pool.storage(`${name} ${label}`, Math.max(16, bytes));
+    const storage = (label: string, bytes: number) => allocator.storage(`${name} ${label}`, Math.max(16, bytes));
     this.order = Uint32Array.from({ length: rows }, (_, i) => i);
     this.gpu = { x: storage('x', x.byteLength), targets: storage('targets', targets.byteLength), perm: storage('order', rows * 4), rows, targetCols, name };
     this.write(x, targets);
@@ -79,8 +79,8 @@ export class DeviceDataset {
   private writeOrder(): void { this.queue.writeBuffer(this.gpu.perm, 0, this.order); }
 
   release(): void {
-    this.pool.release(this.gpu.x);
-    this.pool.release(this.gpu.targets);
-    this.pool.release(this.gpu.perm);
+    this.allocator.release(this.gpu.x);
+    this.allocator.release(this.gpu.targets);
+    this.allocator.release(this.gpu.perm);
   }
 }

@@ -4,7 +4,7 @@
 // each window when asked for.
 import { writeFloats } from '../gpu/buffers';
 import { ReadbackRing } from '../gpu/readback';
-import { InitscopeError, invalid, validated } from '../model/errors';
+import { InitscopeError, invalid, refuseUnknownKeys, validated } from '../model/errors';
 import { learningRate, STEP_FIELDS, type TrainerSpec } from '../model/train';
 import type { BuiltPlan } from '../scheduler/build';
 import { recordPlan } from '../scheduler/plan';
@@ -49,7 +49,7 @@ const METRICS_SLOTS = 4096;
 function checkOptions(o: unknown, known: string[]): Record<string, unknown> {
   if (o === undefined) return {};
   if (typeof o !== 'object' || o === null) throw invalid('train', 'options', o, `an object { ${known.join(', ')} }`);
-  for (const key of Object.keys(o)) if (!known.includes(key)) throw invalid('train', key, (o as Record<string, unknown>)[key], `absent (known: ${known.join(', ')})`);
+  refuseUnknownKeys('train', undefined, o, known);
   return o as Record<string, unknown>;
 }
 
@@ -70,26 +70,26 @@ export class Trainer {
   /** @internal Made by `net.trainer(options)`. */
   constructor(private host: TrainerHost, private readonly spec: TrainerSpec) {
     const { res } = host;
-    const pool = res.pool;
-    this.plans = new PlanCache(pool);
+    const allocator = res.allocator;
+    this.plans = new PlanCache(allocator);
     const top = res.entries[res.entries.length - 1];
     this.shape = { loss: spec.loss, classes: top.outputWidth, features: res.entries[0].inputWidth };
     const o = spec.optimizer;
-    const unusedM = pool.storage('optimiser state (unused m)', 16);
-    const unusedV = pool.storage('optimiser state (unused v)', 16);
+    const unusedM = allocator.storage('optimiser state (unused m)', 16);
+    const unusedV = allocator.storage('optimiser state (unused v)', 16);
     this.unusedState = [unusedM, unusedV];
     this.buffers = {
-      step: pool.storage('train step words', STEP_FIELDS.T_WORDS * 4),
-      metrics: pool.storage('train metrics', METRICS_SLOTS * 8),
+      step: allocator.storage('train step words', STEP_FIELDS.T_WORDS * 4),
+      metrics: allocator.storage('train metrics', METRICS_SLOTS * 8),
       state: res.entries.map((e, i) => Object.fromEntries((res.graph.types[i].parameters?.(e) ?? []).map((p) => {
         const floats = e.regions[p.param].floats;
         const label = e.regions[p.param].label;
-        const m = o.momentum > 0 || o.name !== 'sgd' ? pool.storage(`${label} ${o.name === 'sgd' ? 'momentum' : 'm'}`, floats * 4) : unusedM;
-        const v = o.name !== 'sgd' ? pool.storage(`${label} v`, floats * 4) : unusedV;
+        const m = o.momentum > 0 || o.name !== 'sgd' ? allocator.storage(`${label} ${o.name === 'sgd' ? 'momentum' : 'm'}`, floats * 4) : unusedM;
+        const v = o.name !== 'sgd' ? allocator.storage(`${label} v`, floats * 4) : unusedV;
         return [p.param, { m, v }];
       }))),
     };
-    this.ring = new ReadbackRing((label) => pool.create(label, METRICS_SLOTS * 8 + res.slots.count * statsSlotWords(res.histogramBins) * 4,
+    this.ring = new ReadbackRing((label) => allocator.create(label, METRICS_SLOTS * 8 + res.slots.count * statsSlotWords(res.histogramBins) * 4,
       GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, false), 'train readback');
   }
 
@@ -129,7 +129,7 @@ export class Trainer {
       this.data?.set.release();
       void this.plans.drop('train');
       const { res } = this.host;
-      const set = new DeviceDataset(res.pool, res.ctx.device.queue, 'train', x, encoded.values, encoded.rows, this.targetCols);
+      const set = new DeviceDataset(res.allocator, res.ctx.device.queue, 'train', x, encoded.values, encoded.rows, this.targetCols);
       const shuffle = options.shuffle ?? true;
       const uniform = seededUniform(options.seed ?? 0);
       if (shuffle) set.shuffle(uniform);
@@ -306,7 +306,7 @@ export class Trainer {
       } else {
         this.evalSet?.release();
         void this.plans.drop('eval');
-        this.evalSet = new DeviceDataset(res.pool, res.ctx.device.queue, 'eval', x, encoded.values, encoded.rows, this.targetCols);
+        this.evalSet = new DeviceDataset(res.allocator, res.ctx.device.queue, 'eval', x, encoded.values, encoded.rows, this.targetCols);
       }
       const set = this.evalSet;
       const built = await this.plan({ mode: 'eval', data: set.gpu, loss: this.spec.loss, optimizer: this.spec.optimizer, stats: false });
@@ -348,14 +348,14 @@ export class Trainer {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    const { pool } = this.host.res;
+    const { allocator } = this.host.res;
     const free = async () => {
       await this.plans.drop();
       this.data?.set.release();
       this.evalSet?.release();
-      this.ring.drain().forEach((b) => pool.release(b));
+      this.ring.drain().forEach((b) => allocator.release(b));
       const { step, metrics, state } = this.buffers;
-      for (const b of [step, metrics, ...this.unusedState, ...state.flatMap((r) => Object.values(r).flatMap(({ m, v }) => [m, v]))]) pool.release(b);
+      for (const b of [step, metrics, ...this.unusedState, ...state.flatMap((r) => Object.values(r).flatMap(({ m, v }) => [m, v]))]) allocator.release(b);
     };
     this.host.serial('destroy', free).catch(() => undefined);
   }

@@ -8,12 +8,11 @@ import { matmulDispatch, type DzOperand } from '../../kernels/matmul';
 import { outerDispatch, outerOperands } from '../../kernels/matmulOuter';
 import { skinnyDispatch, skinnyTransposedDispatch } from '../../kernels/matmulSkinny';
 import type { Dispatch } from '../../kernels/program';
-import type { ActivationSpec } from '../../model/activations';
+import { LINEAR } from '../../model/activations';
 import type { DenseEntry } from '../../model/layers';
 import type { EntryIO, LayerType, StatsDeclaration, StepContext } from '../layerType';
 import { denseScratch, denseShapes } from '../shapes';
 
-const LINEAR: ActivationSpec = { name: 'linear', id: 0, param: 0, pieces: 1, maxSlope: 1 };
 
 async function forward(step: StepContext, e: DenseEntry, io: EntryIO): Promise<Dispatch[]> {
   const { ctx, batch, buffers } = step;
