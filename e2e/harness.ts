@@ -29,19 +29,8 @@ export function compare(got: ArrayLike<number>, ref: ArrayLike<number>, atol: nu
   return { ok: bad === 0, count: ref.length, bad, worst, maxAbsRef };
 }
 
-/** Deterministic non-zero random numbers in [-scale, scale] \ (-scale/100, scale/100). */
-export function randomArray(n: number, seed: number, scale = 1): Float32Array {
-  let s = (seed * 2654435761 + 12345) >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s ^ (s >>> 15), 2246822507) + 0x6d2b79f5) >>> 0;
-    s = (s ^ (s >>> 13)) >>> 0;
-    const u = (s >>> 8) / 16777216;
-    const magnitude = 0.01 + 0.99 * u;
-    out[i] = ((s & 1) ? 1 : -1) * magnitude * scale;
-  }
-  return out;
-}
+/** The tests' inputs (src/reference/testValues.ts, shared with the Node tests). */
+export const randomArray = reference.nonZeroRandom;
 
 /** A net whose parameters are random and non-zero (W ~ 2/sqrt(Din), b ~ 0.5, PReLU alpha ~ 0.5),
  *  set on the GPU, and the same net for the float64 reference. */

@@ -42,6 +42,7 @@ const D_HIST_FIXED: u32 = ${D_HIST_FIXED}u;
 const D_HIST_LO: u32 = ${D_HIST_LO}u;
 const D_HIST_HI: u32 = ${D_HIST_HI}u;
 const D_COL_SPAN: u32 = ${D_COL_SPAN}u;
+const D_GROUP: u32 = ${D_GROUP}u;
 const D_STRIDE: u32 = ${D_STRIDE}u;
 const S_COUNT: u32 = ${S_COUNT}u;
 const S_MEAN: u32 = ${S_MEAN}u;
@@ -246,10 +247,17 @@ fn finalize(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_ind
       vec4<u32>(partials[base + P_ZEROS], partials[base + P_SATURATED], partials[base + P_NAN], partials[base + P_INF]));
     m = merge(m, part);
   }
+  // A unit is D_GROUP adjacent columns (a conv channel's positions; 1 for a dense unit): dead when
+  // none of its columns saw a non-zero. Each thread owns whole units, so it clears what it read.
   var dead = 0u;
-  for (var c = lid; c < d(t, D_COLS); c += WG) {
-    if (atomicLoad(&flags[d(t, D_FLAG_BASE) + c]) == 0u) { dead += 1u; }
-    atomicStore(&flags[d(t, D_FLAG_BASE) + c], 0u);
+  let group = d(t, D_GROUP);
+  for (var u = lid; u < d(t, D_COLS) / group; u += WG) {
+    var seen = 0u;
+    for (var c = u * group; c < (u + 1u) * group; c++) {
+      seen = seen | atomicLoad(&flags[d(t, D_FLAG_BASE) + c]);
+      atomicStore(&flags[d(t, D_FLAG_BASE) + c], 0u);
+    }
+    if (seen == 0u) { dead += 1u; }
   }
   atomicAdd(&shared_dead, dead);
   for (var b = lid; b < BINS; b += WG) { atomicStore(&stats[slot_base + S_BINS + b], 0u); }

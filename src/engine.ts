@@ -4,8 +4,10 @@ import { acquireDevice, type AdapterDescription, type EngineOptions } from './gp
 import { PipelineCache } from './gpu/pipelines';
 import type { KernelTarget } from './kernels/program';
 import type { EngineCore } from './net/core';
-import { MLP } from './net/mlp';
+import { Net } from './net/net';
+import { mlpSource, netSource } from './net/sources';
 import type { MLPOptions } from './model/options';
+import type { NetOptions } from './model/net';
 
 /** A GPU device with the engine's buffer allocator and caches: makes nets, reports memory, is destroyed once. */
 export interface Engine {
@@ -17,8 +19,11 @@ export interface Engine {
   readonly kernelTarget: KernelTarget;
   /** Resolves if the device is lost (driver reset, tab in background too long, destroy()). */
   readonly lost: Promise<GPUDeviceLostInfo>;
-  /** A new net on this engine; refuses bad options synchronously with an InitscopeError. */
-  createMLP(options: MLPOptions): MLP;
+  /** The lecture's MLP on this engine; refuses bad options synchronously with an InitscopeError. */
+  createMLP(options: MLPOptions): Net;
+  /** A net of layers (dense, conv, maxpool, avgpool, flatten; design.md section 9); refuses bad
+   *  options synchronously, naming the layer, the field and the shape that did not fit. */
+  createNet(options: NetOptions): Net;
   /** Live GPU buffers the engine holds; constant across steps. */
   memory(): { buffers: number; bytes: number };
   /** Frees every GPU buffer and, if the engine made it, the device. A second call does nothing. */
@@ -95,7 +100,11 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     lost,
     createMLP(mlpOptions: MLPOptions) {
       core.assertHealthy('createMLP');
-      return new MLP(core, mlpOptions);
+      return new Net(core, mlpSource(mlpOptions));
+    },
+    createNet(netOptions: NetOptions) {
+      core.assertHealthy('createNet');
+      return new Net(core, netSource(netOptions));
     },
     memory: () => allocator.stats,
     destroy() {

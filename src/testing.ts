@@ -13,25 +13,28 @@ import type { Program } from './kernels/program';
 import { STATS_PROGRAM } from './kernels/stats';
 import { GATHER_PROGRAM, LOSS_PROGRAM, OPTIM_PROGRAM } from './kernels/train';
 import { NORM_PROGRAM } from './kernels/norm';
+import { CONV_PROGRAM } from './kernels/conv';
+import { POOL_PROGRAM } from './kernels/pool';
 import { SCALE_ADD_PROGRAM } from './kernels/scaleAdd';
 import { internalsOf } from './net/internals';
 import { coreOf, type Engine } from './engine';
 import type { LayerExtension } from './net/core';
-import { MLP } from './net/mlp';
+import { Net } from './net/net';
+import { mlpSource } from './net/sources';
 import type { MLPOptions } from './model/options';
 
 /** Every kernel program of the engine. */
 export const PROGRAMS: Program[] = [
   RNG_PROGRAM, MATMUL_PROGRAM, SKINNY_PROGRAM, SKINNY_T_PROGRAM, OUTER_PROGRAM, DZ_STORE_PROGRAM, EPILOGUE_PROGRAM, BIAS_GRAD_PROGRAM,
-  STATS_PROGRAM, GATHER_PROGRAM, LOSS_PROGRAM, OPTIM_PROGRAM, NORM_PROGRAM, SCALE_ADD_PROGRAM,
+  STATS_PROGRAM, GATHER_PROGRAM, LOSS_PROGRAM, OPTIM_PROGRAM, NORM_PROGRAM, SCALE_ADD_PROGRAM, CONV_PROGRAM, POOL_PROGRAM,
 ];
 
 
 /** A net with extra layer entries and types the test brings. */
-export function createMLPWithLayers(engine: Engine, options: MLPOptions, extension: LayerExtension): MLP {
+export function createMLPWithLayers(engine: Engine, options: MLPOptions, extension: LayerExtension): Net {
   const core = coreOf(engine);
   core.assertHealthy('createMLP');
-  return new MLP(core, options, extension);
+  return new Net(core, mlpSource(options, extension));
 }
 
 export { defineProgram, makeDispatch, foldWorkgroups } from './kernels/program';
@@ -41,7 +44,7 @@ export type { LayerType, StatsDeclaration } from './scheduler/layerType';
 
 /** Fills every output a pass writes (the arena after X, dW, the stats) with NaN, so a test can
  *  tell an element a kernel never wrote from one it wrote. */
-export function poisonForTesting(net: MLP): Promise<void> {
+export function poisonForTesting(net: Net): Promise<void> {
   const internals = internalsOf(net);
   const res = internals.resources;
   return internals.run('poisonForTesting', () => {

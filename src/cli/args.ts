@@ -1,5 +1,6 @@
-import { ACTIVATION_NAMES, INIT_NAMES, type ActivationOption, type BackwardResult, type ForwardResult, type InitOption } from '../index';
+import { ACTIVATION_NAMES, INIT_NAMES, type ActivationOption, type BackwardResult, type ForwardResult, type InitOption, type LayerOption } from '../index';
 import { activationOf, initOf, NET_FLAGS, numberFlag, parseFlags } from './flags';
+import { netFlag } from './nets';
 
 export const usage = `usage: npm run experiment -- [options]
   --act NAME        activation: ${ACTIVATION_NAMES.join(', ')} (default tanh)
@@ -9,6 +10,8 @@ export const usage = `usage: npm run experiment -- [options]
   --std S           std for --init normal (0.05)  --value V  value for --init constant
   --width W         units per layer (4096)       --layers N  hidden layers (6)
   --dims a,b,c      Din then one width per layer (overrides --width/--layers)
+  --net NET         mlp (default), lenet5, or FILE.json holding { layers, input } (createNet's):
+                    a single pass of any net of layers; --act and --init are every layer's defaults
   --batch B         rows (16)                    --seed S    random seed (0)
   --bias [V]        add a bias initialised to V (0)
   --bins N          histogram bins (64)
@@ -21,6 +24,8 @@ export interface ExperimentArgs {
   activation: ActivationOption;
   init: InitOption;
   dims: number[];
+  /** --net: the layers and input of a net of layers (undefined: the MLP of --dims). */
+  net?: { layers: LayerOption[]; input?: number | [number, number, number] };
   batch: number;
   seed: number;
   bias: false | { init: number };
@@ -33,7 +38,7 @@ export interface ExperimentArgs {
 }
 
 const OPTIONS = {
-  ...NET_FLAGS, width: { type: 'string', default: '4096' }, layers: { type: 'string', default: '6' }, dims: { type: 'string' },
+  ...NET_FLAGS, net: { type: 'string', default: 'mlp' }, width: { type: 'string', default: '4096' }, layers: { type: 'string', default: '6' }, dims: { type: 'string' },
   batch: { type: 'string', default: '16' }, bins: { type: 'string', default: '64' }, bias: { type: 'string' },
   backward: { type: 'boolean', default: false }, gradient: { type: 'string', default: 'randn' },
   json: { type: 'boolean', default: false }, profile: { type: 'boolean', default: false },
@@ -50,6 +55,7 @@ export function parseExperimentArgs(argv: string[]): ExperimentArgs {
   if (v.gradient !== 'randn' && v.gradient !== 'ones') throw new Error(`--gradient must be randn or ones, got ${JSON.stringify(v.gradient)}`);
   return {
     activation: activationOf(v), init: initOf(v),
+    net: netFlag(v.net),
     dims: v.dims !== undefined ? v.dims.split(',').map((d) => numberFlag('dims', d, true)) : Array.from({ length: layers + 1 }, () => width),
     batch: numberFlag('batch', v.batch, true), seed: numberFlag('seed', v.seed, true), bins: numberFlag('bins', v.bins, true),
     bias: v.bias === undefined ? false : { init: numberFlag('bias', v.bias, false) },
@@ -63,13 +69,18 @@ const fmt = (x: number) => (Math.abs(x) >= 1e-3 || x === 0 ? x.toFixed(4) : x.to
 export function formatTable(forward: ForwardResult, backward: BackwardResult | undefined, weightStd: number[]): string {
   const header = ['layer', 'mean', 'std', 'min', 'max', 'zero', 'saturated', 'dead'];
   if (backward) header.push('std dL/dW', 'std(dW)/std(W)', 'std dL/dA');
+  // A net of layers names each layer's type and shape; its pool and flatten layers have no W.
+  const typed = forward.layers.some((f) => f.type !== 'dense');
+  const weighted = forward.layers.filter((f) => f.type === 'dense' || f.type === 'conv').map((f) => f.layer);
   const rows = forward.layers.map((f, l) => {
     const a = f.activation;
-    const row = [String(l + 1), fmt(a.mean), fmt(a.std), fmt(a.min), fmt(a.max), pct(a.zeroFraction), pct(a.saturatedFraction), pct(a.deadUnitFraction)];
+    const name = typed ? `${l + 1} ${f.type} [${f.shape.join('x')}]` : String(l + 1);
+    const row = [name, fmt(a.mean), fmt(a.std), fmt(a.min), fmt(a.max), pct(a.zeroFraction), pct(a.saturatedFraction), pct(a.deadUnitFraction)];
     if (backward) {
-      const g = backward.layers[l];
-      const above = backward.layers[l + 1]?.inputGrad;
-      row.push(fmt(g.weightGrad.std), weightStd[l] ? fmt(g.weightGrad.std / weightStd[l]) : '-',
+      const g = backward.layers[l] as Partial<BackwardResult['layers'][number]>;
+      const w = weightStd[weighted.indexOf(l)];
+      const above = backward.layers.slice(l + 1).find((b) => b.inputGrad)?.inputGrad;
+      row.push(g.weightGrad ? fmt(g.weightGrad.std) : '-', g.weightGrad && w ? fmt(g.weightGrad.std / w) : '-',
         above ? fmt(above.std) : '(upstream)');
     }
     return row;

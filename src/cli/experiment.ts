@@ -1,6 +1,6 @@
 // initscope experiment --act tanh --init xavier [--backward] [--json]  (npm run experiment -- ...)
 // The lecture's experiment in a terminal: per-layer statistics of a forward (and backward) pass.
-import { createEngine, formatProfile, type MLPOptions } from '../index';
+import { createEngine, formatProfile, type MLPOptions, type NetOptions } from '../index';
 import { createNodeGPU } from '../node/index';
 import { formatTable, parseExperimentArgs, usage } from './args';
 import { parseOrUsage } from './flags';
@@ -14,14 +14,19 @@ export async function experiment(argv: string[]): Promise<number> {
   const info = engine.adapterInfo;
   const log = (msg: string) => { if (!args.json) console.error(msg); };
   log(`adapter: ${info.vendor} ${info.architecture} ${info.description}${info.isFallbackAdapter ? ' (software, CPU)' : ''}`);
-  const options: MLPOptions = {
-    dims: args.dims, batch: args.batch, activation: args.activation, init: args.init,
-    bias: args.bias, seed: args.seed,
-  };
+  if (args.net && args.net.input === undefined) {
+    console.error('experiment: --net FILE.json needs an "input" in the file ([channels, height, width] or a number of features)');
+    return 2;
+  }
+  const options: MLPOptions | NetOptions = args.net
+    ? { input: args.net.input!, batch: args.batch, activation: args.activation, init: args.init, bias: args.bias, seed: args.seed, layers: args.net.layers }
+    : { dims: args.dims, batch: args.batch, activation: args.activation, init: args.init, bias: args.bias, seed: args.seed };
   const started = performance.now();
-  const net = engine.createMLP(options);
-  log(`net: dims ${args.dims.join('x')}, batch ${args.batch}, ${JSON.stringify(args.activation)}, ${JSON.stringify(args.init)}; initialising ${
-    args.dims.slice(1).reduce((s, d, i) => s + d * args.dims[i], 0).toLocaleString('en')} weights...`);
+  const net = 'layers' in options ? engine.createNet(options) : engine.createMLP(options);
+  log('layers' in options
+    ? `net: ${options.layers.length} layers (${options.layers.map((l) => l.type).join(', ')}) on input ${JSON.stringify(options.input)}, batch ${args.batch}; initialising...`
+    : `net: dims ${args.dims.join('x')}, batch ${args.batch}, ${JSON.stringify(args.activation)}, ${JSON.stringify(args.init)}; initialising ${
+      args.dims.slice(1).reduce((s, d, i) => s + d * args.dims[i], 0).toLocaleString('en')} weights...`);
   await net.ready();
   log(`initialised in ${((performance.now() - started) / 1000).toFixed(1)} s; running ${args.backward ? 'forward + backward' : 'forward'}...`);
   await net.setInput('randn');

@@ -1,13 +1,17 @@
 // initscope train --dataset mnist --act tanh --init xavier --layers 6 --width 128 --batch 64
 //   --steps 1000 --optimizer sgd --lr 0.1 [--momentum 0.9] [--norm none] [--seed 0] [--json]
+// initscope train --net lenet5 --act relu --init kaiming   (or --net FILE.json: a list of layers)
 // The lecture's last step in a terminal: train a net on real data and print the test accuracy.
-import { createEngine, type MLPOptions, type OptimizerOption, type TrainerOptions } from '../index';
+import { createEngine, type MLPOptions, type NetOptions, type OptimizerOption, type TrainerOptions } from '../index';
 import { mnist, spiral, standardize, type Dataset } from '../data/index';
 import { createNodeGPU } from '../node/index';
 import { activationOf, initOf, NET_FLAGS, numberFlag, parseFlags, parseOrUsage } from './flags';
+import { netFlag } from './nets';
 
 const usage = `usage: initscope train [options]   (npm run train -- [options])
   --dataset NAME    mnist (default) or spiral
+  --net NET         mlp (default: --layers x --width), lenet5, or FILE.json holding { layers, input? }
+                    (createNet's layers; --act, --init, --norm are the defaults of every layer)
   --act NAME        hidden activation (tanh); --slope S, --alpha A, --k K for its parameter
   --init NAME       weight init (xavier); --std S for normal, --value V for constant;
                     lsuv rescales on the first training batch
@@ -22,7 +26,7 @@ const usage = `usage: initscope train [options]   (npm run train -- [options])
   --stats           per-layer statistics in each progress line's record (with --json)`;
 
 const OPTIONS = {
-  ...NET_FLAGS, dataset: { type: 'string', default: 'mnist' }, layers: { type: 'string', default: '6' }, width: { type: 'string', default: '128' },
+  ...NET_FLAGS, dataset: { type: 'string', default: 'mnist' }, net: { type: 'string', default: 'mlp' }, layers: { type: 'string', default: '6' }, width: { type: 'string', default: '128' },
   batch: { type: 'string', default: '64' }, steps: { type: 'string', default: '1000' }, every: { type: 'string', default: '100' },
   optimizer: { type: 'string', default: 'sgd' }, lr: { type: 'string' }, momentum: { type: 'string', default: '0' },
   nesterov: { type: 'boolean', default: false }, 'weight-decay': { type: 'string', default: '0' }, norm: { type: 'string', default: 'none' },
@@ -33,7 +37,7 @@ function parseTrainArgs(argv: string[]) {
   const a = parseFlags(argv, OPTIONS);
   if (a.dataset !== 'mnist' && a.dataset !== 'spiral') throw new Error(`--dataset must be mnist or spiral, got ${JSON.stringify(a.dataset)}`);
   return {
-    a, activation: activationOf(a), init: initOf(a),
+    a, activation: activationOf(a), init: initOf(a), net: netFlag(a.net),
     layers: numberFlag('layers', a.layers, true), width: numberFlag('width', a.width, true), batch: numberFlag('batch', a.batch, true),
     steps: numberFlag('steps', a.steps, true), every: numberFlag('every', a.every, true), seed: numberFlag('seed', a.seed, true),
     momentum: numberFlag('momentum', a.momentum, false), weightDecay: numberFlag('weight-decay', a['weight-decay'], false),
@@ -52,23 +56,26 @@ export async function train(argv: string[]): Promise<number> {
   const engine = await createEngine({ gpu: await createNodeGPU() });
   const info = engine.adapterInfo;
   log(`adapter: ${info.vendor} ${info.architecture} ${info.description}${info.isFallbackAdapter ? ' (software, CPU)' : ''}`);
-  const options: MLPOptions = {
-    dims: [data.features, ...Array.from({ length: o.layers }, () => o.width), data.classes], batch: o.batch,
-    activation: o.activation, output: 'linear', init: o.init,
-    bias: true, norm: a.norm as MLPOptions['norm'], seed: o.seed,
-  };
+  const norm = a.norm as MLPOptions['norm'];
+  // MNIST's rows are 28 x 28 images: a net of layers reads them as [1, 28, 28] unless its file says.
+  const options: MLPOptions | NetOptions = o.net
+    ? { input: o.net.input ?? (a.dataset === 'mnist' ? [1, 28, 28] : data.features), batch: o.batch, seed: o.seed,
+      activation: o.activation, init: o.init, bias: true, norm, layers: o.net.layers }
+    : { dims: [data.features, ...Array.from({ length: o.layers }, () => o.width), data.classes], batch: o.batch,
+      activation: o.activation, output: 'linear', init: o.init, bias: true, norm, seed: o.seed };
   const optimizer = (a.optimizer === 'sgd'
     ? { name: 'sgd', lr: o.lr ?? 0.1, momentum: o.momentum, nesterov: a.nesterov, weightDecay: o.weightDecay }
     : { name: a.optimizer, lr: o.lr ?? 1e-3, weightDecay: o.weightDecay }) as OptimizerOption;
   const trainerOptions: TrainerOptions = { loss: 'cross_entropy', optimizer };
-  const net = engine.createMLP(options);
+  const net = 'layers' in options ? engine.createNet(options) : engine.createMLP(options);
   const trainer = net.trainer(trainerOptions);
   await trainer.setData(data.train.x, data.train.labels, { shuffle: true, seed: o.seed });
   if (a.init === 'lsuv') {
     const r = await net.lsuv(data.train.x.slice(0, o.batch * data.features));
     log(`lsuv: per-layer scales ${r.scales.map((s) => s.toFixed(3)).join(' ')} after ${r.iterations.join('/')} passes`);
   }
-  log(`${a.dataset}: ${data.train.labels.length} training rows, ${data.test.labels.length} test rows; net ${options.dims.join('x')}, ` +
+  const shape = 'layers' in options ? `${a.net} (${options.layers.map((l) => l.type).join(', ')})` : options.dims.join('x');
+  log(`${a.dataset}: ${data.train.labels.length} training rows, ${data.test.labels.length} test rows; net ${shape}, ` +
     `${a.act}, init ${a.init}, ${optimizer.name} lr ${optimizer.lr}`);
   const started = performance.now();
   const result = await trainer.train(o.steps, {

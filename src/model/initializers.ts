@@ -12,27 +12,27 @@ export interface InitSpec { name: InitName; std?: number; value?: number; gain?:
 /** How one weight matrix is filled: mode 0 constant, 1 normal(0, scale^2), 2 uniform(-scale, scale). */
 export interface InitRule { mode: 0 | 1 | 2; scale: number; value: number }
 
-export function parseInit(option: unknown, where = 'createMLP'): InitSpec {
+export function parseInit(option: unknown, where = 'createMLP', field = 'init'): InitSpec {
   const record = typeof option === 'object' && option !== null ? option as Record<string, unknown> : undefined;
   const name = typeof option === 'string' ? option : record?.name;
   if (typeof name !== 'string' || !(INIT_NAMES as readonly string[]).includes(name)) {
-    throw invalid(where, 'init', typeof option === 'string' || !record ? option : record.name,
+    throw invalid(where, field, typeof option === 'string' || !record ? option : record.name,
       `one of ${INIT_NAMES.join(', ')} (or { name: 'normal', std } / { name: 'constant', value } / { name: 'orthogonal', gain })`);
   }
   const spec: InitSpec = { name: name as InitName };
   if (name === 'normal') {
     const std = record?.std ?? 0.05;
-    if (typeof std !== 'number' || !Number.isFinite(std) || std < 0) throw invalid(where, 'init.std', std, 'a finite number >= 0');
+    if (typeof std !== 'number' || !Number.isFinite(std) || std < 0) throw invalid(where, `${field}.std`, std, 'a finite number >= 0');
     spec.std = std;
   }
   if (name === 'orthogonal' || name === 'lsuv') {
     const gain = record?.gain ?? 1;
-    if (typeof gain !== 'number' || !Number.isFinite(gain) || gain <= 0) throw invalid(where, 'init.gain', gain, 'a finite number > 0');
+    if (typeof gain !== 'number' || !Number.isFinite(gain) || gain <= 0) throw invalid(where, `${field}.gain`, gain, 'a finite number > 0');
     spec.gain = gain;
   }
   if (name === 'constant') {
     const value = record?.value ?? 0;
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(where, 'init.value', value, 'a finite number');
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(where, `${field}.value`, value, 'a finite number');
     spec.value = value;
   }
   return spec;

@@ -1,10 +1,11 @@
-// The net as a list of layers, pure data. `describeLayers` reads the options as the lecture
-// writes the net (linear, activation, linear, activation, ...); `fuseLayers` turns that into the
+// The net as a list of layers, pure data. `describeLayers` reads the net's spec as the lecture
+// writes the net (linear, activation, linear, activation, ...; a conv is a linear with a geometry,
+// pooling a layer of its own, flatten nothing at all: a view); `fuseLayers` turns that into the
 // entries the scheduler runs, an activation fused into the linear's epilogue where one follows.
 // Each entry names the regions it owns; model/layout.ts places them, the layer type of the
 // scheduler (src/scheduler/layers/) makes its dispatches.
 import type { ActivationSpec } from './activations';
-import type { MLPSpec } from './options';
+import { isPoolLayer, widthOf, type ConvShape, type NetSpec, type PoolShape } from './net';
 
 /** Where a region lives: the per-step arena (activations, gradients), the small parameter
  *  buffer (biases, PReLU alphas), or a GPU buffer of its own (a weight matrix and its gradient). */
@@ -42,6 +43,24 @@ export interface DenseEntry extends LayerEntry {
   reportsActivation: boolean;
 }
 
+/** Z = conv(X, W) (+ b), then A = act(Z) in the same kernel (PyTorch's layouts, design.md section 9). */
+export interface ConvEntry extends LayerEntry {
+  type: 'conv';
+  activation: ActivationSpec;
+  bias: boolean;
+  shape: ConvShape;
+  /** Filters: the columns of b, one per output channel. */
+  cols: number;
+  reportsActivation: boolean;
+}
+
+/** Y = max or mean of each window. */
+export interface PoolEntry extends LayerEntry {
+  type: 'pool';
+  kind: 'max' | 'avg';
+  shape: PoolShape;
+}
+
 /** Y = gamma * normalise(Z) + beta (per unit over the batch, or per row over the units), then
  *  A = act(Y) in the same kernel. */
 export interface NormEntry extends LayerEntry {
@@ -52,18 +71,31 @@ export interface NormEntry extends LayerEntry {
 
 /** An entry of the lecture's form of the net, before fusion. */
 export type DescribedLayer =
-  | { type: 'linear'; layer: number; din: number; units: number; pieces: number; bias: boolean }
+  | { type: 'linear'; layer: number; din: number; units: number; pieces: number; bias: boolean; conv?: ConvShape }
   | { type: 'norm'; layer: number; units: number; kind: 'batch' | 'layer' }
-  | { type: 'activation'; layer: number; units: number; activation: ActivationSpec };
+  | { type: 'activation'; layer: number; units: number; activation: ActivationSpec }
+  | { type: 'pool'; layer: number; kind: 'max' | 'avg'; shape: PoolShape };
 
-export function describeLayers(spec: MLPSpec): DescribedLayer[] {
-  return spec.dims.slice(1).flatMap((units, l): DescribedLayer[] => {
-    const hidden = l < spec.layers - 1;
-    const activation = hidden ? spec.activation : spec.output;
+export function describeLayers(spec: NetSpec): DescribedLayer[] {
+  const batch = spec.batch;
+  return spec.layers.flatMap((layer): DescribedLayer[] => {
+    const l = layer.index;
+    if (layer.type === 'flatten') return [];
+    if (isPoolLayer(layer)) {
+      const [c, h, w] = layer.input;
+      const [, ho, wo] = layer.output;
+      return [{ type: 'pool', layer: l, kind: layer.type === 'maxpool' ? 'max' : 'avg', shape: { batch, c, h, w, size: layer.size, stride: layer.stride, ho, wo } }];
+    }
+    const units = widthOf(layer.output);
+    const bias = layer.biasInit !== undefined;
+    const linear: DescribedLayer = layer.type === 'dense'
+      ? { type: 'linear', layer: l, din: widthOf(layer.input), units, pieces: layer.activation.pieces, bias }
+      : { type: 'linear', layer: l, din: widthOf(layer.input), units, pieces: 1, bias, conv: { batch, cin: layer.input[0], h: layer.input[1], w: layer.input[2],
+        cout: layer.filters, kh: layer.kh, kw: layer.kw, stride: layer.stride, padding: layer.padding, ho: layer.output[1], wo: layer.output[2] } };
     return [
-      { type: 'linear', layer: l, din: spec.dims[l], units, pieces: activation.pieces, bias: spec.biasInit !== undefined },
-      ...(hidden && spec.norm !== 'none' ? [{ type: 'norm' as const, layer: l, units, kind: spec.norm }] : []),
-      { type: 'activation', layer: l, units, activation },
+      linear,
+      ...(layer.norm !== 'none' ? [{ type: 'norm' as const, layer: l, units, kind: layer.norm }] : []),
+      { type: 'activation', layer: l, units, activation: layer.activation },
     ];
   });
 }
@@ -105,6 +137,31 @@ function denseEntry(linear: Extract<DescribedLayer, { type: 'linear' }>, activat
   return { type: 'dense', layer: l, inputWidth: din, outputWidth: units, regions, activation, bias: linear.bias, cols, reportsActivation: true };
 }
 
+function convEntry(linear: Extract<DescribedLayer, { type: 'linear' }>, conv: ConvShape, activation: ActivationSpec, batch: number): ConvEntry {
+  const { layer: l, din, units } = linear;
+  const weights = conv.cout * conv.cin * conv.kh * conv.kw;
+  const regions: Record<string, Region> = {
+    z: { buffer: 'arena', floats: batch * units, label: `Z${l}` },
+    out: { buffer: 'arena', floats: batch * units, label: `A${l}` },
+    dout: { buffer: 'arena', floats: batch * units, label: `dA${l}` },
+  };
+  if (linear.bias) regions.db = { buffer: 'arena', floats: conv.cout, label: `db${l}` };
+  if (linear.bias) regions.b = { buffer: 'small', floats: conv.cout, label: `b${l}` };
+  regions.W = { buffer: 'own', floats: weights, label: `W${l}` };
+  regions.dW = { buffer: 'own', floats: weights, label: `dW${l}`, when: 'backward' };
+  regions.update = { buffer: 'own', floats: weights, label: `update${l}`, when: 'update' };
+  return { type: 'conv', layer: l, inputWidth: din, outputWidth: units, regions, activation, bias: linear.bias, shape: conv, cols: conv.cout, reportsActivation: true };
+}
+
+function poolEntry(pool: Extract<DescribedLayer, { type: 'pool' }>, batch: number): PoolEntry {
+  const { layer: l, shape: s } = pool;
+  const units = s.c * s.ho * s.wo;
+  return { type: 'pool', layer: l, inputWidth: s.c * s.h * s.w, outputWidth: units, kind: pool.kind, shape: s, regions: {
+    out: { buffer: 'arena', floats: batch * units, label: `A${l}` },
+    dout: { buffer: 'arena', floats: batch * units, label: `dA${l}` },
+  } };
+}
+
 /** The entries the scheduler runs: each linear with the activation that follows it fused into its
  *  epilogue (a linear with none, or with a norm after it, gets 'linear'), each norm with the
  *  activation that follows it. describeLayers never makes anything else; a list that has an
@@ -118,15 +175,20 @@ export function fuseLayers(described: DescribedLayer[], batch: number, identity:
       entries.push(normEntry(d, next.activation, batch));
       continue;
     }
+    if (d.type === 'pool') { entries.push(poolEntry(d, batch)); continue; }
     if (d.type !== 'linear') throw new Error(`layer ${d.layer}: a ${d.type} needs a linear before it (and a norm an activation after it)`);
     const next = described[i + 1];
     const activation = next?.type === 'activation' ? next.activation : identity;
     if (next?.type === 'activation') i++;
-    const dense: DenseEntry = { ...denseEntry(d, activation, batch), reportsActivation: next?.type !== 'norm' };
-    entries.push(dense);
+    const made: DenseEntry | ConvEntry = d.conv ? convEntry(d, d.conv, activation, batch) : denseEntry(d, activation, batch);
+    made.reportsActivation = next?.type !== 'norm';
+    entries.push(made);
   }
   return entries;
 }
 
 export const isDense = (e: LayerEntry): e is DenseEntry => e.type === 'dense';
 export const isNorm = (e: LayerEntry): e is NormEntry => e.type === 'norm';
+export const isConv = (e: LayerEntry): e is ConvEntry => e.type === 'conv';
+/** An entry with a weight tensor W (dense or conv). */
+export const isWeighted = (e: LayerEntry): e is DenseEntry | ConvEntry => isDense(e) || isConv(e);

@@ -1,6 +1,7 @@
 import { InitscopeError, invalid, isPositiveInteger, refuseUnknownKeys } from './errors';
 import { parseActivation, type ActivationOption, type ActivationSpec } from './activations';
 import { parseInit, type InitOption, type InitSpec } from './initializers';
+import { parseBias, type DenseLayerSpec, type NetSpec } from './net';
 
 /** What `engine.createMLP` takes: the net's shape, activation, initialisation, bias and seed. */
 export interface MLPOptions {
@@ -52,12 +53,7 @@ export function parseMLPOptions(options: unknown): MLPSpec {
   if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
     throw invalid(WHERE, 'seed', seed, 'an integer from 0 to 4294967295');
   }
-  let biasInit: number | undefined;
-  if (o.bias === undefined || o.bias === false) biasInit = undefined;
-  else if (o.bias === true) biasInit = 0;
-  else if (typeof o.bias === 'object' && o.bias !== null && typeof (o.bias as { init?: unknown }).init === 'number'
-    && Number.isFinite((o.bias as { init: number }).init)) biasInit = (o.bias as { init: number }).init;
-  else throw invalid(WHERE, 'bias', o.bias, 'false, true (zeros) or { init: <finite number> }');
+  const biasInit = parseBias(WHERE, 'bias', o.bias ?? false);
   const norm = o.norm ?? 'none';
   if (norm !== 'none' && norm !== 'batch' && norm !== 'layer') throw invalid(WHERE, 'norm', norm, "'none', 'batch' or 'layer'");
   const activation = parseActivation(o.activation ?? 'tanh', WHERE);
@@ -95,4 +91,19 @@ export function checkArray(where: string, field: string, value: unknown, length:
     throw new InitscopeError(`${where}: ${field} must have length ${length} (${shape}), got Float32Array(${value.length})`, 'invalid-option', field);
   }
   return value;
+}
+
+/** createMLP's net as a net of dense layers: the hidden layers with the net's activation and norm,
+ *  the last with the output activation and no norm. */
+export function mlpNetSpec(mlp: MLPSpec): NetSpec {
+  return {
+    input: [mlp.dims[0]],
+    batch: mlp.batch,
+    seed: mlp.seed,
+    layers: mlp.dims.slice(1).map((units, l): DenseLayerSpec => {
+      const hidden = l < mlp.layers - 1;
+      return { type: 'dense', index: l, input: [mlp.dims[l]], output: [units], units, activation: hidden ? mlp.activation : mlp.output,
+        init: mlp.init, biasInit: mlp.biasInit, norm: hidden ? mlp.norm : 'none' };
+    }),
+  };
 }

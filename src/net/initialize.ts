@@ -4,31 +4,44 @@
 import { initDispatch } from '../kernels/init';
 import type { Dispatch } from '../kernels/program';
 import { initRule } from '../model/initializers';
-import type { MLPSpec } from '../model/options';
+import type { NetSpec } from '../model/net';
 import type { PlanExecutor } from '../scheduler/executor';
 import { orthogonalDispatches } from '../scheduler/orthogonal';
-import { denseOf } from './readers';
+import { weightedOf } from './readers';
 import type { NetResources } from './resources';
 
-export async function initializeParameters(spec: MLPSpec, res: NetResources, executor: PlanExecutor): Promise<void> {
+/** The fans of a weight tensor and its matrix for orthogonalising: a dense W is Din x Dout; a conv
+ *  W [Cout, Cin, kh, kw] has Din = Cin kh kw (the lecture's rule), Dout = Cout kh kw, and is
+ *  orthogonalised as the Cout x (Cin kh kw) matrix it is in memory (design.md section 9). */
+function fans(entry: ReturnType<typeof weightedOf>['entry']): { fanIn: number; fanOut: number; rows: number; cols: number } {
+  if (entry.type === 'dense') return { fanIn: entry.inputWidth, fanOut: entry.cols, rows: entry.inputWidth, cols: entry.cols };
+  const s = entry.shape;
+  const taps = s.kh * s.kw;
+  return { fanIn: s.cin * taps, fanOut: s.cout * taps, rows: s.cout, cols: s.cin * taps };
+}
+
+export async function initializeParameters(spec: NetSpec, res: NetResources, executor: PlanExecutor): Promise<void> {
   const dispatches: Dispatch[] = [];
   const scratch: GPUBuffer[] = [];
-  for (let l = 0; l < spec.layers; l++) {
-    const { entry, index } = denseOf(res, l);
+  for (const layer of spec.layers) {
+    if (layer.type !== 'dense' && layer.type !== 'conv') continue;
+    const l = layer.index;
+    const { entry, index } = weightedOf(res, l);
     const at = res.layout.entries[index].at;
+    const f = fans(entry);
     dispatches.push(await initDispatch(res.ctx, { label: `init W${l}`, buffer: res.buffers.own[index].W, offset: 0,
-      count: entry.regions.W.floats, seed: spec.seed, stream: l, rule: initRule(spec.init, entry.inputWidth, entry.cols) }));
-    if (spec.init.name === 'orthogonal' || spec.init.name === 'lsuv') {
-      const n = Math.min(entry.inputWidth, entry.cols);
+      count: entry.regions.W.floats, seed: spec.seed, stream: l, rule: initRule(layer.init, f.fanIn, f.fanOut) }));
+    if (layer.init.name === 'orthogonal' || layer.init.name === 'lsuv') {
+      const n = Math.min(f.rows, f.cols);
       const gram = res.allocator.storage(`W${l} orthogonal Gram`, n * n * 4);
       const product = res.allocator.storage(`W${l} orthogonal product`, entry.regions.W.floats * 4);
       scratch.push(gram, product);
-      dispatches.push(...await orthogonalDispatches(res.ctx, { label: `W${l}`, W: res.buffers.own[index].W, rows: entry.inputWidth,
-        cols: entry.cols, gain: spec.init.gain ?? 1, gram, product, dummy: res.buffers.dummy }));
+      dispatches.push(...await orthogonalDispatches(res.ctx, { label: `W${l}`, W: res.buffers.own[index].W, rows: f.rows,
+        cols: f.cols, gain: layer.init.gain ?? 1, gram, product, dummy: res.buffers.dummy }));
     }
     if (at.b !== undefined) {
       dispatches.push(await initDispatch(res.ctx, { label: `init b${l}`, buffer: res.buffers.small, offset: at.b,
-        count: entry.cols, seed: spec.seed, stream: 0, rule: { mode: 0, scale: 0, value: spec.biasInit ?? 0 } }));
+        count: entry.cols, seed: spec.seed, stream: 0, rule: { mode: 0, scale: 0, value: layer.biasInit ?? 0 } }));
     }
     if (at.alpha !== undefined) {
       dispatches.push(await initDispatch(res.ctx, { label: `init alpha${l}`, buffer: res.buffers.small, offset: at.alpha,

@@ -5,13 +5,13 @@ import { scaleAddDispatch } from '../kernels/scaleAdd';
 import { invalid, refuseUnknownKeys } from '../model/errors';
 import type { PlanExecutor } from '../scheduler/executor';
 import type { ForwardLayerStats } from '../stats/types';
-import { denseOf } from './readers';
+import { weightedOf } from './readers';
 import type { NetResources } from './resources';
 
 /** Options of `net.lsuv()`. */
 export interface LsuvOptions { tolerance?: number; maxIterations?: number }
 
-/** What `net.lsuv()` resolves to, per layer: the factor W was multiplied by, the passes it took
+/** What `net.lsuv()` resolves to, per dense or conv layer in order: the factor W was multiplied by, the passes it took
  *  and Var(Z) at the end (a layer whose Z has variance 0 cannot be rescaled and is left as is). */
 export interface LsuvResult { scales: number[]; iterations: number[]; variances: number[] }
 
@@ -26,16 +26,17 @@ export function parseLsuvOptions(o: unknown): { tolerance: number; maxIterations
   return { tolerance, maxIterations };
 }
 
-export async function lsuv(res: NetResources, executor: PlanExecutor, layers: number, forward: () => Promise<ForwardLayerStats[]>,
+/** Rescales the W of each layer in `layers` (the user's indices of the dense and conv layers), in order. */
+export async function lsuv(res: NetResources, executor: PlanExecutor, layers: number[], forward: () => Promise<ForwardLayerStats[]>,
   o: { tolerance: number; maxIterations: number }): Promise<LsuvResult> {
   const result: LsuvResult = { scales: [], iterations: [], variances: [] };
-  for (let l = 0; l < layers; l++) {
+  for (const l of layers) {
     let scale = 1;
     let iterations = 0;
     let variance = (await forward())[l].preactivation.std ** 2;
     while (Math.abs(variance - 1) >= o.tolerance && variance > 0 && Number.isFinite(variance) && iterations < o.maxIterations) {
       const factor = 1 / Math.sqrt(variance);
-      const { entry, index } = denseOf(res, l);
+      const { entry, index } = weightedOf(res, l);
       const d = await scaleAddDispatch(res.ctx, { label: `lsuv W${l}`, count: entry.regions.W.floats, x: res.buffers.own[index].W, xOffset: 0,
         a: factor, dummy: res.buffers.dummy, reads: [`W${l}`], writes: [`W${l}`] });
       await executor.submitOnce({ name: `lsuv W${l}`, dispatches: [d] });

@@ -1,21 +1,25 @@
 // Reading tensors of a net back to the CPU, by the user's layer index.
 import { InitscopeError } from '../model/errors';
-import { isDense, isNorm, type DenseEntry } from '../model/layers';
+import { isNorm, isWeighted, type ConvEntry, type DenseEntry } from '../model/layers';
 import { inputGradOffset } from '../model/layout';
 import type { PlanExecutor } from '../scheduler/executor';
 import type { NetResources } from './resources';
 
-/** The dense entry of user layer l, and its index in the entry list. */
-export function denseOf(res: NetResources, l: number): { entry: DenseEntry; index: number } {
-  const index = res.entries.findIndex((e) => isDense(e) && e.layer === l);
-  return { entry: res.entries[index] as DenseEntry, index };
+/** The dense or conv entry of user layer l (the one with its W), and its index in the entry list. */
+export function weightedOf(res: NetResources, l: number): { entry: DenseEntry | ConvEntry; index: number } {
+  const index = res.entries.findIndex((e) => isWeighted(e) && e.layer === l);
+  return { entry: res.entries[index] as DenseEntry | ConvEntry, index };
 }
 
-/** A_l (the output of the layer's last entry) or Z_l (its dense entry's matmul output). */
+/** A_l (the output of the layer's last entry; a flatten's is its input's) or Z_l (its dense or
+ *  conv entry's linear output). */
 export function readRegion(res: NetResources, exec: PlanExecutor, l: number, region: 'out' | 'z'): Promise<Float32Array> {
-  const { entry, index } = denseOf(res, l);
-  if (region === 'z') return exec.readRegion(res.buffers.arena, res.layout.entries[index].at.z, res.batch * entry.cols, entry.regions.z.label);
-  const last = res.entries.reduce((found, e, i) => (e.layer === l ? i : found), index);
+  if (region === 'z') {
+    const { entry, index } = weightedOf(res, l);
+    return exec.readRegion(res.buffers.arena, res.layout.entries[index].at.z, entry.regions.z.floats, entry.regions.z.label);
+  }
+  const last = res.entries.reduce((found, e, i) => (e.layer <= l ? i : found), -1);
+  if (last < 0) return exec.readRegion(res.buffers.arena, res.layout.x, res.batch * res.entries[0].inputWidth, 'X');
   const out = res.entries[last];
   return exec.readRegion(res.buffers.arena, res.layout.entries[last].at.out, res.batch * out.outputWidth, out.regions.out.label);
 }
@@ -31,7 +35,7 @@ function normOf(res: NetResources, l: number): { at: Record<string, number>; uni
 }
 
 export async function readParameters(res: NetResources, exec: PlanExecutor, l: number): Promise<LayerParameters> {
-  const { entry, index } = denseOf(res, l);
+  const { entry, index } = weightedOf(res, l);
   const at = res.layout.entries[index].at;
   const W = await exec.readRegion(res.buffers.own[index].W, 0, entry.regions.W.floats, `W${l}`);
   const b = at.b !== undefined ? await exec.readRegion(res.buffers.small, at.b, entry.cols, `b${l}`) : undefined;
@@ -48,7 +52,7 @@ export interface LayerGradients { W: Float32Array; b?: Float32Array; alpha?: Flo
 
 export async function readGradients(res: NetResources, exec: PlanExecutor, l: number): Promise<LayerGradients> {
   if (!res.hasGradients) throw new InitscopeError('readGradients: no gradients yet; call net.backward() first', 'invalid-state');
-  const { entry, index } = denseOf(res, l);
+  const { entry, index } = weightedOf(res, l);
   const at = res.layout.entries[index].at;
   const arena = res.buffers.arena;
   const W = await exec.readRegion(res.buffers.own[index].dW, 0, entry.regions.dW.floats, `dW${l}`);

@@ -5,3 +5,5 @@ export * from './stats';
 export * from './norm';
 export * from './train';
 export * from './conv';
+export * from './testValues';
+export * from './layers';

@@ -36,7 +36,7 @@ export function entryIO(step: StepContext, graph: NetGraph, index: number): Entr
 /** The slot table of a net: every entry's declared statistics. */
 export function slotTable(entries: LayerEntry[], types: LayerType[], batch: number): SlotTable {
   return new SlotTable(entries.flatMap((e, i) => types[i].stats(e, batch)
-    .map((d) => ({ section: d.section, layer: e.layer, field: d.field, rows: d.rows, cols: d.cols }))));
+    .map((d) => ({ section: d.section, layer: e.layer, field: d.field, rows: d.rows, cols: d.cols, group: d.group ?? 1 }))));
 }
 
 /** A declaration resolved to a tensor of a stats batch. */
@@ -53,6 +53,7 @@ function statsTensor(step: StepContext, graph: NetGraph, index: number, d: Stats
     rows: d.rows,
     cols: d.cols,
     slot: graph.slots.slot(d.section, entry.layer, d.field),
+    group: d.group,
     saturation: d.saturation && { act: d.saturation.act, zOffset: io.at[d.saturation.z], alphaOffset: d.saturation.alpha ? io.at[d.saturation.alpha] : 0 },
   };
 }

@@ -54,6 +54,8 @@ export interface StatsDeclaration {
   region: string;
   rows: number;
   cols: number;
+  /** Columns per unit for `deadUnitFraction` (a conv's channel spans Ho x Wo columns); default 1. */
+  group?: number;
   /** Count saturated entries (|f'(z)| < 1% of the largest slope) with z from region `z`. */
   saturation?: { act: ActivationSpec; z: string; alpha?: string };
 }

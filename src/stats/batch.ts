@@ -23,6 +23,8 @@ export interface StatsTensor {
   rows: number;
   cols: number;
   slot: number;
+  /** Columns per unit for dead units (default 1). */
+  group?: number;
   /** Count |f'(z)| < 1% of the largest slope, with z from the layer's Z at zOffset. */
   saturation?: { act: ActivationSpec; zOffset: number; alphaOffset: number };
 }
@@ -63,7 +65,7 @@ function describe(tensors: StatsTensor[], range: HistogramRange, target: KernelT
       [D.D_COL_GROUPS, grid.colGroups], [D.D_ROW_CHUNK, grid.rowChunk], [D.D_GROUPS, grid.groups],
       [D.D_PARTIAL_BASE, partialBase / PARTIAL_WORDS], [D.D_FLAG_BASE, flagBase], [D.D_SLOT, t.slot],
       [D.D_SATURATION, t.saturation ? 1 : 0], [D.D_Z_OFF, t.saturation?.zOffset ?? 0],
-      [D.D_ALPHA_OFF, t.saturation?.alphaOffset ?? 0], [D.D_COL_SPAN, grid.colSpan],
+      [D.D_ALPHA_OFF, t.saturation?.alphaOffset ?? 0], [D.D_COL_SPAN, grid.colSpan], [D.D_GROUP, t.group ?? 1],
     ];
     for (const [field, value] of u32Fields) desc[base + field] = value;
     f32[base + D.D_SLOPE] = t.saturation?.act.param ?? 0;

@@ -1,8 +1,9 @@
 import { SLOT_FIELDS as S, STATS_HEADER_WORDS } from './layout';
 import type { TensorStats } from './types';
 
-/** Turns one stats slot (layout.ts's SLOT_FIELDS) into TensorStats; `count` is rows x cols. */
-export function decodeStats(words: Uint32Array, count: number, cols: number, bins: number): TensorStats {
+/** Turns one stats slot (layout.ts's SLOT_FIELDS) into TensorStats; `count` is rows x cols, `units`
+ *  what deadUnitFraction counts (columns, or a conv's channels). */
+export function decodeStats(words: Uint32Array, count: number, units: number, bins: number): TensorStats {
   const f32 = new Float32Array(words.buffer, words.byteOffset, words.length);
   const finite = words[S.S_COUNT];
   const mean = f32[S.S_MEAN];
@@ -16,7 +17,7 @@ export function decodeStats(words: Uint32Array, count: number, cols: number, bin
     meanAbs: finite > 0 ? f32[S.S_ABS_SUM] / finite : 0,
     rms: finite > 0 ? Math.sqrt(variance + mean * mean) : 0,
     zeroFraction: words[S.S_ZEROS] / count,
-    deadUnitFraction: cols > 0 ? words[S.S_DEAD] / cols : 0,
+    deadUnitFraction: units > 0 ? words[S.S_DEAD] / units : 0,
     saturatedFraction: words[S.S_SATURATED] / count,
     nanCount: words[S.S_NAN],
     infCount: words[S.S_INF],

@@ -11,7 +11,7 @@ export function decodeLayerStats(words: Uint32Array, firstSlot: number, bins: nu
   const out = Array.from({ length: layers }, (_, layer) => ({ layer }) as Record<string, TensorStats> & { layer: number });
   for (const s of table.section(section)) {
     const at = (s.slot - firstSlot) * n;
-    out[s.layer][s.field] = decodeStats(words.subarray(at, at + n), s.rows * s.cols, s.cols, bins);
+    out[s.layer][s.field] = decodeStats(words.subarray(at, at + n), s.rows * s.cols, s.cols / s.group, bins);
   }
   return out;
 }

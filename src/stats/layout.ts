@@ -60,6 +60,8 @@ export const DESC_FIELDS = {
   D_HIST_HI: 17,
   /** Blocks of WG columns per workgroup. */
   D_COL_SPAN: 18,
+  /** Columns per unit for dead units (a conv channel's Ho x Wo positions); 1 for a dense layer. */
+  D_GROUP: 19,
   /** Words per descriptor. */
   D_STRIDE: 20,
 } as const;

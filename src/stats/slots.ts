@@ -6,7 +6,11 @@ export const STATS_SECTIONS = ['forward', 'backward', 'weights', 'update'] as co
 export type StatsSection = typeof STATS_SECTIONS[number];
 
 /** One tensor whose statistics a step reports, as `layers[layer][field]` of its result. */
-export interface SlotSpec { section: StatsSection; layer: number; field: string; rows: number; cols: number }
+export interface SlotSpec {
+  section: StatsSection; layer: number; field: string; rows: number; cols: number;
+  /** Columns per unit of deadUnitFraction (a conv channel spans Ho x Wo columns). */
+  group: number;
+}
 
 export class SlotTable {
   private readonly specs: SlotSpec[];

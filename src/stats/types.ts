@@ -30,9 +30,17 @@ export interface TensorStats {
   histogram: Histogram;
 }
 
-/** Statistics of one layer after a forward pass: Z (preactivation) and A (activation). */
-export interface ForwardLayerStats {
+/** What every layer's record carries: its index in the net's layers, its type and output shape
+ *  ([units], or [channels, height, width] after a conv or pool). */
+export interface LayerIdentity {
   layer: number;
+  type: 'dense' | 'conv' | 'maxpool' | 'avgpool' | 'flatten';
+  shape: number[];
+}
+
+/** Statistics of one layer after a forward pass: Z (preactivation) and A (activation). A pool or
+ *  flatten layer (createNet) reports its activation only (a flatten's is its input's). */
+export interface ForwardLayerStats extends LayerIdentity {
   preactivation: TensorStats;
   /** After the norm, before the activation (nets with norm 'batch' or 'layer'). */
   normalized?: TensorStats;
@@ -43,9 +51,9 @@ export interface ForwardLayerStats {
  *  forwardBackward, the whole step's, shared with the backward result). */
 export interface ForwardResult { layers: ForwardLayerStats[]; gpuTimeMs?: number; wallTimeMs?: number }
 
-/** Statistics of one layer after a backward pass: dL/dW, dL/db, dL/dalpha and dL/d(input). */
-export interface BackwardLayerStats {
-  layer: number;
+/** Statistics of one layer after a backward pass: dL/dW, dL/db, dL/dalpha and dL/d(input). A pool
+ *  layer reports inputGrad only, a flatten nothing. */
+export interface BackwardLayerStats extends LayerIdentity {
   weightGrad: TensorStats;
   biasGrad?: TensorStats;
   alphaGrad?: TensorStats;

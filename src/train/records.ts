@@ -5,7 +5,8 @@ import { decodeLayerStats } from '../stats/layers';
 import type { SlotTable } from '../stats/slots';
 import type { TensorStats } from '../stats/types';
 
-/** Statistics of one layer on a training step: the update:data ratio is std(update) / std(W)
+/** Statistics of one layer on a training step (a pool or flatten layer of a createNet net has
+ *  its activation only, and updateRatio NaN): the update:data ratio is std(update) / std(W)
  *  of that step (W before the update, design.md section 6), with the update as applied
  *  (learning rate, momentum or Adam included). */
 export interface TrainLayerStats {
@@ -47,12 +48,18 @@ export function decodeMetrics(words: Uint32Array, slot: number, loss: LossName, 
 export function decodeTrainStats(words: Uint32Array, bins: number, table: SlotTable, layers: number): TrainLayerStats[] {
   const section = (name: 'forward' | 'backward' | 'update' | 'weights') => decodeLayerStats(words, 0, bins, table, name, layers);
   const [forward, backward, update, weights] = [section('forward'), section('backward'), section('update'), section('weights')];
-  return forward.map((f, l) => ({
-    layer: l,
-    preactivation: f.preactivation,
-    activation: f.activation,
-    weightGrad: backward[l].weightGrad,
-    update: update[l].update,
-    updateRatio: weights[l].weight.std > 0 ? update[l].update.std / weights[l].weight.std : NaN,
-  }));
+  // Layers without a W (pool, flatten) report their activation only and a NaN ratio; a flatten's
+  // activation is its input's.
+  return forward.map((f, l) => {
+    const w = weights[l].weight as TensorStats | undefined;
+    const u = update[l].update as TensorStats | undefined;
+    return {
+      layer: l,
+      preactivation: f.preactivation,
+      activation: f.activation ?? (l > 0 ? forward[l - 1].activation : undefined),
+      weightGrad: backward[l].weightGrad,
+      update: update[l].update,
+      updateRatio: w && u && w.std > 0 ? u.std / w.std : NaN,
+    };
+  });
 }

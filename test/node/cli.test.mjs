@@ -43,3 +43,28 @@ test('experiment: parameter flags reach the net; --init lsuv rescales every laye
   for (const s of lsuv) assert.ok(Math.abs(s * s - 1) < 0.1, `lsuv: std ${s}`);
   assert.ok(orthogonal[3] < 0.8, `orthogonal alone: std ${orthogonal[3]}`);
 });
+
+test('--net: lenet5 and a JSON file of layers run a single pass of a net of layers; a bad file is refused with its name', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const lenet = cli('experiment', '--net', 'lenet5', '--act', 'relu', '--init', 'kaiming', '--batch', '4', '--backward');
+  assert.equal(lenet.status, 0, lenet.stderr);
+  // One row per layer, named by its type and output shape (design.md section 9's LeNet-5).
+  for (const row of ['1 conv [6x28x28]', '2 maxpool [6x14x14]', '3 conv [16x10x10]', '4 maxpool [16x5x5]', '5 flatten [400]', '6 dense [120]', '8 dense [10]']) {
+    assert.ok(lenet.stdout.includes(row), `row ${row} in\n${lenet.stdout}`);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'initscope-net-'));
+  const file = join(dir, 'net.json');
+  writeFileSync(file, JSON.stringify({ input: [2, 9, 9], layers: [{ type: 'conv', filters: 3, size: 3, stride: 2 }, { type: 'avgpool', size: 2 }, { type: 'flatten' }, { type: 'dense', units: 4 }] }));
+  const r = cli('experiment', '--net', file, '--batch', '3', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout).forward.layers.map((l) => l.shape), [[3, 4, 4], [3, 2, 2], [12], [4]]);
+  const missing = cli('experiment', '--net', join(dir, 'none.json'));
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /--net must be mlp, lenet5 or a JSON file of layers; cannot read ".*none\.json"/);
+  writeFileSync(file, JSON.stringify({ input: 16, layers: [{ type: 'conv', filters: 3, size: 3 }] }));
+  const wrong = cli('experiment', '--net', file);
+  assert.equal(wrong.status, 1);
+  assert.match(wrong.stderr, /createNet: layers\[0\] \(conv\) needs an input of \[channels, height, width\], got an input of shape \[16\]/);
+});

@@ -4,15 +4,9 @@ import assert from 'node:assert/strict';
 import { referenceActivation } from 'initscope/reference';
 import { poisonForTesting } from '../../dist/testing.js';
 
-/** n numbers in [-scale, scale] with |x| >= scale / 100 (never zero), from a 32-bit seed. */
-export function random(n, seed, scale) {
-  let s = seed >>> 0;
-  return Float32Array.from({ length: n }, () => {
-    s = (Math.imul(s ^ (s >>> 15), 2246822507) + 0x6d2b79f5) >>> 0;
-    s = (s ^ (s >>> 13)) >>> 0;
-    return ((s & 1) ? 1 : -1) * (0.01 + 0.99 * ((s >>> 8) / 16777216)) * scale;
-  });
-}
+/** The tests' inputs: n non-zero numbers in [-scale, scale] from a seed (src/reference/testValues.ts). */
+import { nonZeroRandom as random } from 'initscope/reference';
+export { random };
 
 /** Element by element |got - ref| <= atol + rtol * |ref|; NaN only matches NaN, an infinity only
  *  the same infinity (design.md section 5). */

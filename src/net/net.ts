@@ -1,13 +1,12 @@
-// The user-facing MLP: validation, then one queued step over the scheduler's plans. Allocation is
+// The user-facing net (createMLP's and createNet's): validation, then one queued step over the scheduler's plans. Allocation is
 // resources.ts, reading tensors back readers.ts; test-only hooks live in src/testing.ts.
 import { allocateChecked } from '../gpu/allocate';
 import { writeFloats } from '../gpu/buffers';
 import { initDispatch, STREAM_INPUT } from '../kernels/init';
-import { LINEAR } from '../model/activations';
 import { InitscopeError, invalid, refuseUnknownKeys, validated } from '../model/errors';
 import { DEFAULT_BINS, parseHistogram, type HistogramOptions } from '../model/histogram';
-import { describeLayers, fuseLayers } from '../model/layers';
-import { checkArray, checkLayerIndex, parseMLPOptions, type MLPOptions, type MLPSpec } from '../model/options';
+import { widthOf, type NetSpec } from '../model/net';
+import { checkArray, checkLayerIndex } from '../model/options';
 import type { BuiltPlan, PlanKind as BuildKind, Upstream } from '../scheduler/build';
 import { PlanExecutor, type PlanRun } from '../scheduler/executor';
 import { LAYER_TYPES } from '../scheduler/layers';
@@ -17,15 +16,15 @@ import { decodeLayerStats } from '../stats/layers';
 import { statsSlotWords } from '../stats/layout';
 import type { StatsSection } from '../stats/slots';
 import type { BackwardLayerStats, BackwardResult, ForwardLayerStats, ForwardResult, TensorStats } from '../stats/types';
-import { fitHint } from './fit';
 import { initializeParameters } from './initialize';
 import { parseTrainerOptions, type TrainerOptions } from '../model/train';
 import { Trainer } from '../train/trainer';
 import { registerInternals } from './internals';
 import { lsuv, parseLsuvOptions, type LsuvOptions, type LsuvResult } from './lsuv';
 import { NetPlans } from './plans';
-import { denseOf, readGradients, readParameters, readRegion, type LayerGradients, type LayerParameters } from './readers';
-import type { EngineCore, LayerExtension } from './core';
+import { weightedOf, readGradients, readParameters, readRegion, type LayerGradients, type LayerParameters } from './readers';
+import type { EngineCore } from './core';
+import type { NetSource } from './sources';
 import { NetResources } from './resources';
 
 /** Options of a pass: statistics (default true) and their histogram. */
@@ -36,18 +35,17 @@ export type UpstreamGradient = 'ones' | 'randn' | Float32Array;
 export type PlanKind = 'forward' | 'backward' | 'forwardBackward';
 
 
-/** The layer entries of a net (also sized, without a GPU, for a too-large net's hint). */
-const netEntries = (spec: MLPSpec) => fuseLayers(describeLayers(spec), spec.batch, LINEAR);
-
 function buildKind(kind: PlanKind, stats: boolean, upstream: Upstream): BuildKind {
   return { forward: kind !== 'backward', backward: kind === 'forward' ? undefined : upstream, stats };
 }
 
-/** The lecture's MLP on the GPU. Every method is queued behind the previous one, so calls never
- *  overlap on the GPU and `createMLP` can return before the weights are made. Every method that
- *  returns a Promise reports a refusal by rejecting it. */
-export class MLP {
-  private readonly spec: MLPSpec;
+/** A net on the GPU: the lecture's MLP (`engine.createMLP`) or a net of layers
+ *  (`engine.createNet`). Every method is queued behind the previous one, so calls never overlap on
+ *  the GPU and the net can be returned before the weights are made. Every method that returns a
+ *  Promise reports a refusal by rejecting it. */
+export class Net {
+  private readonly spec: NetSpec;
+  private readonly inputWidth: number;
   private readonly res: NetResources;
   private readonly executor: PlanExecutor;
   private queue: Promise<unknown>;
@@ -58,24 +56,24 @@ export class MLP {
   /** Why the net cannot run (its buffers could not be allocated). */
   private failure?: InitscopeError;
 
-  /** @internal Made by `engine.createMLP(options)`. */
-  constructor(private core: EngineCore, options: MLPOptions, extension?: LayerExtension) {
-    this.spec = parseMLPOptions(options);
-    const base = netEntries(this.spec);
-    const entries = extension ? extension.entries(base, this.spec) : base;
+  /** @internal Made by `engine.createMLP(options)` or `engine.createNet(options)`. */
+  constructor(private core: EngineCore, source: NetSource) {
+    this.spec = source.spec;
+    this.inputWidth = widthOf(this.spec.input);
+    const entries = source.entries;
     const types = entries.map((e) => {
-      const type = extension?.types[e.type] ?? LAYER_TYPES[e.type];
-      if (!type) throw new InitscopeError(`createMLP: no layer type runs entries of type ${JSON.stringify(e.type)}`, 'invalid-option', 'layers');
+      const type = source.types?.[e.type] ?? LAYER_TYPES[e.type];
+      if (!type) throw new InitscopeError(`${source.where}: no layer type runs entries of type ${JSON.stringify(e.type)}`, 'invalid-option', 'layers');
       return type;
     });
     const allocator = core.allocator.scope();
     let allocated: { value: NetResources; check: Promise<void> };
     try {
-      allocated = allocateChecked(core.ctx.device, 'createMLP', () =>
-        new NetResources({ ...core.ctx, allocator }, allocator, entries, types, this.spec.batch, this.spec.dims[0], this.spec.seed, DEFAULT_BINS));
+      allocated = allocateChecked(core.ctx.device, source.where, () =>
+        new NetResources({ ...core.ctx, allocator }, allocator, entries, types, this.spec.batch, this.inputWidth, this.spec.seed, DEFAULT_BINS));
     } catch (e) {
-      if (!(e instanceof InitscopeError) || e.code !== 'too-large' || extension) throw e;
-      throw new InitscopeError(`createMLP: ${e.message}; ${fitHint(this.spec, core.ctx, netEntries)}`, 'too-large', e.field);
+      if (!(e instanceof InitscopeError) || e.code !== 'too-large' || !source.hint) throw e;
+      throw new InitscopeError(`${source.where}: ${e.message}; ${source.hint(core.ctx)}`, 'too-large', e.field);
     }
     this.res = allocated.value;
     this.executor = new PlanExecutor(this.res.ctx, allocator, core.timestamps, statsSlotWords(DEFAULT_BINS) * 4, this.res.slots.count);
@@ -119,7 +117,7 @@ export class MLP {
   /** The input X: N(0,1) from the net's seed, or batch x dims[0] values (row-major). */
   setInput(input: 'randn' | Float32Array): Promise<void> {
     const B = this.spec.batch;
-    const din = this.spec.dims[0];
+    const din = this.inputWidth;
     return validated(() => {
       if (input !== 'randn') checkArray('setInput', 'input', input, B * din, `batch x dims[0] = ${B} x ${din}, row-major`);
     }, () => this.serial('setInput', async () => {
@@ -140,14 +138,16 @@ export class MLP {
   setParameters(l: number, params: { W?: Float32Array; b?: Float32Array; alpha?: Float32Array }): Promise<void> {
     const where = 'setParameters';
     return validated(() => {
-      checkLayerIndex(where, l, this.spec.layers);
-      const { entry, index } = denseOf(this.res, l);
+      this.checkWeighted(where, l);
+      const { entry, index } = weightedOf(this.res, l);
       const at = this.res.layout.entries[index].at;
       if (typeof params !== 'object' || params === null) throw invalid(where, 'params', params, 'an object { W?, b?, alpha? }');
       refuseUnknownKeys(where, undefined, params, ['W', 'b', 'alpha']);
       if (params.W !== undefined) {
-        checkArray(where, 'W', params.W, entry.regions.W.floats,
-          `dims[l] x ${entry.activation.pieces > 1 ? 'k*' : ''}dims[l+1] = ${entry.inputWidth} x ${entry.cols}, row-major`);
+        const s = entry.type === 'conv' ? entry.shape : undefined;
+        checkArray(where, 'W', params.W, entry.regions.W.floats, s
+          ? `Cout x Cin x kh x kw = ${s.cout} x ${s.cin} x ${s.kh} x ${s.kw}, row-major (Conv2d.weight)`
+          : `dims[l] x ${entry.activation.pieces > 1 ? 'k*' : ''}dims[l+1] = ${entry.inputWidth} x ${entry.cols}, row-major`);
       }
       if (params.b !== undefined) {
         if (at.b === undefined) throw invalid(where, 'b', params.b, 'absent: this net was made with bias: false');
@@ -196,6 +196,21 @@ export class MLP {
     }
   }
 
+  /** The user's indices of the dense and conv layers. */
+  private weightedLayers(): number[] {
+    return this.spec.layers.filter((x) => x.type === 'dense' || x.type === 'conv').map((x) => x.index);
+  }
+
+  /** Refuses a layer index that is out of range or names a layer without a W (pool, flatten). */
+  private checkWeighted(where: string, l: unknown): number {
+    const index = checkLayerIndex(where, l, this.spec.layers.length);
+    const layer = this.spec.layers[index];
+    if (layer.type !== 'dense' && layer.type !== 'conv') {
+      throw invalid(where, 'layer', l, `the index of a dense or conv layer (${this.weightedLayers().join(', ')}); layer ${index} is a ${layer.type}`);
+    }
+    return index;
+  }
+
   /** Runs the plan of a call once with every dispatch in a pass of its own and returns the time of
    *  each (GPU timestamps where the adapter has them, else wall clock per submit). It is a real step:
    *  it changes what forward/backward would have changed. */
@@ -219,7 +234,13 @@ export class MLP {
 
   private layerStats<T>(words: Uint32Array | undefined, firstSlot: number, section: StatsSection): T[] {
     if (!words) return [];
-    return decodeLayerStats(words, firstSlot, this.res.histogramBins, this.res.slots, section, this.spec.layers) as T[];
+    const decoded = decodeLayerStats(words, firstSlot, this.res.histogramBins, this.res.slots, section, this.spec.layers.length);
+    return decoded.map((stats, l) => {
+      const layer = this.spec.layers[l];
+      // A flatten is a view: its activation is its input's.
+      if (layer.type === 'flatten' && section === 'forward' && l > 0) stats.activation = decoded[l - 1].activation;
+      return { ...stats, type: layer.type, shape: [...layer.output] };
+    }) as T[];
   }
 
   private upstreamKind(where: string, gradient: UpstreamGradient): Upstream {
@@ -261,7 +282,7 @@ export class MLP {
       const input = x === undefined ? undefined : this.setInput(x);
       const run = this.serial('lsuv', () => {
         this.requireInput('lsuv');
-        return lsuv(this.res, this.executor, this.spec.layers, async () => (await this.runForward(true)).layers, o);
+        return lsuv(this.res, this.executor, this.weightedLayers(), async () => (await this.runForward(true)).layers, o);
       });
       return input ? Promise.all([input, run]).then(([, r]) => r) : run;
     });
@@ -300,19 +321,19 @@ export class MLP {
 
   /** A_l of the last forward, batch x dims[l+1]. */
   readActivations(l: number): Promise<Float32Array> {
-    return validated(() => checkLayerIndex('readActivations', l, this.spec.layers),
+    return validated(() => checkLayerIndex('readActivations', l, this.spec.layers.length),
       () => this.serial('readActivations', () => readRegion(this.res, this.executor, l, 'out')));
   }
 
   /** Z_l of the last forward, batch x (pieces x dims[l+1]). */
   readPreactivations(l: number): Promise<Float32Array> {
-    return validated(() => checkLayerIndex('readPreactivations', l, this.spec.layers),
+    return validated(() => this.checkWeighted('readPreactivations', l),
       () => this.serial('readPreactivations', () => readRegion(this.res, this.executor, l, 'z')));
   }
 
   /** The input X, batch x dims[0]. */
   readInput(): Promise<Float32Array> {
-    return this.serial('readInput', () => this.executor.readRegion(this.res.buffers.arena, this.res.layout.x, this.spec.batch * this.spec.dims[0], 'X'));
+    return this.serial('readInput', () => this.executor.readRegion(this.res.buffers.arena, this.res.layout.x, this.spec.batch * this.inputWidth, 'X'));
   }
 
   /** Statistics of every layer's W, computed on the GPU (no weights are read back): the same
@@ -322,19 +343,19 @@ export class MLP {
       await this.plans.useHistogram(hist);
       const run = await this.execute(await this.plans.weights());
       const first = this.res.slots.range('weights').first;
-      return this.layerStats<{ weight: TensorStats }>(run.words, first, 'weights').map((s) => s.weight);
+      return this.layerStats<{ weight?: TensorStats }>(run.words, first, 'weights').flatMap((s) => (s.weight ? [s.weight] : []));
     }));
   }
 
   /** The current parameters of layer l (W, and b / alpha where the net has them). */
   readParameters(l: number): Promise<LayerParameters> {
-    return validated(() => checkLayerIndex('readParameters', l, this.spec.layers),
+    return validated(() => this.checkWeighted('readParameters', l),
       () => this.serial('readParameters', () => readParameters(this.res, this.executor, l)));
   }
 
   /** dL/dW_l, dL/db_l, dL/dalpha_l and dL/dA_{l-1} (dL/dX for l = 0) of the last backward. */
   readGradients(l: number): Promise<LayerGradients> {
-    return validated(() => checkLayerIndex('readGradients', l, this.spec.layers),
+    return validated(() => this.checkWeighted('readGradients', l),
       () => this.serial('readGradients', () => readGradients(this.res, this.executor, l)));
   }
 
@@ -349,7 +370,7 @@ export class MLP {
     }
     return new Trainer({
       res: this.res,
-      layers: this.spec.layers,
+      layers: this.spec.layers.length,
       serial: (where, op) => this.serial(where, op),
       markStale: () => { this.forwardCurrent = false; },
     }, spec);

@@ -1,0 +1,121 @@
+import code from '../../shaders/conv.wgsl?raw';
+import { LINEAR, type ActivationSpec } from '../model/activations';
+import type { ConvShape } from '../model/net';
+import { ACTIVATIONS_WGSL } from './includes';
+import { defineProgram, foldWorkgroups, makeDispatch, type Dispatch, type KernelContext, type KernelTarget } from './program';
+
+/** conv.wgsl: conv forward (+ bias + activation), dX, dW and db as implicit GEMMs. */
+export const CONV_PROGRAM = defineProgram({
+  name: 'conv',
+  shader: { file: 'conv.wgsl', code, includes: [ACTIVATIONS_WGSL] },
+  bindings: { params: 'uniform', act: 'storage', small: 'read-only-storage', weights: 'storage', dz: 'read-only-storage', part: 'storage' },
+  uniform: {
+    struct: 'ConvParams',
+    fields: { batch: 'u32', x_off: 'u32', z_off: 'u32', a_off: 'u32', bias_off: 'u32', db_off: 'u32', splits: 'u32', k_per_split: 'u32', slope: 'f32' },
+  },
+});
+
+/** Filters per forward thread: each gathered X value is reused this many times. CPU adapters run
+ *  few, long threads well; GPUs want more threads. */
+export const convFilterBlock = (cout: number, target: KernelTarget): number => Math.min(cout, target === 'cpu' ? 8 : 4);
+
+/** The split of the dW/db reduction over batch x Ho x Wo positions: enough threads to fill the
+ *  device (about 8192 on a GPU, 512 on a CPU adapter), at least 64 positions per split. */
+export function convWeightGradSplit(s: ConvShape, target: KernelTarget): { splits: number; kPerSplit: number; outputs: number } {
+  const outputs = s.cout * s.cin * s.kh * s.kw + s.cout;
+  const positions = s.batch * s.ho * s.wo;
+  const wanted = Math.ceil((target === 'cpu' ? 512 : 8192) / outputs);
+  const splits = Math.max(1, Math.min(wanted, Math.ceil(positions / 64)));
+  const kPerSplit = Math.ceil(positions / splits);
+  return { splits: Math.ceil(positions / kPerSplit), kPerSplit, outputs };
+}
+
+function constants(s: ConvShape, act: ActivationSpec, hasBias: boolean, target: KernelTarget) {
+  return { CIN: s.cin, H: s.h, W: s.w, COUT: s.cout, KH: s.kh, KW: s.kw, STRIDE: s.stride, PAD: s.padding, HO: s.ho, WO: s.wo,
+    CO_BLOCK: convFilterBlock(s.cout, target), ACT: act.id, HAS_BIAS: hasBias };
+}
+
+interface Common {
+  label: string;
+  shape: ConvShape;
+  arena: GPUBuffer;
+  small: GPUBuffer;
+  /** Bound where a binding is unused (read-only bindings only: one buffer may not be bound both
+   *  read-only and writable in a dispatch). */
+  dummy: GPUBuffer;
+  /** Split-K partial sums (bound, unused, by the forward and dX entry points). */
+  partials: GPUBuffer;
+  reads: string[];
+  writes: string[];
+}
+
+export interface ConvForwardRequest extends Common {
+  act: ActivationSpec;
+  weights: GPUBuffer;
+  xOffset: number; zOffset: number; aOffset: number;
+  biasOffset?: number;
+}
+
+/** Z = conv(X, W) (+ b), A = act(Z): one dispatch. */
+export function convForwardDispatch(ctx: KernelContext, r: ConvForwardRequest): Promise<Dispatch> {
+  const s = r.shape;
+  const threads = s.batch * s.ho * s.wo * Math.ceil(s.cout / convFilterBlock(s.cout, ctx.target));
+  return makeDispatch(ctx, CONV_PROGRAM, {
+    label: r.label, entryPoint: 'forward', constants: constants(s, r.act, r.biasOffset !== undefined, ctx.target),
+    buffers: { act: r.arena, small: r.small, weights: r.weights, dz: r.dummy, part: r.partials },
+    uniforms: { batch: s.batch, x_off: r.xOffset, z_off: r.zOffset, a_off: r.aOffset, bias_off: r.biasOffset ?? 0, slope: r.act.param },
+    workgroups: foldWorkgroups(Math.ceil(threads / 64)), reads: r.reads, writes: r.writes,
+  });
+}
+
+export interface ConvInputGradRequest extends Common {
+  weights: GPUBuffer;
+  /** dZ at offset 0. */
+  dz: GPUBuffer;
+  dxOffset: number;
+}
+
+/** dX = dZ convolved with the flipped W: one dispatch, one thread per element of X. */
+export function convInputGradDispatch(ctx: KernelContext, r: ConvInputGradRequest): Promise<Dispatch> {
+  const s = r.shape;
+  return makeDispatch(ctx, CONV_PROGRAM, {
+    label: r.label, entryPoint: 'input_grad', constants: constants(s, LINEAR, false, ctx.target),
+    buffers: { act: r.arena, small: r.small, weights: r.weights, dz: r.dz, part: r.partials },
+    uniforms: { batch: s.batch, x_off: r.dxOffset },
+    workgroups: foldWorkgroups(Math.ceil((s.batch * s.cin * s.h * s.w) / 64)), reads: r.reads, writes: r.writes,
+  });
+}
+
+export interface ConvWeightGradRequest extends Common {
+  /** Receives dW. */
+  dW: GPUBuffer;
+  dz: GPUBuffer;
+  xOffset: number;
+  dbOffset?: number;
+}
+
+/** dW and db: the split-K partial sums, then their reduction (two dispatches). */
+export async function convWeightGradDispatches(ctx: KernelContext, r: ConvWeightGradRequest): Promise<Dispatch[]> {
+  const s = r.shape;
+  const { splits, kPerSplit, outputs } = convWeightGradSplit(s, ctx.target);
+  const c = constants(s, LINEAR, r.dbOffset !== undefined, ctx.target);
+  const uniforms = { batch: s.batch, x_off: r.xOffset, db_off: r.dbOffset ?? 0, splits, k_per_split: kPerSplit };
+  return [
+    await makeDispatch(ctx, CONV_PROGRAM, {
+      label: `${r.label} (split-K partials)`, entryPoint: 'weight_grad', constants: c,
+      buffers: { act: r.arena, small: r.small, weights: r.dummy, dz: r.dz, part: r.partials }, uniforms,
+      workgroups: foldWorkgroups(Math.ceil((outputs * splits) / 64)), reads: r.reads, writes: ['partials'],
+    }),
+    await makeDispatch(ctx, CONV_PROGRAM, {
+      label: `${r.label} (reduce)`, entryPoint: 'reduce_weight_grad', constants: c,
+      buffers: { act: r.arena, small: r.small, weights: r.dW, dz: r.dummy, part: r.partials }, uniforms,
+      workgroups: foldWorkgroups(Math.ceil(outputs / 64)), reads: ['partials'], writes: r.writes,
+    }),
+  ];
+}
+
+/** Floats of split-K partials the dW/db dispatches need. */
+export function convPartialFloats(s: ConvShape, target: KernelTarget): number {
+  const { splits, outputs } = convWeightGradSplit(s, target);
+  return splits * outputs;
+}

@@ -1,0 +1,125 @@
+// Float64 reference of a net of layers (design.md section 9): dense, conv, max/avg pooling and
+// flatten in order, forward and backward for L = sum(A_L * G), and a training step of such a net
+// (cross-entropy, every optimiser of reference/train.ts). Parameters in the engine's layout:
+// dense W is Din x Dout row-major, conv W is [Cout, Cin, kh, kw].
+import { activate, derivative, type ReferenceActivation } from './activations';
+import { referenceConvBackward, referenceConvForward, referencePoolBackward, referencePoolForward, type ReferenceConvShape, type ReferencePoolShape } from './conv';
+import { matmul } from './mlp';
+import { referenceCrossEntropy, referenceOptimizerStep, type ReferenceOptimizer, type ReferenceOptimizerState } from './train';
+
+/** An activation as the reference reads it. */
+export type ReferenceLayerActivation = Pick<ReferenceActivation, 'name' | 'param'>;
+
+/** One layer for the reference (batch is the net's). */
+export type ReferenceLayer =
+  | { type: 'dense'; din: number; units: number; activation: ReferenceLayerActivation; W: ArrayLike<number>; b?: ArrayLike<number> }
+  | { type: 'conv'; shape: Omit<ReferenceConvShape, 'batch'>; activation: ReferenceLayerActivation; W: ArrayLike<number>; b?: ArrayLike<number> }
+  | { type: 'maxpool' | 'avgpool'; shape: Omit<ReferencePoolShape, 'batch'> }
+  | { type: 'flatten' };
+
+/** Z (dense, conv) and A of every layer; A of a flatten is its input. */
+export interface ReferenceLayersForward { Z: Array<Float64Array | undefined>; A: Float64Array[] }
+/** Gradients of every layer: dW, db (dense, conv) and dL/d(its input). */
+export interface ReferenceLayerGradients { dW?: Float64Array; db?: Float64Array; dInput: Float64Array }
+
+/** Z and A of every layer for input X (batch rows), in float64. */
+export function referenceLayersForward(layers: ReferenceLayer[], batch: number, X: ArrayLike<number>): ReferenceLayersForward {
+  const Z: Array<Float64Array | undefined> = [];
+  const A: Float64Array[] = [];
+  let input: Float64Array = Float64Array.from(X);
+  for (const layer of layers) {
+    let z: Float64Array | undefined;
+    let a: Float64Array;
+    if (layer.type === 'dense' || layer.type === 'conv') {
+      z = layer.type === 'dense' ? matmul(input, layer.W, batch, layer.din, layer.units) : referenceConvForward({ ...layer.shape, batch }, input, layer.W, layer.b);
+      if (layer.type === 'dense' && layer.b) for (let i = 0; i < z.length; i++) z[i] += layer.b[i % layer.units];
+      const act = layer.activation;
+      a = z.map((v) => activate(act.name, v, act.param));
+    } else if (layer.type === 'flatten') {
+      a = input;
+    } else {
+      a = referencePoolForward(layer.type === 'maxpool' ? 'max' : 'avg', { ...layer.shape, batch }, input);
+    }
+    Z.push(z);
+    A.push(a);
+    input = a;
+  }
+  return { Z, A };
+}
+
+/** Backward from dL/dA of the last layer (G), through every layer. */
+export function referenceLayersBackward(layers: ReferenceLayer[], batch: number, X: ArrayLike<number>, fwd: ReferenceLayersForward,
+  G: ArrayLike<number>): ReferenceLayerGradients[] {
+  const grads: ReferenceLayerGradients[] = new Array<ReferenceLayerGradients>(layers.length);
+  let dA: Float64Array = Float64Array.from(G);
+  for (let l = layers.length - 1; l >= 0; l--) {
+    const layer = layers[l];
+    const input = l === 0 ? Float64Array.from(X) : fwd.A[l - 1];
+    if (layer.type === 'dense' || layer.type === 'conv') {
+      const z = fwd.Z[l]!;
+      const act = layer.activation;
+      const dZ = z.map((v, i) => dA[i] * derivative(act.name, v, act.param));
+      if (layer.type === 'dense') {
+        const dW = new Float64Array(layer.din * layer.units);
+        const dX = new Float64Array(batch * layer.din);
+        const db = new Float64Array(layer.units);
+        for (let r = 0; r < batch; r++) {
+          for (let j = 0; j < layer.units; j++) {
+            const g = dZ[r * layer.units + j];
+            db[j] += g;
+            for (let k = 0; k < layer.din; k++) {
+              dW[k * layer.units + j] += input[r * layer.din + k] * g;
+              dX[r * layer.din + k] += g * layer.W[k * layer.units + j];
+            }
+          }
+        }
+        grads[l] = { dW, db, dInput: dX };
+      } else {
+        const { dX, dW, db } = referenceConvBackward({ ...layer.shape, batch }, input, layer.W, dZ);
+        grads[l] = { dW, db, dInput: dX };
+      }
+    } else if (layer.type === 'flatten') {
+      grads[l] = { dInput: dA };
+    } else {
+      grads[l] = { dInput: referencePoolBackward(layer.type === 'maxpool' ? 'max' : 'avg', { ...layer.shape, batch }, input, dA) };
+    }
+    dA = grads[l].dInput;
+  }
+  return grads;
+}
+
+/** A net of layers being trained in float64: parameters (copied, updated in place) and optimiser state. */
+export interface ReferenceLayersTraining {
+  layers: ReferenceLayer[];
+  batch: number;
+  optimizer: ReferenceOptimizer;
+  t: number;
+  state: Array<{ W?: ReferenceOptimizerState; b?: ReferenceOptimizerState }>;
+}
+
+const zeros = (n: number): ReferenceOptimizerState => ({ m: new Float64Array(n), v: new Float64Array(n) });
+
+/** Starts a float64 training of the layers (parameters copied) with the optimiser. */
+export function referenceLayersTraining(layers: ReferenceLayer[], batch: number, optimizer: ReferenceOptimizer): ReferenceLayersTraining {
+  const copied = layers.map((l) => (l.type === 'dense' || l.type === 'conv'
+    ? { ...l, W: Float64Array.from(l.W), ...(l.b ? { b: Float64Array.from(l.b) } : {}) } : l));
+  return {
+    layers: copied, batch, optimizer, t: 0,
+    state: copied.map((l) => (l.type === 'dense' || l.type === 'conv' ? { W: zeros(l.W.length), ...(l.b ? { b: zeros(l.b.length) } : {}) } : {})),
+  };
+}
+
+/** One cross-entropy training step on a batch (labels one per row); every parameter updated at rate lr. */
+export function referenceLayersTrainStep(tr: ReferenceLayersTraining, X: ArrayLike<number>, labels: ArrayLike<number>, lr: number): { loss: number } {
+  const fwd = referenceLayersForward(tr.layers, tr.batch, X);
+  const top = fwd.A[fwd.A.length - 1];
+  const { loss, dA } = referenceCrossEntropy(top, labels, tr.batch, top.length / tr.batch);
+  const grads = referenceLayersBackward(tr.layers, tr.batch, X, fwd, dA);
+  tr.t++;
+  tr.layers.forEach((layer, l) => {
+    if (layer.type !== 'dense' && layer.type !== 'conv') return;
+    referenceOptimizerStep(tr.optimizer, layer.W as Float64Array, grads[l].dW!, tr.state[l].W!, tr.t, lr);
+    if (layer.b) referenceOptimizerStep(tr.optimizer, layer.b as Float64Array, grads[l].db!, tr.state[l].b!, tr.t, lr);
+  });
+  return { loss };
+}

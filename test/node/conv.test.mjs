@@ -1,0 +1,208 @@
+// Conv and pool layers (createNet, design.md section 9) on the GPU against float64: forward (Z, A of
+// every layer), backward (dW, db, dX of every layer), on both kernel sets, with strides 1 and 2,
+// padding 0..2, kh != kw, Cin 1 and 3, batch 1 and 3, sizes that are not tile multiples, and every
+// output poisoned with NaN first; then three training steps (SGD momentum, Adam) against float64.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createEngine } from 'initscope';
+import { createNodeGPU } from 'initscope/node';
+import { referenceActivation, referenceLayersBackward, referenceLayersForward, referenceLayersTraining, referenceLayersTrainStep } from 'initscope/reference';
+import { poisonForTesting } from '../../dist/testing.js';
+import { assertClose, random } from './helpers.mjs';
+
+const gpu = await createNodeGPU();
+const engines = { cpu: await createEngine({ gpu, kernels: 'cpu' }), gpu: await createEngine({ gpu, kernels: 'gpu' }) };
+
+/** Two nets of every layer type; shapes written out by hand from design.md's output-size rule. */
+const NETS = [
+  {
+    name: 'Cin 3, 3x2 filter, stride 2, padding 1, max pool, tanh',
+    input: [3, 7, 6], activation: 'tanh',
+    layers: [
+      { type: 'conv', filters: 4, size: [3, 2], stride: 2, padding: 1 },   // [4, 4, 4]
+      { type: 'maxpool', size: 2 },                                         // [4, 2, 2]
+      { type: 'flatten' },                                                  // [16]
+      { type: 'dense', units: 5, activation: 'linear' },
+    ],
+    shapes: [[4, 4, 4], [4, 2, 2], [16], [5]],
+  },
+  {
+    name: 'Cin 1, 5x5 padding 2, avg pool 3 stride 2, 3x3 conv without padding, relu, no bias',
+    input: [1, 9, 9], activation: 'relu', bias: false,
+    layers: [
+      { type: 'conv', filters: 2, size: 5, padding: 2 },                   // [2, 9, 9]
+      { type: 'avgpool', size: 3, stride: 2 },                              // [2, 4, 4]
+      { type: 'conv', filters: 3, size: 3, activation: 'gelu' },           // [3, 2, 2]
+      { type: 'flatten' },
+      { type: 'dense', units: 3, activation: 'linear' },
+    ],
+    shapes: [[2, 9, 9], [2, 4, 4], [3, 2, 2], [12], [3]],
+  },
+  {
+    name: 'max pool ties (inputs in {-1, 0, 1}, a linear 1x1 conv): the gradient goes to the first arg-max',
+    input: [1, 4, 6], activation: 'linear', ties: true,
+    layers: [
+      { type: 'conv', filters: 2, size: 1 },                               // [2, 4, 6]
+      { type: 'maxpool', size: 2 },                                         // [2, 2, 3]
+      { type: 'flatten' },
+      { type: 'dense', units: 3 },
+    ],
+    shapes: [[2, 4, 6], [2, 2, 3], [12], [3]],
+  },
+];
+
+/** The net's float64 twin with random parameters written into the engine's net. */
+async function randomConvNet(engine, spec, batch, seed) {
+  const net = engine.createNet({ input: spec.input, batch, activation: spec.activation, bias: spec.bias ?? true, layers: spec.layers, seed });
+  const ref = [];
+  let shape = spec.input;
+  for (const [l, layer] of spec.layers.entries()) {
+    const out = spec.shapes[l];
+    const activation = referenceActivation(layer.activation ?? spec.activation);
+    const bias = spec.bias ?? true;
+    if (layer.type === 'conv') {
+      const [kh, kw] = Array.isArray(layer.size) ? layer.size : [layer.size, layer.size];
+      const fanIn = shape[0] * kh * kw;
+      const W = random(layer.filters * fanIn, seed + 10 + l, 1.5 / Math.sqrt(fanIn));
+      const b = bias ? random(layer.filters, seed + 20 + l, 0.3) : undefined;
+      await net.setParameters(l, { W, ...(b ? { b } : {}) });
+      ref.push({ type: 'conv', activation, W, b, shape: { cin: shape[0], h: shape[1], w: shape[2], cout: layer.filters, kh, kw,
+        stride: layer.stride ?? 1, padding: layer.padding ?? 0 } });
+    } else if (layer.type === 'dense') {
+      const W = random(shape[0] * layer.units, seed + 10 + l, 1.5 / Math.sqrt(shape[0]));
+      const b = bias ? random(layer.units, seed + 20 + l, 0.3) : undefined;
+      await net.setParameters(l, { W, ...(b ? { b } : {}) });
+      ref.push({ type: 'dense', din: shape[0], units: layer.units, activation, W, b });
+    } else if (layer.type === 'flatten') {
+      ref.push({ type: 'flatten' });
+    } else {
+      ref.push({ type: layer.type, shape: { c: shape[0], h: shape[1], w: shape[2], size: layer.size, stride: layer.stride ?? layer.size } });
+    }
+    shape = out;
+  }
+  return { net, ref };
+}
+
+for (const spec of NETS) {
+  test(`conv net (${spec.name}): every layer's A, Z, dW, db and dX equal float64; types and shapes reported; both kernel sets`, async () => {
+    for (const [kernels, engine] of Object.entries(engines)) {
+      for (const batch of [1, 3]) {
+        const { net, ref } = await randomConvNet(engine, spec, batch, 7 * batch);
+        const inputWidth = spec.input.reduce((a, b) => a * b, 1);
+        const X = random(batch * inputWidth, 40 + batch, 1).map((x) => (spec.ties ? Math.round(1.4 * x) : x));
+        await net.setInput(X);
+        await poisonForTesting(net);
+        const top = spec.shapes.at(-1).reduce((a, b) => a * b, 1);
+        const G = random(batch * top, 50 + batch, 1);
+        const r = await net.forwardBackward(G);
+        const fwd = referenceLayersForward(ref, batch, X);
+        const grads = referenceLayersBackward(ref, batch, X, fwd, G);
+        for (const [l, layer] of spec.layers.entries()) {
+          const name = `${kernels} batch ${batch} layer ${l} (${layer.type})`;
+          assert.equal(r.forward.layers[l].type, layer.type, `${name}: type`);
+          assert.deepEqual(r.forward.layers[l].shape, spec.shapes[l], `${name}: shape`);
+          assertClose(`${name} A`, await net.readActivations(l), fwd.A[l], 1e-5, 1e-4);
+          if (layer.type === 'conv' || layer.type === 'dense') {
+            assertClose(`${name} Z`, await net.readPreactivations(l), fwd.Z[l], 1e-5, 1e-4);
+            const g = await net.readGradients(l);
+            assertClose(`${name} dW`, g.W, grads[l].dW, 2e-5, 2e-4);
+            if (spec.bias ?? true) assertClose(`${name} db`, g.b, grads[l].db, 2e-5, 2e-4);
+            else assert.equal(g.b, undefined, `${name}: no b`);
+            assertClose(`${name} dInput`, g.input, grads[l].dInput, 2e-5, 2e-4);
+            const std = Math.sqrt(fwd.Z[l].reduce((s, z) => s + z * z, 0) / fwd.Z[l].length - (fwd.Z[l].reduce((s, z) => s + z, 0) / fwd.Z[l].length) ** 2);
+            assert.ok(Math.abs(r.forward.layers[l].preactivation.std - std) <= 1e-4 * std + 1e-6, `${name}: std of Z ${r.forward.layers[l].preactivation.std} vs ${std}`);
+          }
+        }
+        net.destroy();
+      }
+    }
+  });
+}
+
+test('conv statistics: a dead channel counts once over its Ho x Wo positions (deadUnitFraction of channels)', async () => {
+  for (const [kernels, engine] of Object.entries(engines)) {
+    const net = engine.createNet({ input: [1, 6, 6], batch: 2, activation: 'relu', bias: true,
+      layers: [{ type: 'conv', filters: 4, size: 3, padding: 1 }, { type: 'flatten' }, { type: 'dense', units: 2, activation: 'linear' }] });
+    // Filters 0 and 2 all zero with bias -1: after ReLU they are 0 everywhere; filters 1 and 3 pass the input.
+    const W = new Float32Array(4 * 9);
+    W[1 * 9 + 4] = 1; W[3 * 9 + 4] = -1;
+    await net.setParameters(0, { W, b: Float32Array.from([-1, 0.5, -1, 0.5]) });
+    await net.setInput(random(2 * 36, 3, 1));
+    const f = await net.forward();
+    assert.equal(f.layers[0].activation.deadUnitFraction, 0.5, `${kernels}: 2 of 4 channels dead`);
+    assert.ok(f.layers[0].activation.zeroFraction > 0.5, `${kernels}: more than half the entries are 0`);
+    net.destroy();
+  }
+});
+
+test('createNet refuses layers that do not fit, naming the layer, the field and the shape', () => {
+  const engine = engines.cpu;
+  const refuse = (options, pattern) => assert.throws(() => engine.createNet({ input: [1, 8, 8], batch: 2, ...options }), (e) => {
+    assert.equal(e.code, 'invalid-option');
+    assert.match(e.message, pattern);
+    return true;
+  });
+  refuse({ layers: [{ type: 'dense', units: 3 }] }, /layers\[0\] \(dense\) needs a flat input, got an input of shape \[1, 8, 8\]; put \{ type: 'flatten' \} before it/);
+  refuse({ layers: [{ type: 'conv', filters: 2, size: 9 }, { type: 'flatten' }, { type: 'dense', units: 2 }] }, /layers\[0\] \(conv\) needs an input at least 9 x 9 .*got an input of shape \[1, 8, 8\]/);
+  refuse({ layers: [{ type: 'flatten' }, { type: 'conv', filters: 2, size: 3 }] }, /layers\[1\] \(conv\) needs an input of \[channels, height, width\], got an input of shape \[64\]/);
+  refuse({ layers: [{ type: 'maxpool', size: 9 }, { type: 'flatten' }, { type: 'dense', units: 2 }] }, /layers\[0\] \(maxpool\) needs an input of at least 9 x 9/);
+  refuse({ layers: [{ type: 'conv', filters: 2, size: 3, strides: 2 }] }, /layers\[0\]\.strides must be absent \(a conv layer takes type, filters, size, stride, padding/);
+  refuse({ layers: [{ type: 'conv', filters: 0, size: 3 }] }, /layers\[0\]\.filters must be a positive integer, got 0/);
+  refuse({ layers: [{ type: 'pool', size: 2 }] }, /layers\[0\]\.type must be one of dense, conv, maxpool, avgpool, flatten/);
+  refuse({ layers: [{ type: 'conv', filters: 2, size: 3, activation: 'swish' }] }, /layers\[0\]\.activation must be one of/);
+  refuse({ layers: [{ type: 'conv', filters: 2, size: [3, 0] }] }, /layers\[0\]\.size must be a positive integer or \[kh, kw\], got \[3, 0\]/);
+  refuse({ input: [1, 8], layers: [{ type: 'flatten' }] }, /input must be a positive integer \(flat features\) or \[channels, height, width\]/);
+  refuse({ layers: [{ type: 'flatten' }] }, /layers must be a list with at least one dense or conv layer/);
+});
+
+test('a conv net trains: three steps of SGD momentum and Adam move every W and b as float64 does; both kernel sets', async () => {
+  const spec = NETS[0];
+  const batch = 5;
+  for (const [kernels, engine] of Object.entries(engines)) {
+    for (const optimizer of [{ name: 'sgd', lr: 0.1, momentum: 0.9 }, { name: 'adam', lr: 0.01 }]) {
+      const { net, ref } = await randomConvNet(engine, spec, batch, 3);
+      const trainer = net.trainer({ loss: 'cross_entropy', optimizer });
+      const training = referenceLayersTraining(ref, batch, optimizer);
+      for (let s = 0; s < 3; s++) {
+        const X = random(batch * 3 * 7 * 6, 80 + s, 1);
+        const labels = Int32Array.from({ length: batch }, (_, i) => (i + s) % 5);
+        const record = await trainer.step(X, labels);
+        const want = referenceLayersTrainStep(training, X, labels, optimizer.lr);
+        assert.ok(Math.abs(record.loss - want.loss) <= 1e-5 + 1e-4 * want.loss, `${kernels} ${optimizer.name} step ${s}: loss ${record.loss} vs ${want.loss}`);
+      }
+      for (const l of [0, 3]) {
+        const p = await net.readParameters(l);
+        assertClose(`${kernels} ${optimizer.name} layer ${l} W`, p.W, training.layers[l].W, 3e-5, 3e-4);
+        assertClose(`${kernels} ${optimizer.name} layer ${l} b`, p.b, training.layers[l].b, 3e-5, 3e-4);
+      }
+      net.destroy();
+    }
+  }
+});
+
+test('createMLP is createNet of dense layers: the same weights, activations, gradients and statistics, bit for bit', async () => {
+  for (const [kernels, engine] of Object.entries(engines)) {
+    for (const norm of ['none', 'batch']) {
+      const common = { batch: 6, init: 'xavier', seed: 11, norm };
+      const mlp = engine.createMLP({ ...common, dims: [13, 17, 9, 5], activation: 'tanh', output: 'linear', bias: true });
+      const net = engine.createNet({ ...common, input: 13, activation: 'tanh', bias: true,
+        layers: [{ type: 'dense', units: 17 }, { type: 'dense', units: 9 }, { type: 'dense', units: 5, activation: 'linear' }] });
+      const X = random(6 * 13, 5, 1);
+      const results = [];
+      for (const n of [mlp, net]) {
+        await n.setInput(X);
+        const r = await n.forwardBackward('randn');
+        results.push({ r, A: await n.readActivations(1), W: (await n.readParameters(2)).W, dW: (await n.readGradients(0)).W });
+      }
+      const [a, b] = results;
+      const name = `${kernels} norm ${norm}`;
+      assert.deepEqual(Array.from(b.W), Array.from(a.W), `${name}: W of layer 2`);
+      assert.deepEqual(Array.from(b.A), Array.from(a.A), `${name}: A of layer 1`);
+      assert.deepEqual(Array.from(b.dW), Array.from(a.dW), `${name}: dW of layer 0`);
+      assert.deepEqual(b.r.forward.layers, a.r.forward.layers, `${name}: forward statistics`);
+      assert.deepEqual(b.r.backward.layers, a.r.backward.layers, `${name}: backward statistics`);
+      mlp.destroy();
+      net.destroy();
+    }
+  }
+});
