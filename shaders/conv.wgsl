@@ -3,16 +3,20 @@
 //   X: [batch x CIN x H x W] in `act` at x_off;  W: [COUT x CIN x KH x KW] in `weights`;
 //   b: [COUT] in `small` at bias_off;  Z, A: [batch x COUT x HO x WO] in `act` at z_off, a_off;
 //   dZ: [batch x COUT x HO x WO] at offset 0 of `dz` (dz_store.wgsl wrote dA * f'(Z) there).
-// Entry points (no workgroup barriers, so the same code suits GPUs and CPU rasterisers):
-//   forward:      M = batch HO WO, N = COUT, K = CIN KH KW. One thread per (output position, block
-//                 of CO_BLOCK filters): each X value gathered is used CO_BLOCK times. Epilogue:
+// Entry points (no workgroup barriers, no branches around loads: taps in the padding read a clamped
+// index and are zeroed with select, so the same code suits GPUs and CPU rasterisers, where both sides
+// of a divergent branch run). Accumulators are vec4s (registers; arrays would live in memory).
+//   forward:      M = batch HO WO, N = COUT, K = CIN KH KW. A thread computes 4 adjacent output
+//                 columns x 4 filters: 4 X loads and 4 W loads per 16 multiply-adds. Epilogue:
 //                 + b, Z written, A = act(Z).
-//   input_grad:   dX (written at x_off) as the implicit GEMM of dZ with the flipped kernel. One thread per element of
-//                 X; with stride > 1 only the taps whose (iy + padding - ky) divides by the stride
-//                 are visited (a gather, never a scatter, so no atomics).
+//   input_grad:   dX (written at x_off) as the implicit GEMM of dZ with the flipped kernel. A thread
+//                 computes 4 input channels x 4 adjacent columns of one row; with stride > 1 only
+//                 taps whose (ix + padding - kx) divides by the stride count (a gather, never a
+//                 scatter, so no atomics).
 //   weight_grad:  dW = im2col(X)^T dZ and db = column sums of dZ, split-K over the batch HO WO
-//                 positions: thread (w, split) sums its slice into part[split, w] (w < COUT CIN KH KW
-//                 for dW, then COUT entries for db); reduce_weight_grad sums the splits.
+//                 positions: a thread sums 4 filters x 4 taps (or 4 filters of db) over its slice
+//                 into part[split, w] (w < COUT TAPS for dW, then COUT entries for db);
+//                 reduce_weight_grad sums the splits.
 
 struct ConvParams {
   batch: u32, x_off: u32, z_off: u32, a_off: u32,
@@ -37,47 +41,36 @@ const STRIDE: u32 = ${STRIDE}u;
 const PAD: u32 = ${PAD}u;
 const HO: u32 = ${HO}u;
 const WO: u32 = ${WO}u;
-const CO_BLOCK: u32 = ${CO_BLOCK}u;
 const ACT: u32 = ${ACT}u;
 const MAXOUT_K: u32 = 1u;
 const WG: u32 = 64u;
 const TAPS: u32 = CIN * KH * KW;
 
+const BLOCK: u32 = 4u;
+const CO_BLOCKS: u32 = (COUT + BLOCK - 1u) / BLOCK;
+
 fn thread_id(wid: vec3<u32>, nwg: vec3<u32>, lid: u32) -> u32 { return (wid.x + wid.y * nwg.x) * WG + lid; }
 
-@compute @workgroup_size(64)
-fn forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-           @builtin(local_invocation_index) lid: u32) {
-  let blocks = (COUT + CO_BLOCK - 1u) / CO_BLOCK;
-  let t = thread_id(wid, nwg, lid);
-  if (t >= params.batch * HO * WO * blocks) { return; }
-  let block = t % blocks;
-  let pos = t / blocks;
-  let ox = pos % WO;
-  let oy = (pos / WO) % HO;
-  let n = pos / (WO * HO);
-  let co0 = block * CO_BLOCK;
-  var acc: array<f32, ${CO_BLOCK}>;
-  for (var ci = 0u; ci < CIN; ci++) {
-    for (var ky = 0u; ky < KH; ky++) {
-      let iy = i32(oy * STRIDE + ky) - i32(PAD);
-      if (iy < 0 || iy >= i32(H)) { continue; }
-      for (var kx = 0u; kx < KW; kx++) {
-        let ix = i32(ox * STRIDE + kx) - i32(PAD);
-        if (ix < 0 || ix >= i32(W)) { continue; }
-        let x = act[params.x_off + ((n * CIN + ci) * H + u32(iy)) * W + u32(ix)];
-        let tap = (ci * KH + ky) * KW + kx;
-        for (var j = 0u; j < CO_BLOCK; j++) {
-          let co = min(co0 + j, COUT - 1u);
-          acc[j] += x * weights[co * TAPS + tap];
-        }
-      }
-    }
-  }
-  for (var j = 0u; j < CO_BLOCK; j++) {
+/** X[n, ci, iy, ix], 0 in the padding (read at a clamped index, then zeroed: no branch). */
+fn x_at(n: u32, ci: u32, iy: i32, ix: i32) -> f32 {
+  let inside = iy >= 0 && iy < i32(H) && ix >= 0 && ix < i32(W);
+  let at = ((n * CIN + ci) * H + u32(clamp(iy, 0, i32(H) - 1))) * W + u32(clamp(ix, 0, i32(W) - 1));
+  return select(0.0, act[params.x_off + at], inside);
+}
+
+/** W[co, tap] for the 4 filters co0..co0+3 (a filter past COUT reads the last; its sums are dropped). */
+fn w4(co0: u32, tap: u32) -> vec4<f32> {
+  let last = COUT - 1u;
+  return vec4<f32>(weights[min(co0, last) * TAPS + tap], weights[min(co0 + 1u, last) * TAPS + tap],
+                   weights[min(co0 + 2u, last) * TAPS + tap], weights[min(co0 + 3u, last) * TAPS + tap]);
+}
+
+fn store_outputs(n: u32, co0: u32, oy: u32, ox: u32, z4: vec4<f32>) {
+  if (ox >= WO) { return; }
+  for (var j = 0u; j < BLOCK; j++) {
     let co = co0 + j;
-    if (co >= COUT) { break; }
-    var z = acc[j];
+    if (co >= COUT) { return; }
+    var z = z4[j];
 #if ${HAS_BIAS}
     z += small[params.bias_off + co];
 #endif
@@ -88,69 +81,177 @@ fn forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: 
 }
 
 @compute @workgroup_size(64)
-fn input_grad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-              @builtin(local_invocation_index) lid: u32) {
-  let i = thread_id(wid, nwg, lid);
-  if (i >= params.batch * CIN * H * W) { return; }
-  let ix = i % W;
-  let iy = (i / W) % H;
-  let ci = (i / (W * H)) % CIN;
-  let n = i / (W * H * CIN);
-  var acc = 0.0;
-  for (var ky = 0u; ky < KH; ky++) {
-    // oy * STRIDE = iy + PAD - ky must be a non-negative multiple of STRIDE below HO * STRIDE.
-    let sy = i32(iy + PAD) - i32(ky);
-    if (sy < 0 || u32(sy) % STRIDE != 0u) { continue; }
-    let oy = u32(sy) / STRIDE;
-    if (oy >= HO) { continue; }
-    for (var kx = 0u; kx < KW; kx++) {
-      let sx = i32(ix + PAD) - i32(kx);
-      if (sx < 0 || u32(sx) % STRIDE != 0u) { continue; }
-      let ox = u32(sx) / STRIDE;
-      if (ox >= WO) { continue; }
-      for (var co = 0u; co < COUT; co++) {
-        acc += dz[((n * COUT + co) * HO + oy) * WO + ox] * weights[((co * CIN + ci) * KH + ky) * KW + kx];
+fn forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+           @builtin(local_invocation_index) lid: u32) {
+  let ox_blocks = (WO + BLOCK - 1u) / BLOCK;
+  let t = thread_id(wid, nwg, lid);
+  if (t >= params.batch * HO * ox_blocks * CO_BLOCKS) { return; }
+  let co0 = (t % CO_BLOCKS) * BLOCK;
+  let rest = t / CO_BLOCKS;
+  let ox0 = (rest % ox_blocks) * BLOCK;
+  let oy = (rest / ox_blocks) % HO;
+  let n = rest / (ox_blocks * HO);
+  var acc0 = vec4<f32>();
+  var acc1 = vec4<f32>();
+  var acc2 = vec4<f32>();
+  var acc3 = vec4<f32>();
+  let s = i32(STRIDE);
+  for (var ci = 0u; ci < CIN; ci++) {
+    for (var ky = 0u; ky < KH; ky++) {
+      let iy = i32(oy * STRIDE + ky) - i32(PAD);
+      for (var kx = 0u; kx < KW; kx++) {
+        let w = w4(co0, (ci * KH + ky) * KW + kx);
+        let ix = i32(ox0 * STRIDE + kx) - i32(PAD);
+        acc0 += x_at(n, ci, iy, ix) * w;
+        acc1 += x_at(n, ci, iy, ix + s) * w;
+        acc2 += x_at(n, ci, iy, ix + 2 * s) * w;
+        acc3 += x_at(n, ci, iy, ix + 3 * s) * w;
       }
     }
   }
-  act[params.x_off + i] = acc;
+  store_outputs(n, co0, oy, ox0, acc0);
+  store_outputs(n, co0, oy, ox0 + 1u, acc1);
+  store_outputs(n, co0, oy, ox0 + 2u, acc2);
+  store_outputs(n, co0, oy, ox0 + 3u, acc3);
+}
+
+/** dZ[n, co, oy, ox] where input column ix meets tap kx of output row oy, else 0 (no branch): ox =
+ *  (ix + PAD - kx) / STRIDE must be a whole number below WO. */
+fn dz_tap(n: u32, co: u32, oy: u32, ix: u32, kx: u32) -> f32 {
+  let sx = i32(ix + PAD) - i32(kx);
+  let ox = u32(max(sx, 0)) / STRIDE;
+  let valid = sx >= 0 && u32(max(sx, 0)) % STRIDE == 0u && ox < WO && ix < W;
+  return select(0.0, dz[((n * COUT + co) * HO + oy) * WO + min(ox, WO - 1u)], valid);
+}
+
+fn store_input_grad(n: u32, ci: u32, iy: u32, ix0: u32, g: vec4<f32>) {
+  if (ci >= CIN) { return; }
+  for (var p = 0u; p < BLOCK; p++) {
+    if (ix0 + p < W) { act[params.x_off + ((n * CIN + ci) * H + iy) * W + ix0 + p] = g[p]; }
+  }
+}
+
+@compute @workgroup_size(64)
+fn input_grad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+              @builtin(local_invocation_index) lid: u32) {
+  let ix_blocks = (W + BLOCK - 1u) / BLOCK;
+  let ci_blocks = (CIN + BLOCK - 1u) / BLOCK;
+  let t = thread_id(wid, nwg, lid);
+  if (t >= params.batch * H * ix_blocks * ci_blocks) { return; }
+  let ci0 = (t % ci_blocks) * BLOCK;
+  let rest = t / ci_blocks;
+  let ix0 = (rest % ix_blocks) * BLOCK;
+  let iy = (rest / ix_blocks) % H;
+  let n = rest / (ix_blocks * H);
+  let last = CIN - 1u;
+  var g0 = vec4<f32>();
+  var g1 = vec4<f32>();
+  var g2 = vec4<f32>();
+  var g3 = vec4<f32>();
+  for (var ky = 0u; ky < KH; ky++) {
+    // oy * STRIDE = iy + PAD - ky must be a non-negative multiple of STRIDE below HO * STRIDE: the
+    // condition is the whole row's, so this branch is uniform across the 16 outputs of the thread.
+    let sy = i32(iy + PAD) - i32(ky);
+    if (sy < 0 || u32(sy) % STRIDE != 0u || u32(sy) / STRIDE >= HO) { continue; }
+    let oy = u32(sy) / STRIDE;
+    for (var kx = 0u; kx < KW; kx++) {
+      for (var co = 0u; co < COUT; co++) {
+        let d = vec4<f32>(dz_tap(n, co, oy, ix0, kx), dz_tap(n, co, oy, ix0 + 1u, kx), dz_tap(n, co, oy, ix0 + 2u, kx), dz_tap(n, co, oy, ix0 + 3u, kx));
+        let tap = ky * KW + kx;
+        g0 += weights[(co * CIN + min(ci0, last)) * KH * KW + tap] * d;
+        g1 += weights[(co * CIN + min(ci0 + 1u, last)) * KH * KW + tap] * d;
+        g2 += weights[(co * CIN + min(ci0 + 2u, last)) * KH * KW + tap] * d;
+        g3 += weights[(co * CIN + min(ci0 + 3u, last)) * KH * KW + tap] * d;
+      }
+    }
+  }
+  store_input_grad(n, ci0, iy, ix0, g0);
+  store_input_grad(n, ci0 + 1u, iy, ix0, g1);
+  store_input_grad(n, ci0 + 2u, iy, ix0, g2);
+  store_input_grad(n, ci0 + 3u, iy, ix0, g3);
+}
+
+/** dZ of filters co0..co0+3 at position p (batch x HO x WO flattened); a filter past COUT reads the last. */
+fn dz4(co0: u32, n: u32, pos: u32) -> vec4<f32> {
+  let last = COUT - 1u;
+  let plane = HO * WO;
+  return vec4<f32>(dz[(n * COUT + min(co0, last)) * plane + pos], dz[(n * COUT + min(co0 + 1u, last)) * plane + pos],
+                   dz[(n * COUT + min(co0 + 2u, last)) * plane + pos], dz[(n * COUT + min(co0 + 3u, last)) * plane + pos]);
+}
+
+/** Where tap `tap` (of CIN x KH x KW) reads X, relative to an output position: its channel's
+ *  plane offset and its row and column offsets; taps past TAPS are marked invalid. */
+struct Tap { plane: u32, dy: i32, dx: i32, valid: bool }
+
+fn tap_of(tap: u32) -> Tap {
+  let t = min(tap, TAPS - 1u);
+  return Tap((t / (KW * KH)) * H * W, i32((t / KW) % KH) - i32(PAD), i32(t % KW) - i32(PAD), tap < TAPS);
+}
+
+/** X under a tap at output position (oy, ox) of example n; 0 in the padding or for an invalid tap. */
+fn x_under(tp: Tap, n: u32, oy: u32, ox: u32) -> f32 {
+  let iy = i32(oy * STRIDE) + tp.dy;
+  let ix = i32(ox * STRIDE) + tp.dx;
+  let inside = tp.valid && iy >= 0 && iy < i32(H) && ix >= 0 && ix < i32(W);
+  let at = n * CIN * H * W + tp.plane + u32(clamp(iy, 0, i32(H) - 1)) * W + u32(clamp(ix, 0, i32(W) - 1));
+  return select(0.0, act[params.x_off + at], inside);
+}
+
+fn store_partials(split: u32, co0: u32, tap: u32, sums: vec4<f32>) {
+  if (tap >= TAPS) { return; }
+  for (var j = 0u; j < BLOCK; j++) {
+    if (co0 + j < COUT) { part[split * (COUT * TAPS + COUT) + (co0 + j) * TAPS + tap] = sums[j]; }
+  }
 }
 
 @compute @workgroup_size(64)
 fn weight_grad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                @builtin(local_invocation_index) lid: u32) {
-  let outputs = COUT * TAPS + COUT;
+  // Blocks of 4 filters x 4 taps, then one block of db per 4 filters.
+  let tap_blocks = (TAPS + BLOCK - 1u) / BLOCK + 1u;
+  let blocks = CO_BLOCKS * tap_blocks;
   let t = thread_id(wid, nwg, lid);
-  if (t >= outputs * params.splits) { return; }
-  let w = t % outputs;
-  let split = t / outputs;
+  if (t >= blocks * params.splits) { return; }
+  let b = t % blocks;
+  let split = t / blocks;
+  let co0 = (b % CO_BLOCKS) * BLOCK;
+  let tap_block = b / CO_BLOCKS;
   let positions = params.batch * HO * WO;
   let first = split * params.k_per_split;
   let last = min(first + params.k_per_split, positions);
-  var acc = 0.0;
-  if (w >= COUT * TAPS) {
-    let co = w - COUT * TAPS;
-    for (var p = first; p < last; p++) {
-      let n = p / (HO * WO);
-      acc += dz[(n * COUT + co) * HO * WO + p % (HO * WO)];
+  let plane = HO * WO;
+  if (tap_block == tap_blocks - 1u) {
+    var db = vec4<f32>();
+    for (var p = first; p < last; p++) { db += dz4(co0, p / plane, p % plane); }
+    for (var j = 0u; j < BLOCK; j++) {
+      if (co0 + j < COUT) { part[split * (COUT * TAPS + COUT) + COUT * TAPS + co0 + j] = db[j]; }
     }
-  } else {
-    let co = w / TAPS;
-    let tap = w % TAPS;
-    let kx = tap % KW;
-    let ky = (tap / KW) % KH;
-    let ci = tap / (KW * KH);
-    for (var p = first; p < last; p++) {
-      let ox = p % WO;
-      let oy = (p / WO) % HO;
-      let n = p / (WO * HO);
-      let iy = i32(oy * STRIDE + ky) - i32(PAD);
-      let ix = i32(ox * STRIDE + kx) - i32(PAD);
-      if (iy < 0 || iy >= i32(H) || ix < 0 || ix >= i32(W)) { continue; }
-      acc += dz[(n * COUT + co) * HO * WO + oy * WO + ox] * act[params.x_off + ((n * CIN + ci) * H + u32(iy)) * W + u32(ix)];
-    }
+    return;
   }
-  part[split * outputs + w] = acc;
+  let tap0 = tap_block * BLOCK;
+  let t0 = tap_of(tap0);
+  let t1 = tap_of(tap0 + 1u);
+  let t2 = tap_of(tap0 + 2u);
+  let t3 = tap_of(tap0 + 3u);
+  var s0 = vec4<f32>();
+  var s1 = vec4<f32>();
+  var s2 = vec4<f32>();
+  var s3 = vec4<f32>();
+  for (var p = first; p < last; p++) {
+    let n = p / plane;
+    let pos = p % plane;
+    let oy = pos / WO;
+    let ox = pos % WO;
+    let d = dz4(co0, n, pos);
+    s0 += x_under(t0, n, oy, ox) * d;
+    s1 += x_under(t1, n, oy, ox) * d;
+    s2 += x_under(t2, n, oy, ox) * d;
+    s3 += x_under(t3, n, oy, ox) * d;
+  }
+  store_partials(split, co0, tap0, s0);
+  store_partials(split, co0, tap0 + 1u, s1);
+  store_partials(split, co0, tap0 + 2u, s2);
+  store_partials(split, co0, tap0 + 3u, s3);
 }
 
 @compute @workgroup_size(64)

@@ -15,24 +15,26 @@ export const CONV_PROGRAM = defineProgram({
   },
 });
 
-/** Filters per forward thread: each gathered X value is reused this many times. CPU adapters run
- *  few, long threads well; GPUs want more threads. */
-export const convFilterBlock = (cout: number, target: KernelTarget): number => Math.min(cout, target === 'cpu' ? 8 : 4);
+/** Threads compute blocks of 4 (output columns, filters, input channels, taps): conv.wgsl's BLOCK. */
+const BLOCK = 4;
+const blocks = (n: number) => Math.ceil(n / BLOCK);
 
 /** The split of the dW/db reduction over batch x Ho x Wo positions: enough threads to fill the
- *  device (about 8192 on a GPU, 512 on a CPU adapter), at least 64 positions per split. */
-export function convWeightGradSplit(s: ConvShape, target: KernelTarget): { splits: number; kPerSplit: number; outputs: number } {
+ *  device (about 8192 on a GPU, 512 on a CPU adapter), at least 64 positions per split. Each thread
+ *  sums 4 filters x 4 taps, or 4 filters of db. */
+export function convWeightGradSplit(s: ConvShape, target: KernelTarget): { splits: number; kPerSplit: number; outputs: number; threadsPerSplit: number } {
   const outputs = s.cout * s.cin * s.kh * s.kw + s.cout;
+  const threadsPerSplit = blocks(s.cout) * (blocks(s.cin * s.kh * s.kw) + 1);
   const positions = s.batch * s.ho * s.wo;
-  const wanted = Math.ceil((target === 'cpu' ? 512 : 8192) / outputs);
+  const wanted = Math.ceil((target === 'cpu' ? 512 : 8192) / threadsPerSplit);
   const splits = Math.max(1, Math.min(wanted, Math.ceil(positions / 64)));
   const kPerSplit = Math.ceil(positions / splits);
-  return { splits: Math.ceil(positions / kPerSplit), kPerSplit, outputs };
+  return { splits: Math.ceil(positions / kPerSplit), kPerSplit, outputs, threadsPerSplit };
 }
 
-function constants(s: ConvShape, act: ActivationSpec, hasBias: boolean, target: KernelTarget) {
+function constants(s: ConvShape, act: ActivationSpec, hasBias: boolean) {
   return { CIN: s.cin, H: s.h, W: s.w, COUT: s.cout, KH: s.kh, KW: s.kw, STRIDE: s.stride, PAD: s.padding, HO: s.ho, WO: s.wo,
-    CO_BLOCK: convFilterBlock(s.cout, target), ACT: act.id, HAS_BIAS: hasBias };
+    ACT: act.id, HAS_BIAS: hasBias };
 }
 
 interface Common {
@@ -59,9 +61,9 @@ export interface ConvForwardRequest extends Common {
 /** Z = conv(X, W) (+ b), A = act(Z): one dispatch. */
 export function convForwardDispatch(ctx: KernelContext, r: ConvForwardRequest): Promise<Dispatch> {
   const s = r.shape;
-  const threads = s.batch * s.ho * s.wo * Math.ceil(s.cout / convFilterBlock(s.cout, ctx.target));
+  const threads = s.batch * s.ho * blocks(s.wo) * blocks(s.cout);
   return makeDispatch(ctx, CONV_PROGRAM, {
-    label: r.label, entryPoint: 'forward', constants: constants(s, r.act, r.biasOffset !== undefined, ctx.target),
+    label: r.label, entryPoint: 'forward', constants: constants(s, r.act, r.biasOffset !== undefined),
     buffers: { act: r.arena, small: r.small, weights: r.weights, dz: r.dummy, part: r.partials },
     uniforms: { batch: s.batch, x_off: r.xOffset, z_off: r.zOffset, a_off: r.aOffset, bias_off: r.biasOffset ?? 0, slope: r.act.param },
     workgroups: foldWorkgroups(Math.ceil(threads / 64)), reads: r.reads, writes: r.writes,
@@ -79,10 +81,10 @@ export interface ConvInputGradRequest extends Common {
 export function convInputGradDispatch(ctx: KernelContext, r: ConvInputGradRequest): Promise<Dispatch> {
   const s = r.shape;
   return makeDispatch(ctx, CONV_PROGRAM, {
-    label: r.label, entryPoint: 'input_grad', constants: constants(s, LINEAR, false, ctx.target),
+    label: r.label, entryPoint: 'input_grad', constants: constants(s, LINEAR, false),
     buffers: { act: r.arena, small: r.small, weights: r.weights, dz: r.dz, part: r.partials },
     uniforms: { batch: s.batch, x_off: r.dxOffset },
-    workgroups: foldWorkgroups(Math.ceil((s.batch * s.cin * s.h * s.w) / 64)), reads: r.reads, writes: r.writes,
+    workgroups: foldWorkgroups(Math.ceil((s.batch * s.h * blocks(s.w) * blocks(s.cin)) / 64)), reads: r.reads, writes: r.writes,
   });
 }
 
@@ -97,14 +99,14 @@ export interface ConvWeightGradRequest extends Common {
 /** dW and db: the split-K partial sums, then their reduction (two dispatches). */
 export async function convWeightGradDispatches(ctx: KernelContext, r: ConvWeightGradRequest): Promise<Dispatch[]> {
   const s = r.shape;
-  const { splits, kPerSplit, outputs } = convWeightGradSplit(s, ctx.target);
-  const c = constants(s, LINEAR, r.dbOffset !== undefined, ctx.target);
+  const { splits, kPerSplit, outputs, threadsPerSplit } = convWeightGradSplit(s, ctx.target);
+  const c = constants(s, LINEAR, r.dbOffset !== undefined);
   const uniforms = { batch: s.batch, x_off: r.xOffset, db_off: r.dbOffset ?? 0, splits, k_per_split: kPerSplit };
   return [
     await makeDispatch(ctx, CONV_PROGRAM, {
       label: `${r.label} (split-K partials)`, entryPoint: 'weight_grad', constants: c,
       buffers: { act: r.arena, small: r.small, weights: r.dummy, dz: r.dz, part: r.partials }, uniforms,
-      workgroups: foldWorkgroups(Math.ceil((outputs * splits) / 64)), reads: r.reads, writes: ['partials'],
+      workgroups: foldWorkgroups(Math.ceil((threadsPerSplit * splits) / 64)), reads: r.reads, writes: ['partials'],
     }),
     await makeDispatch(ctx, CONV_PROGRAM, {
       label: `${r.label} (reduce)`, entryPoint: 'reduce_weight_grad', constants: c,

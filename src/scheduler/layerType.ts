@@ -34,6 +34,8 @@ export interface StepContext {
   buffers: NetBuffers;
   /** 'eval': batch norm uses its running estimates (an evaluation); default 'train'. */
   mode?: 'train' | 'eval';
+  /** A training step: nothing reads dL/dX of the net's input, so the first entry may skip it. */
+  training?: boolean;
 }
 
 /** Where entry `index` reads and writes: its regions' offsets, its own buffers, its input and

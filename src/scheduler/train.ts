@@ -59,7 +59,8 @@ export async function buildTrainPlan(step: StepContext, graph: NetGraph, t: Trai
     reads: [top.regions.out.label, 'T'], writes: ['loss', top.regions.dout.label] }));
   if (kind.mode === 'eval') return { plan: { name: `evaluate (${kind.loss})`, dispatches }, statsBatches };
 
-  for (let i = last; i >= 0; i--) dispatches.push(...await graph.types[i].backward(step, graph.entries[i], entryIO(step, graph, i)));
+  const backwardStep: StepContext = { ...step, training: true };
+  for (let i = last; i >= 0; i--) dispatches.push(...await graph.types[i].backward(backwardStep, graph.entries[i], entryIO(backwardStep, graph, i)));
   if (kind.stats) {
     dispatches.push(...await sectionStats(step, graph, bins, range, 'forward', statsBatches));
     dispatches.push(...await sectionStats(step, graph, bins, range, 'backward', statsBatches));

@@ -21,6 +21,9 @@ async function backward(step: StepContext, e: ConvEntry, io: EntryIO): Promise<D
   const { ctx, batch, buffers } = step;
   const l = e.layer;
   const common = { shape: e.shape, arena: buffers.arena, small: buffers.small, dummy: buffers.dummy, partials: buffers.partials };
+  // In a training step nobody reads dL/dX of the net's input: a first conv layer skips it.
+  const inputGrad = step.training && io.index === 0 ? [] : [await convInputGradDispatch(ctx, { ...common, label: `layer ${l} conv dX`,
+    weights: io.own.W, dz: buffers.storedDz, dxOffset: io.inputGrad.offset, reads: [`dZ${l}`, `W${l}`], writes: [io.inputGrad.name] })];
   return [
     await dzStoreDispatch(ctx, { label: `layer ${l} dZ store`, rows: batch,
       dz: { daOffset: io.at.dout, zOffset: io.at.z, alphaOffset: 0, units: e.outputWidth, act: e.activation },
@@ -28,8 +31,7 @@ async function backward(step: StepContext, e: ConvEntry, io: EntryIO): Promise<D
     ...await convWeightGradDispatches(ctx, { ...common, label: `layer ${l} conv dW, db`, dW: io.own.dW, dz: buffers.storedDz,
       xOffset: io.input.offset, dbOffset: io.at.db,
       reads: [io.input.name, `dZ${l}`], writes: [`dW${l}`, ...(e.bias ? [`db${l}`] : [])] }),
-    await convInputGradDispatch(ctx, { ...common, label: `layer ${l} conv dX`, weights: io.own.W, dz: buffers.storedDz,
-      dxOffset: io.inputGrad.offset, reads: [`dZ${l}`, `W${l}`], writes: [io.inputGrad.name] }),
+    ...inputGrad,
   ];
 }
 
