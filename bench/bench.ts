@@ -1,20 +1,21 @@
-// npm run bench [-- --width 4096 --layers 6 --batch 16 --steps 30 --no-peer --sweep] [-- --train]
+// npm run bench [-- --width 4096 --layers 6 --batch 16 --steps 30 --no-peer --sweep] [-- --train] [-- --conv]
 // The benchmark in Node on Dawn (the real GPU when there is one, SwiftShader otherwise). Writes
 // bench/results/<date>-<runtime>-<adapter>[-width<N>].json and prints the side-by-side table.
 import { createEngine } from '../src/index';
 import { createNodeGPU } from '../src/node/index';
 import { DEFAULT_OPTIONS, formatBench, runBench, type BenchOptions, type BenchResult } from './run';
 import { formatTrainBench, runTrainBench } from './train';
+import { formatConvBench, runConvBench } from './conv';
 import { saveResult } from './resultFile.mjs';
 
-export function parseBenchArgs(argv: string[]): BenchOptions & { out: string; train: boolean } {
-  const o = { ...DEFAULT_OPTIONS, out: 'bench/results', train: false };
+export function parseBenchArgs(argv: string[]): BenchOptions & { out: string; train: boolean; conv: boolean; batchGiven: boolean } {
+  const o = { ...DEFAULT_OPTIONS, out: 'bench/results', train: false, conv: false, batchGiven: false };
   for (let i = 0; i < argv.length; i++) {
     const v = () => { const n = Number(argv[++i]); if (!Number.isInteger(n) || n < 0) throw new Error(`${argv[i - 1]} needs a non-negative integer`); return n; };
     switch (argv[i]) {
       case '--width': o.width = v(); break;
       case '--layers': o.layers = v(); break;
-      case '--batch': o.batch = v(); break;
+      case '--batch': o.batch = v(); o.batchGiven = true; break;
       case '--steps': o.steps = v(); break;
       case '--warmup': o.warmup = v(); break;
       case '--square': o.square = v(); break;
@@ -22,7 +23,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions & { out: string; tr
       case '--sweep': o.sweep = true; break;
       case '--out': o.out = argv[++i]; break;
       case '--train': o.train = true; break;
-      default: throw new Error(`unknown option ${argv[i]} (known: --width --layers --batch --steps --warmup --square --no-peer --sweep --out --train, and --browser)`);
+      case '--conv': o.conv = true; break;
+      default: throw new Error(`unknown option ${argv[i]} (known: --width --layers --batch --steps --warmup --square --no-peer --sweep --out --train --conv, and --browser)`);
     }
   }
   return o;
@@ -34,9 +36,18 @@ export function saveBench(result: BenchResult, out: string): string {
 }
 
 async function main(): Promise<void> {
-  const { out, train, ...options } = parseBenchArgs(process.argv.slice(2));
+  const { out, train, conv, batchGiven, ...options } = parseBenchArgs(process.argv.slice(2));
   const gpu = await createNodeGPU();
   const engine = await createEngine({ gpu });
+  if (conv) {
+    const result = await runConvBench(engine, gpu, { peer: options.peer, ...(batchGiven ? { batch: options.batch } : {}) }, (line) => console.error(line));
+    const info = engine.adapterInfo;
+    const date = new Date().toISOString().slice(0, 10);
+    const file = saveResult(out, { date, kind: 'node-conv', adapter: info }, { date, runtime: 'node', adapter: info, peer: options.peer ? 'tfjs-backend-webgpu 4.22.0' : undefined, ...result });
+    console.log(['', `${date}, node, ${info.vendor} ${info.architecture} ${info.description}`, ...formatConvBench(result), `results: ${file}`].join('\n'));
+    engine.destroy();
+    return;
+  }
   if (train) {
     const lines = await runTrainBench(engine, gpu, { layers: options.layers, peer: options.peer }, (line) => console.error(line));
     const info = engine.adapterInfo;

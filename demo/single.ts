@@ -6,7 +6,8 @@ import type { BackwardResult, Engine, ForwardResult, HistogramRange, MLP, Tensor
 import { $, formHash, setOptions, writeFields } from './dom';
 import { histograms, lines, type HistogramRow, type LineSeries } from './plots';
 import { sharedRanges, type PassResult } from './ranges';
-import { netName, FORM_NAMES, mlpOptions, parseHash, PRESETS, stateB, toHash, DEFAULTS, type DemoState } from './state';
+import { drawMaps } from './maps';
+import { convOptions, netName, FORM_NAMES, mlpOptions, parseHash, PRESETS, stateB, toHash, DEFAULTS, type DemoState } from './state';
 
 export interface LastResult { forward: ForwardResult; backward?: BackwardResult; compare?: PassResult }
 
@@ -87,6 +88,7 @@ export function setupSingle(hooks: Hooks, initial: { state: DemoState; notes: st
     const acts = s.compare ? [s.act, s.bAct] : [s.act];
     for (const label of form.querySelectorAll<HTMLElement>('label[data-for]')) label.hidden = !acts.includes(label.dataset.for!) && label.dataset.for !== s.init;
     for (const label of form.querySelectorAll<HTMLElement>('label[data-for-b]')) label.hidden = s.bInit !== label.dataset.forB;
+    for (const label of form.querySelectorAll<HTMLElement>('label[data-net]')) label.hidden = s.net !== label.dataset.net;
     $('single-b').hidden = !s.compare;
   };
   const setState = (s: DemoState, notes: string[]) => {
@@ -106,16 +108,16 @@ export function setupSingle(hooks: Hooks, initial: { state: DemoState; notes: st
 
   async function netFor(e: Engine, slot: number, s: DemoState, stale: () => boolean,
     progress: (phase: string, work: number, kind: 'init' | 'pass') => void): Promise<MLP | undefined> {
-    const options = mlpOptions(s);
+    const options = s.net === 'conv' ? convOptions(s) : mlpOptions(s);
     const key = JSON.stringify(options);
     const have = nets[slot];
     if (have?.key === key) return have.net;
     have?.net.destroy();
     nets[slot] = undefined;
-    const weights = options.dims.slice(1).reduce((sum, d, i) => sum + d * options.dims[i], 0);
+    const weights = 'dims' in options ? options.dims.slice(1).reduce((sum, d, i) => sum + d * options.dims[i], 0) : s.layers * s.width ** 2 * s.size ** 2;
     progress(`initialising ${weights.toLocaleString('en')} weights on the GPU${slot ? ' (B)' : ''}`, weights, 'init');
     const t0 = performance.now();
-    const net = e.createMLP(options);
+    const net = 'dims' in options ? e.createMLP(options) : e.createNet(options);
     // A cancelled run stops at each step's end: the net it made is dropped, not kept half-initialised.
     const drop = () => { net.destroy(); return undefined; };
     await net.ready();
@@ -171,7 +173,7 @@ export function setupSingle(hooks: Hooks, initial: { state: DemoState; notes: st
         if (!net || stale()) return;
         netsNow.push(net);
       }
-      const work = s.width * s.width * s.layers * s.batch * (s.backward ? 3 : 1);
+      const work = (s.net === 'conv' ? s.width ** 2 * s.size ** 2 * s.image ** 2 : s.width ** 2) * s.layers * s.batch * (s.backward ? 3 : 1);
       const passes = async (range: HistogramRange, label: string) => {
         const out: PassResult[] = [];
         for (const [i, net] of netsNow.entries()) {
@@ -189,6 +191,7 @@ export function setupSingle(hooks: Hooks, initial: { state: DemoState; notes: st
       const result: LastResult = { ...results[0], ...(results[1] ? { compare: results[1] } : {}) };
       window.initscope.lastResult = result;
       render(configs.map((c, i) => ({ name: `${i === 0 ? 'A' : 'B'}: ${netName(c)}`, r: results[i] })), s.counts === 'log');
+      await showMaps(netsNow, configs, results, stale);
       bar.value = 1;
       const gpu = results[0].forward.gpuTimeMs;
       hooks.setPhase('done', `Done in ${((performance.now() - started) / 1000).toFixed(2)} s` +
@@ -198,6 +201,26 @@ export function setupSingle(hooks: Hooks, initial: { state: DemoState; notes: st
     } finally {
       clearInterval(timer);
     }
+  }
+
+  /** A conv net's activation maps of example 0, up to 4 layers of each configuration (the lecture's
+   *  "new image"); an MLP has none. */
+  async function showMaps(netsNow: MLP[], configs: DemoState[], results: PassResult[], stale: () => boolean): Promise<void> {
+    const section = $('maps-section');
+    section.hidden = configs[0].net !== 'conv';
+    if (section.hidden) return;
+    const layers = [];
+    for (const [i, net] of netsNow.entries()) {
+      const c = configs[i];
+      for (let l = 0; l < Math.min(c.layers, 4); l++) {
+        const data = await net.readActivations(l);
+        if (stale()) return;
+        const [channels, height, width] = results[i].forward.layers[l].shape;
+        layers.push({ title: `${configs.length > 1 ? (i === 0 ? 'A' : 'B') + ', ' : ''}layer ${l + 1}: ${channels} x ${height} x ${width}`, data,
+          channels, height, width });
+      }
+    }
+    drawMaps('maps', layers);
   }
 
   /** Runs the current settings after the run in progress (whose results are then dropped). */

@@ -1,11 +1,17 @@
 // The single-pass view's settings, their defaults and presets, and the URL hash that carries
 // them (keys = form field names; hash.ts validates every value). A comparison adds a second
 // configuration B (b_act, b_init, b_norm, b_std) run on the same sizes, seed and input.
-import { ACTIVATION_NAMES, INIT_NAMES, type MLPOptions } from '../src/index';
+import { ACTIVATION_NAMES, INIT_NAMES, type MLPOptions, type NetOptions } from '../src/index';
 import { decimal, flag, integer, oneOf, parseFields, type HashField } from './hash';
 
 const NORMS = ['none', 'batch', 'layer'] as const;
 export type NormName = typeof NORMS[number];
+/** 'mlp': the lecture's net (width units per layer); 'conv': a stack of conv layers of `width`
+ *  filters of size x size (padding keeps the image), on width x image x image inputs. */
+const NETS = ['mlp', 'conv'] as const;
+/** A conv layer's fan-in: 'k2c' = Cin kh kw (the lecture's rule), 'c' = Cin (the k^2 forgotten). */
+const FANINS = ['k2c', 'c'] as const;
+export type FanIn = typeof FANINS[number];
 
 export interface DemoState {
   act: string;
@@ -31,11 +37,17 @@ export interface DemoState {
   bInit: string;
   bNorm: NormName;
   bStd: number;
+  net: typeof NETS[number];
+  size: number;
+  image: number;
+  fanin: FanIn;
+  bFanin: FanIn;
 }
 
 export const DEFAULTS: DemoState = {
   act: 'tanh', slope: 0.01, eluAlpha: 1, preluAlpha: 0.25, k: 2, init: 'xavier', std: 0.05, value: 0, norm: 'none', width: 4096, layers: 6, batch: 16, seed: 0,
   bias: 'off', range: 'auto', counts: 'linear', grad: 'randn', backward: true, compare: false, bAct: 'tanh', bInit: 'small', bNorm: 'none', bStd: 0.05,
+  net: 'mlp', size: 3, image: 16, fanin: 'k2c', bFanin: 'k2c',
 };
 
 const FIELDS: Record<string, HashField<DemoState>> = {
@@ -62,6 +74,11 @@ const FIELDS: Record<string, HashField<DemoState>> = {
   b_init: { key: 'bInit', parse: oneOf(INIT_NAMES) },
   b_norm: { key: 'bNorm', parse: oneOf(NORMS) },
   b_std: { key: 'bStd', parse: decimal(0, 100) },
+  net: { key: 'net', parse: oneOf(NETS) },
+  size: { key: 'size', parse: integer(1, 7) },
+  image: { key: 'image', parse: integer(4, 128) },
+  fanin: { key: 'fanin', parse: oneOf(FANINS) },
+  b_fanin: { key: 'bFanin', parse: oneOf(FANINS) },
 };
 
 /** Form field names are the URL's keys. */
@@ -84,6 +101,11 @@ export const PRESETS: Preset[] = [
     state: { compare: true, act: 'relu', init: 'kaiming', bAct: 'relu', bInit: 'xavier' } },
   { name: 'compare: batch norm rescues small init', lecture: 'Small weights with and without batch norm: the norm rescales every layer to unit variance before tanh.',
     state: { compare: true, act: 'tanh', init: 'small', norm: 'batch', bAct: 'tanh', bInit: 'small', bNorm: 'none' } },
+  { name: 'conv rule: Din = k² C vs Din = C', lecture: 'For conv layers, Din is filter_size^2 * input_channels: 8 ReLU conv layers of 16 3x3 filters; '
+    + 'forget the k² and every layer multiplies the spread by 3.',
+    state: { net: 'conv', width: 16, layers: 8, size: 3, image: 16, compare: true, act: 'relu', init: 'kaiming', fanin: 'k2c', bAct: 'relu', bInit: 'kaiming', bFanin: 'c' } },
+  { name: 'conv: the new image (6 5x5 filters)', lecture: 'A conv layer of 6 5x5 filters on a 28x28 image gives "a new image of size 28x28x6": its activation maps.',
+    state: { net: 'conv', width: 6, layers: 2, size: 5, image: 28, act: 'relu', init: 'kaiming' } },
 ];
 
 /** Parses the hash; returns the state and a note per refused value. */
@@ -102,6 +124,13 @@ export function toHash(s: DemoState): string {
   if (s.act === 'maxout' || s.compare && s.bAct === 'maxout') p.set('k', String(s.k));
   if (s.init === 'normal') p.set('std', String(s.std));
   if (s.init === 'constant') p.set('value', String(s.value));
+  if (s.net === 'conv') {
+    p.set('net', 'conv');
+    p.set('size', String(s.size));
+    p.set('image', String(s.image));
+    p.set('fanin', s.fanin);
+    if (s.compare) p.set('b_fanin', s.bFanin);
+  }
   if (s.compare) {
     p.set('compare', '1');
     p.set('b_act', s.bAct);
@@ -114,12 +143,29 @@ export function toHash(s: DemoState): string {
 
 /** Configuration B of a comparison as a state of its own (sizes, seed and the rest from A). */
 export function stateB(s: DemoState): DemoState {
-  return { ...s, act: s.bAct, init: s.bInit, norm: s.bNorm, std: s.bStd };
+  return { ...s, act: s.bAct, init: s.bInit, norm: s.bNorm, std: s.bStd, fanin: s.bFanin };
 }
 
 /** A short name of a net's configuration (both views), for captions and legends. */
-export function netName(s: Pick<DemoState, 'init' | 'std' | 'act' | 'norm'>): string {
-  return `${s.init === 'normal' ? `normal(${s.std})` : s.init} + ${s.act}${s.norm === 'none' ? '' : ` + ${s.norm} norm`}`;
+export function netName(s: Pick<DemoState, 'init' | 'std' | 'act' | 'norm'> & Partial<Pick<DemoState, 'net' | 'fanin'>>): string {
+  const fanIn = s.net === 'conv' ? (s.fanin === 'c' ? ' (Din = C)' : ' (Din = k²C)') : '';
+  return `${s.init === 'normal' ? `normal(${s.std})` : s.init}${fanIn} + ${s.act}${s.norm === 'none' ? '' : ` + ${s.norm} norm`}`;
+}
+
+/** The gain of the initialisations whose std is gain / sqrt(Din); others have no fan-in to forget. */
+const GAINS: Record<string, number> = { kaiming: Math.SQRT2, xavier: 1, lecun: 1 };
+
+/** The createNet options of a conv state: `layers` conv layers of `width` filters, padding
+ *  size / 2 (the image keeps its size); with fan-in 'c' each layer's init is normal with std
+ *  gain / sqrt(Cin), what the rule gives when the k^2 is forgotten. */
+export function convOptions(s: DemoState): NetOptions {
+  const m = mlpOptions(s);
+  const forgot = s.fanin === 'c' && GAINS[s.init] !== undefined;
+  return {
+    input: [s.width, s.image, s.image], batch: s.batch, seed: s.seed, activation: m.activation, init: m.init, bias: m.bias, norm: 'none',
+    layers: Array.from({ length: s.layers }, () => ({ type: 'conv' as const, filters: s.width, size: s.size, padding: Math.floor(s.size / 2),
+      ...(forgot ? { init: { name: 'normal' as const, std: GAINS[s.init] / Math.sqrt(s.width) } } : {}) })),
+  };
 }
 
 /** The createMLP options for a state. */

@@ -206,3 +206,23 @@ test('createMLP is createNet of dense layers: the same weights, activations, gra
     }
   }
 });
+
+test("the lecture's conv rule at init: Din = k^2 C keeps the std of 8 ReLU conv layers flat; Din = C grows it ~3x per layer", async () => {
+  const engine = engines.cpu;
+  const stack = (init) => engine.createNet({ input: [16, 8, 8], batch: 8, activation: 'relu', seed: 1, layers: [
+    ...Array.from({ length: 8 }, () => ({ type: 'conv', filters: 16, size: 3, padding: 1, ...(init ? { init } : {}) })),
+    { type: 'flatten' }, { type: 'dense', units: 10, activation: 'linear' }] });
+  const std = async (net) => {
+    await net.setInput('randn');
+    const f = await net.forward();
+    net.destroy();
+    return f.layers.slice(0, 8).map((l) => l.activation.std);
+  };
+  const rule = await std(stack());                                     // kaiming: std sqrt(2 / (16 * 9))
+  const forgot = await std(stack({ name: 'normal', std: Math.sqrt(2 / 16) }));  // the k^2 forgotten: 3x larger
+  console.log(`# std of A per layer, Din = k^2 C: ${rule.map((s) => s.toFixed(3)).join(' ')}`);
+  console.log(`# std of A per layer, Din = C:     ${forgot.map((s) => s.toPrecision(3)).join(' ')}`);
+  for (const s of rule) assert.ok(s > 0.3 && s < 3, `Din = k^2 C: std ${s} stays near its start`);
+  const growth = (forgot[7] / forgot[0]) ** (1 / 7);
+  assert.ok(growth > 2.5 && growth < 3.5, `Din = C: std grows ${growth.toFixed(2)}x per layer (sqrt(9) = 3 expected)`);
+});

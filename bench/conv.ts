@@ -1,0 +1,178 @@
+// npm run bench -- --conv: conv forward, dX and dW of LeNet-5's two conv layers and of a 3x3,
+// 64 -> 64 layer on 32 x 32 inputs, and LeNet-5 training steps per second, against
+// tfjs-backend-webgpu on the same adapter in the same process, warmed up alike. The engine's
+// per-kernel times come from net.profile (each dispatch alone; GPU timestamps where the adapter has
+// them, else wall clock per submit); the peer's from tf.conv2d and tf.grads on NHWC tensors (its
+// native layout), timed to the readback of the result.
+import type * as TF from '@tensorflow/tfjs-core';
+import { LENET5_INPUT, LENET5_LAYERS, type Engine, type PlanProfile } from '../src/index';
+import { loadTfjs } from './peer-tfjs';
+
+export interface ConvLine {
+  name: string;
+  /** Multiply-adds of one forward (dX and dW each have as many). */
+  macs: number;
+  forwardMs: number; inputGradMs: number; weightGradMs: number;
+  peerForwardMs?: number;
+  /** The peer's forward + backward (tf.grads of sum(conv(x, w) * dy) for x and w). */
+  peerForwardBackwardMs?: number;
+}
+export interface ConvTrainLine { batch: number; steps: number; engineStepsPerS: number; peerStepsPerS?: number }
+
+interface ConvShape { name: string; batch: number; cin: number; h: number; w: number; cout: number; k: number; padding: number }
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ho = (s: ConvShape) => s.h + 2 * s.padding - s.k + 1;
+const macs = (s: ConvShape) => s.batch * s.cout * ho(s) ** 2 * s.cin * s.k * s.k;
+
+/** Sum of the profiled dispatches whose label matches. */
+const timeOf = (p: PlanProfile, match: RegExp) => p.dispatches.filter((d) => match.test(d.label)).reduce((sum, d) => sum + d.ms, 0);
+
+async function engineConv(engine: Engine, s: ConvShape, steps: number): Promise<Pick<ConvLine, 'forwardMs' | 'inputGradMs' | 'weightGradMs'>> {
+  // A dense layer before the conv makes the conv's dX a real step of the plan (a first layer's is).
+  const net = engine.createNet({ input: [s.cin, s.h, s.w], batch: s.batch, activation: 'relu', layers: [
+    { type: 'conv', filters: s.cout, size: s.k, padding: s.padding }, { type: 'flatten' }, { type: 'dense', units: 10, activation: 'linear' }] });
+  await net.setInput('randn');
+  const runs: PlanProfile[] = [];
+  for (let i = 0; i <= steps; i++) runs.push(await net.profile('forwardBackward', { stats: false }));
+  net.destroy();
+  runs.shift();
+  return {
+    forwardMs: median(runs.map((p) => timeOf(p, /conv forward/))),
+    inputGradMs: median(runs.map((p) => timeOf(p, /conv dX/))),
+    weightGradMs: median(runs.map((p) => timeOf(p, /conv dW/))),
+  };
+}
+
+async function timed(steps: number, warmup: number, run: () => Promise<void>): Promise<number> {
+  for (let i = 0; i < warmup; i++) await run();
+  const times: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const t = performance.now();
+    await run();
+    times.push(performance.now() - t);
+  }
+  return median(times);
+}
+
+async function peerConv(tf: typeof TF, s: ConvShape, steps: number, warmup: number): Promise<Pick<ConvLine, 'peerForwardMs' | 'peerForwardBackwardMs'>> {
+  const x = tf.randomNormal<TF.Rank.R4>([s.batch, s.h, s.w, s.cin]);
+  const w = tf.randomNormal<TF.Rank.R4>([s.k, s.k, s.cin, s.cout]);
+  const dy = tf.randomNormal<TF.Rank.R4>([s.batch, ho(s), ho(s), s.cout]);
+  const pad = [[0, 0], [s.padding, s.padding], [s.padding, s.padding], [0, 0]] as [[number, number], [number, number], [number, number], [number, number]];
+  const conv = (a: TF.Tensor4D, b: TF.Tensor4D) => tf.conv2d(a, b, 1, pad);
+  const peerForwardMs = await timed(steps, warmup, async () => { const y = conv(x, w); await y.data(); y.dispose(); });
+  const grads = tf.grads((a: TF.Tensor, b: TF.Tensor) => tf.sum(tf.mul(conv(a as TF.Tensor4D, b as TF.Tensor4D), dy)));
+  const peerForwardBackwardMs = await timed(steps, warmup, async () => {
+    const [dx, dw] = grads([x, w]);
+    await Promise.all([dx.data(), dw.data()]);
+    tf.dispose([dx, dw]);
+  });
+  tf.dispose([x, w, dy]);
+  return { peerForwardMs, peerForwardBackwardMs };
+}
+
+const ROWS = 2048;
+function randomImages(): { x: Float32Array; labels: Int32Array } {
+  let s = 12345;
+  const next = () => { s = (Math.imul(s, 1103515245) + 12345) >>> 0; return s / 4294967296; };
+  return { x: Float32Array.from({ length: ROWS * 784 }, () => next() * 2 - 1), labels: Int32Array.from({ length: ROWS }, () => Math.floor(next() * 10)) };
+}
+
+async function engineLenet(engine: Engine, batch: number, steps: number, warmup: number): Promise<number> {
+  const data = randomImages();
+  const net = engine.createNet({ input: LENET5_INPUT, batch, activation: 'relu', init: 'kaiming', layers: LENET5_LAYERS });
+  const trainer = net.trainer({ loss: 'cross_entropy', optimizer: { name: 'sgd', lr: 0.01 } });
+  await trainer.setData(data.x, data.labels);
+  await trainer.train(warmup, { every: warmup });
+  const started = performance.now();
+  await trainer.train(steps, { every: Math.min(steps, 50) });
+  const seconds = (performance.now() - started) / 1000;
+  net.destroy();
+  return steps / seconds;
+}
+
+async function peerLenet(tf: typeof TF, batch: number, steps: number, warmup: number): Promise<number> {
+  const data = randomImages();
+  const X = tf.tensor4d(data.x, [ROWS, 28, 28, 1]);
+  const Y = tf.oneHot(tf.tensor1d(data.labels, 'int32'), 10);
+  const filters = (shape: [number, number, number, number]) => tf.variable(tf.mul<TF.Tensor4D>(tf.randomNormal(shape), Math.sqrt(2 / (shape[0] * shape[1] * shape[2]))));
+  const dense = (shape: [number, number]) => tf.variable(tf.mul<TF.Tensor2D>(tf.randomNormal(shape), Math.sqrt(2 / shape[0])));
+  const c1 = filters([5, 5, 1, 6]), c2 = filters([5, 5, 6, 16]);
+  const d1 = dense([400, 120]), d2 = dense([120, 84]), d3 = dense([84, 10]);
+  const biases = [6, 16, 120, 84, 10].map((n) => tf.variable(tf.zeros([n])));
+  const optimizer = tf.train.sgd(0.01);
+  let position = 0;
+  const step = () => {
+    if (position + batch > ROWS) position = 0;
+    const start = position;
+    position += batch;
+    return optimizer.minimize(() => tf.tidy(() => {
+      const x: TF.Tensor4D = tf.slice(X, [start, 0, 0, 0], [batch, 28, 28, 1]);
+      const a1 = tf.maxPool(tf.relu(tf.add<TF.Tensor4D>(tf.conv2d(x, c1, 1, 'same'), biases[0])), 2, 2, 'valid');
+      const a2 = tf.maxPool(tf.relu(tf.add<TF.Tensor4D>(tf.conv2d(a1, c2, 1, 'valid'), biases[1])), 2, 2, 'valid');
+      // NHWC flattened; the engine flattens NCHW: the same work, another order of the 400 features.
+      const f = tf.reshape(a2, [batch, 400]);
+      const h1 = tf.relu(tf.add(tf.matMul(f, d1), biases[2]));
+      const h2 = tf.relu(tf.add(tf.matMul(h1, d2), biases[3]));
+      const logits = tf.add(tf.matMul(h2, d3), biases[4]);
+      const loss: TF.Scalar = tf.losses.softmaxCrossEntropy(tf.slice(Y, [start, 0], [batch, 10]), logits);
+      return loss;
+    }), true);
+  };
+  const window = async (n: number) => {
+    let cost: TF.Scalar | null = null;
+    for (let i = 0; i < n; i++) { cost?.dispose(); cost = step(); }
+    await cost?.data();
+    cost?.dispose();
+  };
+  await window(warmup);
+  const started = performance.now();
+  for (let done = 0; done < steps; done += 50) await window(Math.min(50, steps - done));
+  const seconds = (performance.now() - started) / 1000;
+  tf.dispose([X, Y, c1, c2, d1, d2, d3, ...biases]);
+  return steps / seconds;
+}
+
+export async function runConvBench(engine: Engine, gpu: GPU, o: { peer: boolean; batch?: number }, log: (line: string) => void):
+  Promise<{ layers: ConvLine[]; train: ConvTrainLine }> {
+  const slow = engine.adapterInfo.isFallbackAdapter;
+  const batch = o.batch ?? 64;
+  // On a CPU adapter the 64 -> 64 layer at batch 64 (2.4 G multiply-adds) would take minutes per pass.
+  const wide = slow ? 8 : batch;
+  const shapes: ConvShape[] = [
+    { name: `LeNet-5 conv1 1x28x28 -> 6, 5x5 pad 2, batch ${batch}`, batch, cin: 1, h: 28, w: 28, cout: 6, k: 5, padding: 2 },
+    { name: `LeNet-5 conv2 6x14x14 -> 16, 5x5, batch ${batch}`, batch, cin: 6, h: 14, w: 14, cout: 16, k: 5, padding: 0 },
+    { name: `3x3 64x32x32 -> 64, pad 1, batch ${wide}`, batch: wide, cin: 64, h: 32, w: 32, cout: 64, k: 3, padding: 1 },
+  ];
+  const steps = slow ? 3 : 20;
+  const warmup = slow ? 1 : 5;
+  const tf = o.peer ? await loadTfjs(gpu).catch((e: unknown) => { log(`tfjs peer failed: ${(e as Error).message}`); return undefined; }) : undefined;
+  const layers: ConvLine[] = [];
+  for (const s of shapes) {
+    const line: ConvLine = { name: s.name, macs: macs(s), ...await engineConv(engine, s, steps), ...(tf ? await peerConv(tf, s, steps, warmup) : {}) };
+    log(`  ${s.name}: forward ${line.forwardMs.toFixed(2)} ms, dX ${line.inputGradMs.toFixed(2)}, dW ${line.weightGradMs.toFixed(2)}; ` +
+      `tfjs forward ${line.peerForwardMs?.toFixed(2) ?? '-'}, forward+backward ${line.peerForwardBackwardMs?.toFixed(2) ?? '-'}`);
+    layers.push(line);
+  }
+  const trainSteps = slow ? 20 : 200;
+  const engineRate = await engineLenet(engine, batch, trainSteps, warmup);
+  const peerRate = tf ? await peerLenet(tf, batch, trainSteps, warmup) : undefined;
+  log(`  LeNet-5 training, batch ${batch}: initscope ${engineRate.toFixed(2)} steps/s, tfjs ${peerRate?.toFixed(2) ?? '-'}`);
+  return { layers, train: { batch, steps: trainSteps, engineStepsPerS: engineRate, peerStepsPerS: peerRate } };
+}
+
+export function formatConvBench(r: { layers: ConvLine[]; train: ConvTrainLine }): string[] {
+  const rows = [['conv layer', 'forward ms', 'GFLOP/s', 'dX ms', 'dW ms', 'fwd+bwd ms', 'tfjs fwd ms', 'tfjs fwd+bwd ms', 'fwd speedup', 'fwd+bwd speedup']];
+  for (const l of r.layers) {
+    const both = l.forwardMs + l.inputGradMs + l.weightGradMs;
+    rows.push([l.name, l.forwardMs.toFixed(2), (2 * l.macs / l.forwardMs / 1e6).toFixed(2), l.inputGradMs.toFixed(2), l.weightGradMs.toFixed(2),
+      both.toFixed(2), l.peerForwardMs?.toFixed(2) ?? '-', l.peerForwardBackwardMs?.toFixed(2) ?? '-',
+      l.peerForwardMs ? `${(l.peerForwardMs / l.forwardMs).toFixed(1)}x` : '-', l.peerForwardBackwardMs ? `${(l.peerForwardBackwardMs / both).toFixed(1)}x` : '-']);
+  }
+  const t = r.train;
+  rows.push([`LeNet-5 training step, batch ${t.batch}, ${t.steps} steps (steps/s)`, t.engineStepsPerS.toFixed(2), '-', '-', '-', '-', '-',
+    t.peerStepsPerS?.toFixed(2) ?? '-', '-', t.peerStepsPerS ? `${(t.engineStepsPerS / t.peerStepsPerS).toFixed(1)}x` : '-']);
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+  return rows.map((row) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
+}
