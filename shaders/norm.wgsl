@@ -1,10 +1,13 @@
-// Normalisation family: batch norm and layer norm between a layer's matmul and its activation,
-// with the activation fused into the output: Y = gamma * (X - mean) * invstd + beta, A = act(Y).
-//   batch: statistics per unit (column) over the batch rows; in train mode the batch's (biased
-//     variance), and the running estimates move: r_mean += m (mean - r_mean), r_var += m
-//     (unbiased var - r_var) with momentum m = 0.1 (PyTorch's BatchNorm1d); eval mode uses them.
-//   layer: statistics per example (row) over the units; gamma and beta per unit (LayerNorm).
-// X, Y, A, dA, dX: [rows x units] at x_off, y_off, a_off, da_off, dx_off of the arena; the saved
+// Normalisation family: batch norm and layer norm between a layer's matmul (or conv) and its
+// activation, with the activation fused into the output: Y = gamma * (X - mean) * invstd + beta,
+// A = act(Y). A unit has PLANE positions: 1 after a dense layer, Ho x Wo after a conv (a channel).
+//   batch: statistics per unit over the batch rows and its positions; in train mode the batch's
+//     (biased variance), and the running estimates move: r_mean += m (mean - r_mean), r_var += m
+//     (unbiased var - r_var) with momentum m = 0.1 (PyTorch's BatchNorm1d / BatchNorm2d); eval mode
+//     uses them.
+//   layer: statistics per example (row) over every unit and position; gamma and beta per unit
+//     (LayerNorm after a dense layer; GroupNorm with one group after a conv).
+// X, Y, A, dA, dX: [rows x units x PLANE] at x_off, y_off, a_off, da_off, dx_off of the arena; the saved
 // mean and invstd (units of them for batch, rows for layer) at stat_off, stat_off + n; gamma,
 // beta, running mean and var: [units] at their offsets of `small`; dgamma, dbeta in the arena.
 //   batch_forward, batch_backward, layer_param_grads: one thread per unit.
@@ -28,20 +31,21 @@ struct NormParams {
 const ACT: u32 = ${ACT}u;
 // Train mode (batch statistics, running estimates updated) or eval mode (running estimates).
 const TRAIN: bool = ${TRAIN};
+const PLANE: u32 = ${PLANE}u;
 
 fn thread_index(wid: vec3<u32>, nwg: vec3<u32>, lid: u32) -> u32 { return (wid.x + wid.y * nwg.x) * 64u + lid; }
 
-fn at(off: u32, r: u32, c: u32) -> u32 { return off + r * params.units + c; }
+fn at(off: u32, r: u32, c: u32, p: u32) -> u32 { return off + (r * params.units + c) * PLANE + p; }
 
 // Y and A of one element, from its normalised value.
-fn write_out(r: u32, c: u32, xhat: f32) {
+fn write_out(r: u32, c: u32, p: u32, xhat: f32) {
   let y = small[params.gamma_off + c] * xhat + small[params.beta_off + c];
-  act[at(params.y_off, r, c)] = y;
-  act[at(params.a_off, r, c)] = act_f(ACT, y, params.slope);
+  act[at(params.y_off, r, c, p)] = y;
+  act[at(params.a_off, r, c, p)] = act_f(ACT, y, params.slope);
 }
 
-fn dy(r: u32, c: u32) -> f32 {
-  return act[at(params.da_off, r, c)] * act_df(ACT, act[at(params.y_off, r, c)], params.slope);
+fn dy(r: u32, c: u32, p: u32) -> f32 {
+  return act[at(params.da_off, r, c, p)] * act_df(ACT, act[at(params.y_off, r, c, p)], params.slope);
 }
 
 @compute @workgroup_size(64)
@@ -52,12 +56,12 @@ fn batch_forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups)
   var mean = small[params.rmean_off + c];
   var variance = small[params.rvar_off + c];
   if (TRAIN) {
-    let n = f32(params.rows);
+    let n = f32(params.rows * PLANE);
     var s = 0.0;
-    for (var r = 0u; r < params.rows; r++) { s += act[at(params.x_off, r, c)]; }
+    for (var r = 0u; r < params.rows; r++) { for (var p = 0u; p < PLANE; p++) { s += act[at(params.x_off, r, c, p)]; } }
     mean = s / n;
     var q = 0.0;
-    for (var r = 0u; r < params.rows; r++) { let d = act[at(params.x_off, r, c)] - mean; q += d * d; }
+    for (var r = 0u; r < params.rows; r++) { for (var p = 0u; p < PLANE; p++) { let d = act[at(params.x_off, r, c, p)] - mean; q += d * d; } }
     variance = q / n;
     let m = params.momentum;
     small[params.rmean_off + c] = (1.0 - m) * small[params.rmean_off + c] + m * mean;
@@ -66,7 +70,7 @@ fn batch_forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups)
   let invstd = 1.0 / sqrt(variance + params.eps);
   act[params.stat_off + c] = mean;
   act[params.stat_off + params.units + c] = invstd;
-  for (var r = 0u; r < params.rows; r++) { write_out(r, c, (act[at(params.x_off, r, c)] - mean) * invstd); }
+  for (var r = 0u; r < params.rows; r++) { for (var p = 0u; p < PLANE; p++) { write_out(r, c, p, (act[at(params.x_off, r, c, p)] - mean) * invstd); } }
 }
 
 @compute @workgroup_size(64)
@@ -76,20 +80,24 @@ fn batch_backward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups
   if (c >= params.units) { return; }
   let mean = act[params.stat_off + c];
   let invstd = act[params.stat_off + params.units + c];
-  let n = f32(params.rows);
+  let n = f32(params.rows * PLANE);
   var s1 = 0.0;
   var s2 = 0.0;
   for (var r = 0u; r < params.rows; r++) {
-    let g = dy(r, c);
-    s1 += g;
-    s2 += g * (act[at(params.x_off, r, c)] - mean) * invstd;
+    for (var p = 0u; p < PLANE; p++) {
+      let g = dy(r, c, p);
+      s1 += g;
+      s2 += g * (act[at(params.x_off, r, c, p)] - mean) * invstd;
+    }
   }
   act[params.dgamma_off + c] = s2;
   act[params.dbeta_off + c] = s1;
   let k = small[params.gamma_off + c] * invstd / n;
   for (var r = 0u; r < params.rows; r++) {
-    let xhat = (act[at(params.x_off, r, c)] - mean) * invstd;
-    act[at(params.dx_off, r, c)] = k * (n * dy(r, c) - s1 - xhat * s2);
+    for (var p = 0u; p < PLANE; p++) {
+      let xhat = (act[at(params.x_off, r, c, p)] - mean) * invstd;
+      act[at(params.dx_off, r, c, p)] = k * (n * dy(r, c, p) - s1 - xhat * s2);
+    }
   }
 }
 
@@ -98,16 +106,16 @@ fn layer_forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups)
                  @builtin(local_invocation_index) lid: u32) {
   let r = thread_index(wid, nwg, lid);
   if (r >= params.rows) { return; }
-  let n = f32(params.units);
+  let n = f32(params.units * PLANE);
   var s = 0.0;
-  for (var c = 0u; c < params.units; c++) { s += act[at(params.x_off, r, c)]; }
+  for (var c = 0u; c < params.units; c++) { for (var p = 0u; p < PLANE; p++) { s += act[at(params.x_off, r, c, p)]; } }
   let mean = s / n;
   var q = 0.0;
-  for (var c = 0u; c < params.units; c++) { let d = act[at(params.x_off, r, c)] - mean; q += d * d; }
+  for (var c = 0u; c < params.units; c++) { for (var p = 0u; p < PLANE; p++) { let d = act[at(params.x_off, r, c, p)] - mean; q += d * d; } }
   let invstd = 1.0 / sqrt(q / n + params.eps);
   act[params.stat_off + r] = mean;
   act[params.stat_off + params.rows + r] = invstd;
-  for (var c = 0u; c < params.units; c++) { write_out(r, c, (act[at(params.x_off, r, c)] - mean) * invstd); }
+  for (var c = 0u; c < params.units; c++) { for (var p = 0u; p < PLANE; p++) { write_out(r, c, p, (act[at(params.x_off, r, c, p)] - mean) * invstd); } }
 }
 
 @compute @workgroup_size(64)
@@ -117,18 +125,22 @@ fn layer_backward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups
   if (r >= params.rows) { return; }
   let mean = act[params.stat_off + r];
   let invstd = act[params.stat_off + params.rows + r];
-  let n = f32(params.units);
+  let n = f32(params.units * PLANE);
   var s1 = 0.0;
   var s2 = 0.0;
   for (var c = 0u; c < params.units; c++) {
-    let g = dy(r, c) * small[params.gamma_off + c];
-    s1 += g;
-    s2 += g * (act[at(params.x_off, r, c)] - mean) * invstd;
+    for (var p = 0u; p < PLANE; p++) {
+      let g = dy(r, c, p) * small[params.gamma_off + c];
+      s1 += g;
+      s2 += g * (act[at(params.x_off, r, c, p)] - mean) * invstd;
+    }
   }
   for (var c = 0u; c < params.units; c++) {
-    let xhat = (act[at(params.x_off, r, c)] - mean) * invstd;
-    let g = dy(r, c) * small[params.gamma_off + c];
-    act[at(params.dx_off, r, c)] = invstd / n * (n * g - s1 - xhat * s2);
+    for (var p = 0u; p < PLANE; p++) {
+      let xhat = (act[at(params.x_off, r, c, p)] - mean) * invstd;
+      let g = dy(r, c, p) * small[params.gamma_off + c];
+      act[at(params.dx_off, r, c, p)] = invstd / n * (n * g - s1 - xhat * s2);
+    }
   }
 }
 
@@ -140,9 +152,11 @@ fn layer_param_grads(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgro
   var s1 = 0.0;
   var s2 = 0.0;
   for (var r = 0u; r < params.rows; r++) {
-    let g = dy(r, c);
-    s1 += g;
-    s2 += g * (act[at(params.x_off, r, c)] - act[params.stat_off + r]) * act[params.stat_off + params.rows + r];
+    for (var p = 0u; p < PLANE; p++) {
+      let g = dy(r, c, p);
+      s1 += g;
+      s2 += g * (act[at(params.x_off, r, c, p)] - act[params.stat_off + r]) * act[params.stat_off + params.rows + r];
+    }
   }
   act[params.dgamma_off + c] = s2;
   act[params.dbeta_off + c] = s1;

@@ -3,7 +3,7 @@ import type { ActivationSpec } from '../model/activations';
 import { ACTIVATIONS_WGSL } from './includes';
 import { defineProgram, foldWorkgroups, makeDispatch, type Dispatch, type KernelContext } from './program';
 
-/** norm.wgsl: batch norm and layer norm with the activation fused into the output. */
+/** norm.wgsl: batch norm and layer norm (BatchNorm2d and one-group GroupNorm after a conv) with the activation fused into the output. */
 export const NORM_PROGRAM = defineProgram({
   name: 'norm',
   shader: { file: 'norm.wgsl', code, includes: [ACTIVATIONS_WGSL] },
@@ -18,7 +18,7 @@ export const NORM_PROGRAM = defineProgram({
   },
 });
 
-/** PyTorch's defaults for BatchNorm1d and LayerNorm. */
+/** PyTorch's defaults for BatchNorm1d/2d, LayerNorm and GroupNorm. */
 export const NORM_EPS = 1e-5;
 export const BATCH_NORM_MOMENTUM = 0.1;
 
@@ -31,7 +31,10 @@ export interface NormRequest {
   /** Train mode: batch statistics and running estimates updated (batch norm's forward). */
   train: boolean;
   rows: number;
+  /** Units that have a gamma and beta each: a dense layer's units, a conv layer's channels. */
   units: number;
+  /** Positions per unit: 1 after a dense layer, Ho x Wo after a conv. */
+  plane: number;
   /** Offsets by field name (x_off, y_off, ... of NormParams); absent ones are 0. */
   offsets: Partial<Record<'x_off' | 'y_off' | 'a_off' | 'da_off' | 'dx_off' | 'stat_off' | 'gamma_off' | 'beta_off' | 'rmean_off' | 'rvar_off' | 'dgamma_off' | 'dbeta_off', number>>;
   arena: GPUBuffer;
@@ -46,7 +49,7 @@ export function normDispatch(ctx: KernelContext, req: NormRequest): Promise<Disp
   return makeDispatch(ctx, NORM_PROGRAM, {
     label: req.label,
     entryPoint: req.entryPoint,
-    constants: { ACT: req.act.id, TRAIN: req.train },
+    constants: { ACT: req.act.id, TRAIN: req.train, PLANE: req.plane },
     buffers: { act: req.arena, small: req.small },
     uniforms: { rows: req.rows, units: req.units, ...req.offsets, slope: req.act.param, eps: NORM_EPS, momentum: BATCH_NORM_MOMENTUM },
     workgroups: foldWorkgroups(Math.ceil((perUnit ? req.units : req.rows) / 64)),

@@ -67,12 +67,15 @@ export interface NormEntry extends LayerEntry {
   type: 'norm';
   kind: 'batch' | 'layer';
   activation: ActivationSpec;
+  /** Units with a gamma and beta each (a conv's channels), and positions per unit (Ho x Wo; 1 after a dense layer). */
+  channels: number;
+  plane: number;
 }
 
 /** An entry of the lecture's form of the net, before fusion. */
 export type DescribedLayer =
   | { type: 'linear'; layer: number; din: number; units: number; pieces: number; bias: boolean; conv?: ConvShape }
-  | { type: 'norm'; layer: number; units: number; kind: 'batch' | 'layer' }
+  | { type: 'norm'; layer: number; units: number; kind: 'batch' | 'layer'; channels: number; plane: number }
   | { type: 'activation'; layer: number; units: number; activation: ActivationSpec }
   | { type: 'pool'; layer: number; kind: 'max' | 'avg'; shape: PoolShape };
 
@@ -94,29 +97,31 @@ export function describeLayers(spec: NetSpec): DescribedLayer[] {
         cout: layer.filters, kh: layer.kh, kw: layer.kw, stride: layer.stride, padding: layer.padding, ho: layer.output[1], wo: layer.output[2] } };
     return [
       linear,
-      ...(layer.norm !== 'none' ? [{ type: 'norm' as const, layer: l, units, kind: layer.norm }] : []),
+      ...(layer.norm !== 'none' ? [{ type: 'norm' as const, layer: l, units, kind: layer.norm, channels: layer.type === 'conv' ? layer.filters : units,
+        plane: layer.type === 'conv' ? layer.output[1] * layer.output[2] : 1 }] : []),
       { type: 'activation', layer: l, units, activation: layer.activation },
     ];
   });
 }
 
 function normEntry(norm: Extract<DescribedLayer, { type: 'norm' }>, activation: ActivationSpec, batch: number): NormEntry {
-  const { layer: l, units, kind } = norm;
+  // units = channels x plane: every element; the parameters and statistics are per channel.
+  const { layer: l, units, kind, channels, plane } = norm;
   const regions: Record<string, Region> = {
     y: { buffer: 'arena', floats: batch * units, label: `N${l}` },
     out: { buffer: 'arena', floats: batch * units, label: `A${l}` },
     dout: { buffer: 'arena', floats: batch * units, label: `dA${l}` },
-    stat: { buffer: 'arena', floats: 2 * (kind === 'batch' ? units : batch), label: `norm${l} mean, invstd` },
-    dgamma: { buffer: 'arena', floats: units, label: `dgamma${l}` },
-    dbeta: { buffer: 'arena', floats: units, label: `dbeta${l}` },
-    gamma: { buffer: 'small', floats: units, label: `gamma${l}` },
-    beta: { buffer: 'small', floats: units, label: `beta${l}` },
+    stat: { buffer: 'arena', floats: 2 * (kind === 'batch' ? channels : batch), label: `norm${l} mean, invstd` },
+    dgamma: { buffer: 'arena', floats: channels, label: `dgamma${l}` },
+    dbeta: { buffer: 'arena', floats: channels, label: `dbeta${l}` },
+    gamma: { buffer: 'small', floats: channels, label: `gamma${l}` },
+    beta: { buffer: 'small', floats: channels, label: `beta${l}` },
   };
   if (kind === 'batch') {
-    regions.rmean = { buffer: 'small', floats: units, label: `running mean${l}` };
-    regions.rvar = { buffer: 'small', floats: units, label: `running var${l}` };
+    regions.rmean = { buffer: 'small', floats: channels, label: `running mean${l}` };
+    regions.rvar = { buffer: 'small', floats: channels, label: `running var${l}` };
   }
-  return { type: 'norm', layer: l, inputWidth: units, outputWidth: units, regions, kind, activation };
+  return { type: 'norm', layer: l, inputWidth: units, outputWidth: units, regions, kind, activation, channels, plane };
 }
 
 function denseEntry(linear: Extract<DescribedLayer, { type: 'linear' }>, activation: ActivationSpec, batch: number): DenseEntry {

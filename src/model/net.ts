@@ -151,7 +151,6 @@ function parseLayer(raw: unknown, index: number, input: Shape, d: NetDefaults, l
       if (spec.activation.name === 'maxout' || spec.activation.name === 'prelu') {
         throw invalid(WHERE, `${at}.activation`, spec.activation.name, 'an activation other than maxout and prelu on a conv layer (not built yet)');
       }
-      if (spec.norm !== 'none') throw invalid(WHERE, `${at}.norm`, spec.norm, "'none' on a conv layer (BatchNorm2d and GroupNorm are not built yet)");
       return spec;
     }
     case 'maxpool':

@@ -1,6 +1,6 @@
 // Reading tensors of a net back to the CPU, by the user's layer index.
 import { InitscopeError } from '../model/errors';
-import { isNorm, isWeighted, type ConvEntry, type DenseEntry } from '../model/layers';
+import { isNorm, isWeighted, type ConvEntry, type DenseEntry, type NormEntry } from '../model/layers';
 import { inputGradOffset } from '../model/layout';
 import type { PlanExecutor } from '../scheduler/executor';
 import type { NetResources } from './resources';
@@ -31,7 +31,7 @@ export interface LayerParameters { W: Float32Array; b?: Float32Array; alpha?: Fl
 /** The norm entry of user layer l's, if the net has one there. */
 function normOf(res: NetResources, l: number): { at: Record<string, number>; units: number } | undefined {
   const index = res.entries.findIndex((e) => isNorm(e) && e.layer === l);
-  return index < 0 ? undefined : { at: res.layout.entries[index].at, units: res.entries[index].outputWidth };
+  return index < 0 ? undefined : { at: res.layout.entries[index].at, units: (res.entries[index] as NormEntry).channels };
 }
 
 export async function readParameters(res: NetResources, exec: PlanExecutor, l: number): Promise<LayerParameters> {

@@ -7,3 +7,4 @@ export * from './train';
 export * from './conv';
 export * from './testValues';
 export * from './layers';
+export * from './channelNorm';

@@ -4,6 +4,7 @@
 // dense W is Din x Dout row-major, conv W is [Cout, Cin, kh, kw].
 import { activate, derivative, type ReferenceActivation } from './activations';
 import { referenceConvBackward, referenceConvForward, referencePoolBackward, referencePoolForward, type ReferenceConvShape, type ReferencePoolShape } from './conv';
+import { referenceChannelNormBackward, referenceChannelNormForward, type ChannelNormForward, type ReferenceChannelNorm } from './channelNorm';
 import { matmul } from './mlp';
 import { referenceCrossEntropy, referenceOptimizerStep, type ReferenceOptimizer, type ReferenceOptimizerState } from './train';
 
@@ -13,38 +14,49 @@ export type ReferenceLayerActivation = Pick<ReferenceActivation, 'name' | 'param
 /** One layer for the reference (batch is the net's). */
 export type ReferenceLayer =
   | { type: 'dense'; din: number; units: number; activation: ReferenceLayerActivation; W: ArrayLike<number>; b?: ArrayLike<number> }
-  | { type: 'conv'; shape: Omit<ReferenceConvShape, 'batch'>; activation: ReferenceLayerActivation; W: ArrayLike<number>; b?: ArrayLike<number> }
+  | { type: 'conv'; shape: Omit<ReferenceConvShape, 'batch'>; activation: ReferenceLayerActivation; W: ArrayLike<number>; b?: ArrayLike<number>;
+    /** BatchNorm2d or one-group GroupNorm between the conv and its activation. */
+    norm?: ReferenceChannelNorm }
   | { type: 'maxpool' | 'avgpool'; shape: Omit<ReferencePoolShape, 'batch'> }
   | { type: 'flatten' };
 
-/** Z (dense, conv) and A of every layer; A of a flatten is its input. */
-export interface ReferenceLayersForward { Z: Array<Float64Array | undefined>; A: Float64Array[] }
-/** Gradients of every layer: dW, db (dense, conv) and dL/d(its input). */
-export interface ReferenceLayerGradients { dW?: Float64Array; db?: Float64Array; dInput: Float64Array }
+/** Z (dense, conv), the norm's output N (a conv with a norm) and A of every layer; A of a flatten is its input. */
+export interface ReferenceLayersForward { Z: Array<Float64Array | undefined>; N: Array<ChannelNormForward | undefined>; A: Float64Array[] }
+/** Gradients of every layer: dW, db (dense, conv), the norm's dgamma and dbeta, and dL/d(its input). */
+export interface ReferenceLayerGradients { dW?: Float64Array; db?: Float64Array; dgamma?: Float64Array; dbeta?: Float64Array; dInput: Float64Array }
 
 /** Z and A of every layer for input X (batch rows), in float64. */
 export function referenceLayersForward(layers: ReferenceLayer[], batch: number, X: ArrayLike<number>): ReferenceLayersForward {
   const Z: Array<Float64Array | undefined> = [];
+  const N: Array<ChannelNormForward | undefined> = [];
   const A: Float64Array[] = [];
   let input: Float64Array = Float64Array.from(X);
   for (const layer of layers) {
     let z: Float64Array | undefined;
+    let n: ChannelNormForward | undefined;
     let a: Float64Array;
     if (layer.type === 'dense' || layer.type === 'conv') {
       z = layer.type === 'dense' ? matmul(input, layer.W, batch, layer.din, layer.units) : referenceConvForward({ ...layer.shape, batch }, input, layer.W, layer.b);
       if (layer.type === 'dense' && layer.b) for (let i = 0; i < z.length; i++) z[i] += layer.b[i % layer.units];
       const act = layer.activation;
-      a = z.map((v) => activate(act.name, v, act.param));
+      if (layer.type === 'conv' && layer.norm) {
+        const s = layer.shape;
+        const ho = Math.floor((s.h + 2 * s.padding - s.kh) / s.stride) + 1;
+        const wo = Math.floor((s.w + 2 * s.padding - s.kw) / s.stride) + 1;
+        n = referenceChannelNormForward(layer.norm, z, batch, s.cout, ho * wo);
+      }
+      a = (n ? n.y : z).map((v) => activate(act.name, v, act.param));
     } else if (layer.type === 'flatten') {
       a = input;
     } else {
       a = referencePoolForward(layer.type === 'maxpool' ? 'max' : 'avg', { ...layer.shape, batch }, input);
     }
     Z.push(z);
+    N.push(n);
     A.push(a);
     input = a;
   }
-  return { Z, A };
+  return { Z, N, A };
 }
 
 /** Backward from dL/dA of the last layer (G), through every layer. */
@@ -56,9 +68,17 @@ export function referenceLayersBackward(layers: ReferenceLayer[], batch: number,
     const layer = layers[l];
     const input = l === 0 ? Float64Array.from(X) : fwd.A[l - 1];
     if (layer.type === 'dense' || layer.type === 'conv') {
-      const z = fwd.Z[l]!;
       const act = layer.activation;
-      const dZ = z.map((v, i) => dA[i] * derivative(act.name, v, act.param));
+      const n = fwd.N[l];
+      const beforeAct = n ? n.y : fwd.Z[l]!;
+      let dZ: Float64Array = beforeAct.map((v, i) => dA[i] * derivative(act.name, v, act.param));
+      let normGrads: { dgamma: Float64Array; dbeta: Float64Array } | undefined;
+      if (layer.type === 'conv' && layer.norm && n) {
+        const plane = dZ.length / (batch * layer.shape.cout);
+        const back = referenceChannelNormBackward(layer.norm, n, dZ, batch, layer.shape.cout, plane);
+        dZ = back.dZ;
+        normGrads = { dgamma: back.dgamma, dbeta: back.dbeta };
+      }
       if (layer.type === 'dense') {
         const dW = new Float64Array(layer.din * layer.units);
         const dX = new Float64Array(batch * layer.din);
@@ -76,7 +96,7 @@ export function referenceLayersBackward(layers: ReferenceLayer[], batch: number,
         grads[l] = { dW, db, dInput: dX };
       } else {
         const { dX, dW, db } = referenceConvBackward({ ...layer.shape, batch }, input, layer.W, dZ);
-        grads[l] = { dW, db, dInput: dX };
+        grads[l] = { dW, db, ...normGrads, dInput: dX };
       }
     } else if (layer.type === 'flatten') {
       grads[l] = { dInput: dA };
@@ -94,18 +114,21 @@ export interface ReferenceLayersTraining {
   batch: number;
   optimizer: ReferenceOptimizer;
   t: number;
-  state: Array<{ W?: ReferenceOptimizerState; b?: ReferenceOptimizerState }>;
+  state: Array<{ W?: ReferenceOptimizerState; b?: ReferenceOptimizerState; gamma?: ReferenceOptimizerState; beta?: ReferenceOptimizerState }>;
 }
 
 const zeros = (n: number): ReferenceOptimizerState => ({ m: new Float64Array(n), v: new Float64Array(n) });
 
 /** Starts a float64 training of the layers (parameters copied) with the optimiser. */
 export function referenceLayersTraining(layers: ReferenceLayer[], batch: number, optimizer: ReferenceOptimizer): ReferenceLayersTraining {
+  const copyNorm = (n: ReferenceChannelNorm): ReferenceChannelNorm => ({ ...n, gamma: Float64Array.from(n.gamma), beta: Float64Array.from(n.beta),
+    ...(n.runningMean ? { runningMean: Float64Array.from(n.runningMean), runningVar: Float64Array.from(n.runningVar!) } : {}) });
   const copied = layers.map((l) => (l.type === 'dense' || l.type === 'conv'
-    ? { ...l, W: Float64Array.from(l.W), ...(l.b ? { b: Float64Array.from(l.b) } : {}) } : l));
+    ? { ...l, W: Float64Array.from(l.W), ...(l.b ? { b: Float64Array.from(l.b) } : {}), ...(l.type === 'conv' && l.norm ? { norm: copyNorm(l.norm) } : {}) } : l));
   return {
     layers: copied, batch, optimizer, t: 0,
-    state: copied.map((l) => (l.type === 'dense' || l.type === 'conv' ? { W: zeros(l.W.length), ...(l.b ? { b: zeros(l.b.length) } : {}) } : {})),
+    state: copied.map((l) => (l.type === 'dense' || l.type === 'conv' ? { W: zeros(l.W.length), ...(l.b ? { b: zeros(l.b.length) } : {}),
+      ...(l.type === 'conv' && l.norm ? { gamma: zeros(l.norm.gamma.length), beta: zeros(l.norm.beta.length) } : {}) } : {})),
   };
 }
 
@@ -120,6 +143,10 @@ export function referenceLayersTrainStep(tr: ReferenceLayersTraining, X: ArrayLi
     if (layer.type !== 'dense' && layer.type !== 'conv') return;
     referenceOptimizerStep(tr.optimizer, layer.W as Float64Array, grads[l].dW!, tr.state[l].W!, tr.t, lr);
     if (layer.b) referenceOptimizerStep(tr.optimizer, layer.b as Float64Array, grads[l].db!, tr.state[l].b!, tr.t, lr);
+    if (layer.type === 'conv' && layer.norm) {
+      referenceOptimizerStep(tr.optimizer, layer.norm.gamma as Float64Array, grads[l].dgamma!, tr.state[l].gamma!, tr.t, lr);
+      referenceOptimizerStep(tr.optimizer, layer.norm.beta as Float64Array, grads[l].dbeta!, tr.state[l].beta!, tr.t, lr);
+    }
   });
   return { loss };
 }

@@ -49,13 +49,26 @@ const NETS = [
     ],
     shapes: [[2, 4, 6], [2, 2, 3], [12], [3]],
   },
+  ...['batch', 'layer'].map((norm) => ({
+    name: `conv + ${norm === 'batch' ? 'BatchNorm2d' : 'GroupNorm (one group)'} + ReLU, max pool, a conv without norm (the last weighted layer is dense)`,
+    input: [3, 6, 5], activation: 'relu', norm,
+    layers: [
+      { type: 'conv', filters: 4, size: 3, padding: 1 },                   // [4, 6, 5], then the norm
+      { type: 'maxpool', size: 2 },                                         // [4, 3, 2]
+      { type: 'flatten' },
+      { type: 'dense', units: 3, activation: 'linear' },
+    ],
+    shapes: [[4, 6, 5], [4, 3, 2], [24], [3]],
+  })),
 ];
 
 /** The net's float64 twin with random parameters written into the engine's net. */
 async function randomConvNet(engine, spec, batch, seed) {
-  const net = engine.createNet({ input: spec.input, batch, activation: spec.activation, bias: spec.bias ?? true, layers: spec.layers, seed });
+  const net = engine.createNet({ input: spec.input, batch, activation: spec.activation, bias: spec.bias ?? true, norm: spec.norm ?? 'none', layers: spec.layers, seed });
   const ref = [];
   let shape = spec.input;
+  // The net's norm goes after every dense and conv layer but the last; gamma 1, beta 0 at start.
+  const lastWeighted = spec.layers.findLastIndex((l) => l.type === 'dense' || l.type === 'conv');
   for (const [l, layer] of spec.layers.entries()) {
     const out = spec.shapes[l];
     const activation = referenceActivation(layer.activation ?? spec.activation);
@@ -66,7 +79,9 @@ async function randomConvNet(engine, spec, batch, seed) {
       const W = random(layer.filters * fanIn, seed + 10 + l, 1.5 / Math.sqrt(fanIn));
       const b = bias ? random(layer.filters, seed + 20 + l, 0.3) : undefined;
       await net.setParameters(l, { W, ...(b ? { b } : {}) });
-      ref.push({ type: 'conv', activation, W, b, shape: { cin: shape[0], h: shape[1], w: shape[2], cout: layer.filters, kh, kw,
+      const norm = spec.norm && l !== lastWeighted ? { kind: spec.norm, gamma: new Float64Array(layer.filters).fill(1), beta: new Float64Array(layer.filters),
+        runningMean: new Float64Array(layer.filters), runningVar: new Float64Array(layer.filters).fill(1), mode: 'train' } : undefined;
+      ref.push({ type: 'conv', activation, W, b, ...(norm ? { norm } : {}), shape: { cin: shape[0], h: shape[1], w: shape[2], cout: layer.filters, kh, kw,
         stride: layer.stride ?? 1, padding: layer.padding ?? 0 } });
     } else if (layer.type === 'dense') {
       const W = random(shape[0] * layer.units, seed + 10 + l, 1.5 / Math.sqrt(shape[0]));
@@ -109,6 +124,10 @@ for (const spec of NETS) {
             if (spec.bias ?? true) assertClose(`${name} db`, g.b, grads[l].db, 2e-5, 2e-4);
             else assert.equal(g.b, undefined, `${name}: no b`);
             assertClose(`${name} dInput`, g.input, grads[l].dInput, 2e-5, 2e-4);
+            if (ref[l].norm) {
+              assertClose(`${name} dgamma`, g.gamma, grads[l].dgamma, 2e-5, 2e-4);
+              assertClose(`${name} dbeta`, g.beta, grads[l].dbeta, 2e-5, 2e-4);
+            }
             const std = Math.sqrt(fwd.Z[l].reduce((s, z) => s + z * z, 0) / fwd.Z[l].length - (fwd.Z[l].reduce((s, z) => s + z, 0) / fwd.Z[l].length) ** 2);
             assert.ok(Math.abs(r.forward.layers[l].preactivation.std - std) <= 1e-4 * std + 1e-6, `${name}: std of Z ${r.forward.layers[l].preactivation.std} vs ${std}`);
           }
@@ -225,4 +244,32 @@ test("the lecture's conv rule at init: Din = k^2 C keeps the std of 8 ReLU conv 
   for (const s of rule) assert.ok(s > 0.3 && s < 3, `Din = k^2 C: std ${s} stays near its start`);
   const growth = (forgot[7] / forgot[0]) ** (1 / 7);
   assert.ok(growth > 2.5 && growth < 3.5, `Din = C: std grows ${growth.toFixed(2)}x per layer (sqrt(9) = 3 expected)`);
+});
+
+test('a conv net with BatchNorm2d trains: three SGD-momentum and Adam steps move W, b, gamma and beta as float64 does; both kernel sets', async () => {
+  const spec = NETS.find((n) => n.norm === 'batch');
+  const batch = 4;
+  for (const [kernels, engine] of Object.entries(engines)) {
+    // The conv bias before a batch norm has a zero gradient: Adam's eps 1e-4 keeps its float32 noise from becoming steps.
+    for (const optimizer of [{ name: 'sgd', lr: 0.1, momentum: 0.9 }, { name: 'adam', lr: 0.01, eps: 1e-4 }]) {
+      const { net, ref } = await randomConvNet(engine, spec, batch, 5);
+      const trainer = net.trainer({ loss: 'cross_entropy', optimizer });
+      const training = referenceLayersTraining(ref, batch, optimizer);
+      for (let s = 0; s < 3; s++) {
+        const X = random(batch * 3 * 6 * 5, 90 + s, 1);
+        const labels = Int32Array.from({ length: batch }, (_, i) => (i + s) % 3);
+        const record = await trainer.step(X, labels);
+        const want = referenceLayersTrainStep(training, X, labels, optimizer.lr);
+        assert.ok(Math.abs(record.loss - want.loss) <= 1e-5 + 1e-4 * want.loss, `${kernels} ${optimizer.name} step ${s}: loss ${record.loss} vs ${want.loss}`);
+      }
+      const p = await net.readParameters(0);
+      const name = `${kernels} ${optimizer.name} conv`;
+      assertClose(`${name} W`, p.W, training.layers[0].W, 3e-5, 3e-4);
+      assertClose(`${name} b`, p.b, training.layers[0].b, 3e-5, 3e-4);
+      assertClose(`${name} gamma`, p.gamma, training.layers[0].norm.gamma, 3e-5, 3e-4);
+      assertClose(`${name} beta`, p.beta, training.layers[0].norm.beta, 3e-5, 3e-4);
+      assertClose(`${name} dense W`, (await net.readParameters(3)).W, training.layers[3].W, 3e-5, 3e-4);
+      net.destroy();
+    }
+  }
 });

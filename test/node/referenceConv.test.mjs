@@ -2,7 +2,7 @@
 // finite differences of L = sum(Z * G), so the kernels' tests compare with something proven.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { referenceConvBackward, referenceConvForward, referencePoolBackward, referencePoolForward } from 'initscope/reference';
+import { referenceChannelNormBackward, referenceChannelNormForward, referenceConvBackward, referenceConvForward, referencePoolBackward, referencePoolForward } from 'initscope/reference';
 import { assertClose, random } from './helpers.mjs';
 
 test('conv reference by hand: 1 x 3 x 3 input, a 2 x 2 filter, padding 1, stride 2', () => {
@@ -54,5 +54,27 @@ test('pool references: values by hand, gradients equal finite differences, max t
       const numeric = Float64Array.from(x, (_, i) => finiteDifference((v) => loss(referencePoolForward(kind, shape, v), G), x, i));
       assertClose(`${kind} pool dX`, dX, numeric, 1e-7, 1e-6);
     }
+  }
+});
+
+test('channel norm references (BatchNorm2d, one-group GroupNorm): dZ, dgamma, dbeta equal finite differences', () => {
+  const [batch, channels, plane] = [3, 4, 5];
+  const Z = Float64Array.from(random(batch * channels * plane, 7, 1));
+  const gamma = Float64Array.from(random(channels, 8, 1));
+  const beta = Float64Array.from(random(channels, 9, 1));
+  const G = Float64Array.from(random(Z.length, 10, 1));
+  for (const kind of ['batch', 'layer']) {
+    const norm = (g = gamma, b = beta) => ({ kind, gamma: g, beta: b, runningMean: new Float64Array(channels), runningVar: new Float64Array(channels).fill(1) });
+    const y = (z, g, b) => loss(referenceChannelNormForward(norm(g, b), z, batch, channels, plane).y, G);
+    const fwd = referenceChannelNormForward(norm(), Z, batch, channels, plane);
+    const { dZ, dgamma, dbeta } = referenceChannelNormBackward(norm(), fwd, G, batch, channels, plane);
+    const numeric = (f, x) => Float64Array.from(x, (_, i) => finiteDifference(f, x, i));
+    assertClose(`${kind} dZ`, dZ, numeric((z) => y(z, gamma, beta), Z), 1e-6, 1e-5);
+    assertClose(`${kind} dgamma`, dgamma, numeric((g) => y(Z, g, beta), gamma), 1e-6, 1e-5);
+    assertClose(`${kind} dbeta`, dbeta, numeric((b) => y(Z, gamma, b), beta), 1e-6, 1e-5);
+    // Normalised per group: a batch norm's channel (over batch and positions) or a group norm's example has mean 0, variance ~1.
+    const first = kind === 'batch' ? Array.from({ length: batch * plane }, (_, i) => Math.floor(i / plane) * channels * plane + (i % plane)) : Array.from({ length: channels * plane }, (_, i) => i);
+    const mean = first.reduce((s, i) => s + fwd.xhat[i], 0) / first.length;
+    assert.ok(Math.abs(mean) < 1e-9, `${kind}: mean of xhat ${mean}`);
   }
 });

@@ -1,4 +1,5 @@
-// The norm layer type: batch norm or layer norm of the previous dense entry's Z, with the
+// The norm layer type: batch norm or layer norm of the previous dense or conv entry's Z (per channel
+// over Ho x Wo positions after a conv: BatchNorm2d, one-group GroupNorm), with the
 // activation fused into its output (norm.wgsl). Batch norm uses the batch's statistics in train
 // mode and the running estimates in eval mode (StepContext.mode).
 import { normDispatch, type NormEntryPoint } from '../../kernels/norm';
@@ -10,7 +11,7 @@ function dispatch(step: StepContext, e: NormEntry, io: EntryIO, entryPoint: Norm
   const at = io.at;
   return normDispatch(step.ctx, {
     label: `layer ${e.layer} ${e.kind} norm ${entryPoint.split('_').slice(1).join(' ')}`, entryPoint, act: e.activation,
-    train: step.mode !== 'eval', rows: step.batch, units: e.outputWidth,
+    train: step.mode !== 'eval', rows: step.batch, units: e.channels, plane: e.plane,
     offsets: {
       x_off: io.input.offset, y_off: at.y, a_off: at.out, da_off: at.dout, dx_off: io.inputGrad.offset, stat_off: at.stat,
       gamma_off: at.gamma, beta_off: at.beta, rmean_off: at.rmean ?? 0, rvar_off: at.rvar ?? 0, dgamma_off: at.dgamma, dbeta_off: at.dbeta,
@@ -37,13 +38,13 @@ async function backward(step: StepContext, e: NormEntry, io: EntryIO): Promise<D
 }
 
 function stats(e: NormEntry, batch: number): StatsDeclaration[] {
-  const units = e.outputWidth;
+  const width = e.outputWidth;
   const saturation = { act: e.activation, z: 'y' };
   return [
-    { section: 'forward', field: 'normalized', region: 'y', rows: batch, cols: units },
-    { section: 'forward', field: 'activation', region: 'out', rows: batch, cols: units, saturation },
-    { section: 'backward', field: 'gammaGrad', region: 'dgamma', rows: 1, cols: units },
-    { section: 'backward', field: 'betaGrad', region: 'dbeta', rows: 1, cols: units },
+    { section: 'forward', field: 'normalized', region: 'y', rows: batch, cols: width, group: e.plane },
+    { section: 'forward', field: 'activation', region: 'out', rows: batch, cols: width, saturation, group: e.plane },
+    { section: 'backward', field: 'gammaGrad', region: 'dgamma', rows: 1, cols: e.channels },
+    { section: 'backward', field: 'betaGrad', region: 'dbeta', rows: 1, cols: e.channels },
   ];
 }
 
