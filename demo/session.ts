@@ -25,6 +25,9 @@ function sampleOf(d: Dataset): Session['sample'] {
   return { x, labels };
 }
 
+/** LeNet-5's weights: 6x1x5x5 + 16x6x5x5 + 400x120 + 120x84 + 84x10. */
+const LENET5_WEIGHTS = 150 + 2400 + 48000 + 10080 + 840;
+
 /** Steps per window: about 20 windows a run, at most 50 steps each. */
 export const windowSteps = (steps: number) => Math.max(1, Math.min(50, Math.ceil(steps / 20)));
 
@@ -35,9 +38,10 @@ export async function createSession(engine: Engine, data: Dataset, s: TrainState
   try {
     for (const [i, c] of configs.entries()) {
       const options = trainingOptions(c, data.features, data.classes);
-      const weights = options.mlp.dims.slice(1).reduce((sum, d, l) => sum + d * options.mlp.dims[l], 0);
+      const o = options.net;
+      const weights = 'dims' in o ? o.dims.slice(1).reduce((sum, d, l) => sum + d * o.dims[l], 0) : LENET5_WEIGHTS;
       phase(`initialising ${weights.toLocaleString('en')} weights (${configName(c)})...`);
-      const net = engine.createMLP(options.mlp);
+      const net = 'dims' in o ? engine.createMLP(o) : engine.createNet(o);
       const run: Run = { name: `${i === 0 ? 'A' : 'B'}: ${configName(c)}`, net, trainer: net.trainer(options.trainer), history: [], timeline: new Timeline(), diverged: false };
       runs.push(run);
       await run.trainer.setData(data.train.x, data.train.labels, { shuffle: true, seed: s.seed });
@@ -55,7 +59,8 @@ async function trainRun(r: Run, n: number, signal?: AbortSignal): Promise<void> 
   const result = await r.trainer.train(n, { every: n, stats: true, signal });
   r.history.push(...result.history);
   const last = result.history.at(-1);
-  if (last?.layers) r.timeline.add(last.step, last.layers);
+  // The timeline draws layers with a W (a LeNet's pool and flatten layers have none).
+  if (last?.layers) r.timeline.add(last.step, last.layers.filter((l) => (l as Partial<typeof l>).weightGrad !== undefined));
   if (result.stopped === 'diverged') r.diverged = true;
 }
 

@@ -8,8 +8,9 @@ import type { Dataset } from '../src/data/index';
 import { $, formHash, setOptions, writeFields } from './dom';
 import { StepCurves, type CurveSpec } from './plots';
 import { createSession, summarize, trainWindow, type Session } from './session';
+import { drawMaps } from './maps';
 import { distributions, LayerCurves } from './timeline';
-import { flattenTrainState, parseTrainHash, toTrainHash, TRAIN_ACTIVATIONS, TRAIN_DEFAULTS, TRAIN_PRESETS, type TrainState } from './trainState';
+import { flattenTrainState, isLenet, parseTrainHash, toTrainHash, TRAIN_ACTIVATIONS, TRAIN_DEFAULTS, TRAIN_PRESETS, type TrainState } from './trainState';
 
 export type { LastTraining } from './session';
 
@@ -117,6 +118,19 @@ export function setupTraining(hooks: Hooks, initialHash: string, initSelect: rea
     });
   }
 
+  /** A LeNet-5's first-layer filters (6 x 1 x 5 x 5), as pictures, for each run. */
+  async function drawFilters(s: Session): Promise<void> {
+    for (const [i, r] of s.runs.entries()) {
+      const prefix = PANELS[i];
+      const lenet = isLenet(s.state);
+      $(`${prefix}-filters-box`).hidden = !lenet;
+      if (!lenet) continue;
+      const { W } = await r.net.readParameters(0);
+      if (s !== session) return;
+      drawMaps(`${prefix}-filters`, [{ title: `after ${r.history.length} steps`, data: W, channels: 6, height: 5, width: 5 }]);
+    }
+  }
+
   let drawPending = false;
   /** Redraws on the next frame, while the GPU runs the next window. */
   const scheduleDraw = (s: Session) => {
@@ -155,6 +169,7 @@ export function setupTraining(hooks: Hooks, initialHash: string, initSelect: rea
     while (s.done < until && await trainWindow(s, until, signal, () => paused)) {
       if (s === session) window.initscope.training = { session: sessions, step: s.done };
       scheduleDraw(s);
+      await drawFilters(s);
       const elapsed = performance.now() - started;
       const eta = s.done > from ? (elapsed / (s.done - from)) * (until - s.done) : NaN;
       $<HTMLProgressElement>('train-progress').value = s.done / s.state.steps;

@@ -2,7 +2,7 @@
 // optimizer, lr, width, layers, batch, seed, steps; std for init=normal), a comparison's second
 // configuration B (compare=1 with b_act, b_init, b_std, b_norm, b_optimizer, b_lr: same data,
 // sizes, seed and steps), the presets, and the URL hash that carries them.
-import { ACTIVATION_NAMES, INIT_NAMES, type MLPOptions, type TrainerOptions } from '../src/index';
+import { ACTIVATION_NAMES, INIT_NAMES, LENET5_INPUT, LENET5_LAYERS, type MLPOptions, type NetOptions, type TrainerOptions } from '../src/index';
 import { decimal, flag, integer, oneOf, parseFields, type HashField } from './hash';
 import { netName } from './state';
 import PRESETS from './trainPresets.json';
@@ -23,6 +23,8 @@ export interface TrainConfig {
 
 export interface TrainState extends TrainConfig {
   dataset: 'mnist' | 'spiral';
+  /** 'mlp': layers x width; 'lenet5': LeNet-5 (MNIST's 28 x 28 images; width and layers unused). */
+  net: 'mlp' | 'lenet5';
   width: number;
   layers: number;
   batch: number;
@@ -33,7 +35,7 @@ export interface TrainState extends TrainConfig {
 }
 
 export const TRAIN_DEFAULTS: TrainState = {
-  dataset: 'mnist', act: 'tanh', init: 'xavier', std: 0.5, norm: 'none', optimizer: 'sgd', lr: 0.1, width: 128, layers: 6, batch: 64, seed: 0, steps: 1000,
+  dataset: 'mnist', net: 'mlp', act: 'tanh', init: 'xavier', std: 0.5, norm: 'none', optimizer: 'sgd', lr: 0.1, width: 128, layers: 6, batch: 64, seed: 0, steps: 1000,
   compare: false, b: { act: 'tanh', init: 'small', std: 0.5, norm: 'none', optimizer: 'sgd', lr: 0.1 },
 };
 
@@ -46,6 +48,7 @@ const CONFIG_FIELDS = {
 
 const FIELDS = {
   dataset: { key: 'dataset', parse: oneOf(['mnist', 'spiral']) },
+  net: { key: 'net', parse: oneOf(['mlp', 'lenet5']) },
   width: { key: 'width', parse: integer(1, 4096) },
   layers: { key: 'layers', parse: integer(1, 50) },
   batch: { key: 'batch', parse: integer(2, 512) },
@@ -87,14 +90,24 @@ export const stateB = (s: TrainState): TrainState => ({ ...s, ...s.b });
 
 export const configName = (c: TrainConfig): string => `${netName(c)}, ${c.optimizer} ${c.lr}`;
 
-/** The createMLP and trainer options of a state, for data with `features` inputs and `classes` outputs. */
-export function trainingOptions(s: TrainState, features: number, classes: number): { mlp: MLPOptions; trainer: TrainerOptions } {
+/** Whether a state trains LeNet-5: on MNIST only (the spiral's 2 features are no image). */
+export const isLenet = (s: TrainState): boolean => s.net === 'lenet5' && s.dataset === 'mnist';
+
+/** The createMLP (or, for LeNet-5, createNet) and trainer options of a state, for data with
+ *  `features` inputs and `classes` outputs. */
+export function trainingOptions(s: TrainState, features: number, classes: number): { net: MLPOptions | NetOptions; trainer: TrainerOptions } {
+  const init = (s.init === 'normal' ? { name: 'normal', std: s.std } : s.init) as MLPOptions['init'];
+  const trainer: TrainerOptions = { loss: 'cross_entropy', optimizer: { name: s.optimizer, lr: s.lr } };
+  if (isLenet(s)) {
+    return { net: { input: LENET5_INPUT, batch: s.batch, activation: s.act as MLPOptions['activation'], init, bias: true, norm: s.norm, seed: s.seed,
+      layers: LENET5_LAYERS }, trainer };
+  }
   return {
-    mlp: {
+    net: {
       dims: [features, ...Array.from({ length: s.layers }, () => s.width), classes], batch: s.batch, activation: s.act as MLPOptions['activation'],
-      output: 'linear', init: (s.init === 'normal' ? { name: 'normal', std: s.std } : s.init) as MLPOptions['init'], bias: true, norm: s.norm, seed: s.seed,
+      output: 'linear', init, bias: true, norm: s.norm, seed: s.seed,
     },
-    trainer: { loss: 'cross_entropy', optimizer: { name: s.optimizer, lr: s.lr } },
+    trainer,
   };
 }
 
@@ -107,5 +120,5 @@ const config = (c: Partial<TrainConfig>): TrainConfig => ({ ...TRAIN_DEFAULTS.b,
  *  for. The list is trainPresets.json, which scripts/preset-table.mjs also runs for the README. */
 export const TRAIN_PRESETS: TrainPreset[] = PRESETS.map((p) => ({
   name: p.name, look: p.look,
-  state: { ...config(p.a as Partial<TrainConfig>), ...p.shared, compare: true, b: config(p.b as Partial<TrainConfig>) },
+  state: { ...config(p.a as Partial<TrainConfig>), ...(p.shared as Partial<TrainState>), compare: true, b: config(p.b as Partial<TrainConfig>) },
 }));

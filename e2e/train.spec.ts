@@ -67,7 +67,7 @@ test('every training preset starts, a preset cancels the run before it; pause, s
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto('/demo/#view=train');
   const names = await page.locator('#train-presets button').allInnerTexts();
-  expect(names).toHaveLength(10);
+  expect(names).toHaveLength(11);
   for (const name of names) {
     const before = await page.evaluate(() => window.initscope.training?.session ?? 0);
     await page.locator('#train-presets button', { hasText: name }).click();
@@ -125,4 +125,18 @@ test('a device lost while training shows the panel; "Start again" trains again o
   await expect(page.locator('#lost')).toBeHidden();
   await expect(page.locator('body')).toHaveAttribute('data-state', 'done', { timeout: 180_000 });
   expect((await page.evaluate(() => window.initscope.lastTraining!)).steps).toBe(300);
+});
+
+test('net=lenet5: LeNet-5 trains on MNIST in the training view; its first filters are drawn as they learn', async ({ page }) => {
+  await page.goto('/demo/#view=train&net=lenet5&act=relu&init=kaiming&steps=40&batch=32&lr=0.1');
+  await expect(page.locator('body')).toHaveAttribute('data-state', /done|error/, { timeout: 300_000 });
+  await expect(page.locator('body'), await page.locator('#status').innerText()).toHaveAttribute('data-state', 'done');
+  const t = await page.evaluate(() => window.initscope.lastTraining!);
+  console.log(`LeNet-5, 40 steps: test accuracy ${t.testAccuracy}`);
+  expect(t.steps).toBe(40);
+  // Chance is 11%: after 40 steps of batch 32 the conv net is well past it.
+  expect(t.testAccuracy).toBeGreaterThan(0.5);
+  await expect(page.locator('#train-a-filters canvas')).toHaveCount(6);
+  await expect(page.locator('#train-a-filters figcaption')).toHaveText('after 40 steps');
+  await expect(page.locator('#train-a-filters-box')).toBeVisible();
 });

@@ -7,7 +7,7 @@ import { saveResult } from '../bench/resultFile.mjs';
 import { runHeader, trainJson } from './trainRuns.mjs';
 
 // The demo's training defaults (demo/trainState.ts TRAIN_DEFAULTS) that a preset does not set.
-const DEFAULTS = { width: 128, batch: 64, seed: 0, optimizer: 'sgd', lr: 0.1, norm: 'none' };
+const DEFAULTS = { net: 'mlp', width: 128, batch: 64, seed: 0, optimizer: 'sgd', lr: 0.1, norm: 'none' };
 
 const args = process.argv.slice(2);
 const option = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
@@ -15,7 +15,7 @@ const option = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i 
 /** The CLI flags of one side of a preset. */
 function flags(shared, side, seed) {
   const c = { ...DEFAULTS, ...shared, ...side, seed };
-  return ['--dataset', 'mnist', '--act', c.act, '--init', c.init, ...(c.init === 'normal' ? ['--std', String(c.std)] : []),
+  return ['--dataset', 'mnist', '--net', c.net, '--act', c.act, '--init', c.init, ...(c.init === 'normal' ? ['--std', String(c.std)] : []),
     '--norm', c.norm, '--optimizer', c.optimizer, '--lr', String(c.lr), '--width', String(c.width), '--layers', String(c.layers),
     '--batch', String(c.batch), '--steps', String(c.steps), '--seed', String(c.seed)];
 }
@@ -33,7 +33,8 @@ function printTable(stored) {
 const label = (shared, side) => {
   const c = { ...DEFAULTS, ...shared, ...side };
   const init = c.init === 'normal' ? `N(0, ${c.std}^2)` : c.init;
-  return `${c.act}, ${init}${c.norm !== 'none' ? ` + ${c.norm} norm` : ''}, ${c.optimizer} ${c.lr}; ${c.layers} x ${c.width}, ${c.steps} steps`;
+  const shape = c.net === 'lenet5' ? 'LeNet-5' : `${c.layers} x ${c.width}`;
+  return `${c.act}, ${init}${c.norm !== 'none' ? ` + ${c.norm} norm` : ''}, ${c.optimizer} ${c.lr}; ${shape}, ${c.steps} steps`;
 };
 
 if (option('--print')) {

@@ -273,3 +273,39 @@ test('a conv net with BatchNorm2d trains: three SGD-momentum and Adam steps move
     }
   }
 });
+
+test('conv initialisation: std from Din = Cin kh kw (glorot with Dout = Cout kh kw), orthogonal on Cout x (Cin kh kw), LSUV over conv layers', async () => {
+  const engine = engines.cpu;
+  const [cin, cout, kh, kw] = [6, 20, 3, 5];
+  const conv = (init) => engine.createNet({ input: [cin, 9, 9], batch: 8, seed: 4, activation: 'tanh', init, layers: [
+    { type: 'conv', filters: cout, size: [kh, kw], padding: 1 }, { type: 'conv', filters: cout, size: 3, padding: 1 },
+    { type: 'flatten' }, { type: 'dense', units: 4, activation: 'linear' }] });
+  const fanIn = cin * kh * kw;
+  const fanOut = cout * kh * kw;
+  for (const [init, want] of [['kaiming', Math.sqrt(2 / fanIn)], ['xavier', Math.sqrt(1 / fanIn)], ['lecun', Math.sqrt(1 / fanIn)], ['glorot', Math.sqrt(2 / (fanIn + fanOut))]]) {
+    const net = conv(init);
+    const { W } = await net.readParameters(0);
+    const std = Math.sqrt(W.reduce((s, w) => s + w * w, 0) / W.length);
+    // 1800 draws: the sample std is within 5% of the rule's with overwhelming probability.
+    assert.ok(Math.abs(std / want - 1) < 0.05, `${init}: std ${std} vs ${want}`);
+    net.destroy();
+  }
+  const net = conv('orthogonal');
+  const { W } = await net.readParameters(0);
+  // Cout = 20 rows of Cin kh kw = 90: orthonormal rows.
+  for (let i = 0; i < cout; i++) {
+    for (let j = 0; j < cout; j++) {
+      let dot = 0;
+      for (let k = 0; k < fanIn; k++) dot += W[i * fanIn + k] * W[j * fanIn + k];
+      assert.ok(Math.abs(dot - (i === j ? 1 : 0)) < 2e-3, `orthogonal: row ${i} . row ${j} = ${dot}`);
+    }
+  }
+  net.destroy();
+  const lsuvNet = conv('lsuv');
+  await lsuvNet.setInput('randn');
+  const r = await lsuvNet.lsuv();
+  assert.equal(r.scales.length, 3, 'one scale per conv and dense layer');
+  const f = await lsuvNet.forward();
+  for (const l of [0, 1, 3]) assert.ok(Math.abs(f.layers[l].preactivation.std ** 2 - 1) < 0.1, `lsuv: layer ${l} Var(Z) = ${f.layers[l].preactivation.std ** 2}`);
+  lsuvNet.destroy();
+});
