@@ -1,11 +1,16 @@
-import { InitscopeError, invalid, refuseUnknownKeys } from './model/errors';
+import { InitscopeError, invalid, refuseUnknownKeys, validated } from './model/errors';
 import { BufferAllocator } from './gpu/buffers';
 import { acquireDevice, type AdapterDescription, type EngineOptions } from './gpu/device';
 import { PipelineCache } from './gpu/pipelines';
 import type { KernelTarget } from './kernels/program';
 import type { EngineCore } from './net/core';
 import { Net } from './net/net';
-import { mlpSource, netSource } from './net/sources';
+import { mlpSource, netEntries, netSource } from './net/sources';
+import { checkCheckpoint, checkpointOptions, writeCheckpoint } from './net/checkpoint';
+import { internalsOf } from './net/internals';
+import { layoutNet } from './model/layout';
+import { parseNetOptions, widthOf } from './model/net';
+
 import type { MLPOptions } from './model/options';
 import type { NetOptions } from './model/net';
 
@@ -24,6 +29,10 @@ export interface Engine {
   /** A net of layers (dense, conv, maxpool, avgpool, flatten; design.md section 9); refuses bad
    *  options synchronously, naming the layer, the field and the shape that did not fit. */
   createNet(options: NetOptions): Net;
+  /** A net made again from `net.save()`'s bytes (or a PyTorch `safetensors` file of the same
+   *  names): `spec` (createNet options) wins over the file's metadata. Rejects a file that does
+   *  not fit (each refusal names the tensor) before anything is allocated. */
+  loadNet(bytes: Uint8Array, options?: { spec?: NetOptions }): Promise<Net>;
   /** Live GPU buffers the engine holds; constant across steps. */
   memory(): { buffers: number; bytes: number };
   /** Frees every GPU buffer and, if the engine made it, the device. A second call does nothing. */
@@ -105,6 +114,24 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     createNet(netOptions: NetOptions) {
       core.assertHealthy('createNet');
       return new Net(core, netSource(netOptions));
+    },
+    loadNet(bytes: Uint8Array, loadOptions: { spec?: NetOptions } = {}) {
+      return validated(() => {
+        core.assertHealthy('loadNet');
+        const { options, tensors } = checkpointOptions(bytes);
+        const chosen = loadOptions.spec ?? options;
+        if (chosen === undefined) throw invalid('loadNet', 'spec', undefined, 'createNet options: the file has no "initscope" metadata to make the net from');
+        // The file is checked against the net's shapes before any buffer is made.
+        const spec = parseNetOptions(chosen);
+        const entries = netEntries(spec);
+        checkCheckpoint(spec, { entries, layout: layoutNet(entries, spec.batch, widthOf(spec.input)) }, tensors);
+        return { chosen: chosen as NetOptions, tensors, spec };
+      }, async ({ chosen, tensors, spec }) => {
+        const net = new Net(core, netSource(chosen));
+        const internals = internalsOf(net);
+        await internals.run('loadNet', () => { writeCheckpoint(spec, internals.resources, device.queue, tensors); return Promise.resolve(); });
+        return net;
+      });
     },
     memory: () => allocator.stats,
     destroy() {

@@ -2,11 +2,13 @@
 //   --steps 1000 --optimizer sgd --lr 0.1 [--momentum 0.9] [--norm none] [--seed 0] [--json]
 // initscope train --net lenet5 --act relu --init kaiming   (or --net FILE.json: a list of layers)
 // The lecture's last step in a terminal: train a net on real data and print the test accuracy.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createEngine, type MLPOptions, type NetOptions, type OptimizerOption, type TrainerOptions } from '../index';
 import { mnist, spiral, standardize, type Dataset } from '../data/index';
 import { createNodeGPU } from '../node/index';
 import { activationOf, initOf, NET_FLAGS, numberFlag, parseFlags, parseOrUsage } from './flags';
 import { netFlag } from './nets';
+import { mlpAsNetOptions } from '../model/options';
 
 const usage = `usage: initscope train [options]   (npm run train -- [options])
   --dataset NAME    mnist (default) or spiral
@@ -23,7 +25,9 @@ const usage = `usage: initscope train [options]   (npm run train -- [options])
   --weight-decay D  L2 (sgd, adam) or decoupled (adamw) weight decay
   --norm NAME       none (default), batch or layer: between matmul and activation of every hidden layer
   --seed S          weights, data order (0)           --json        one JSON object, with testAccuracy
-  --stats           per-layer statistics in each progress line's record (with --json)`;
+  --stats           per-layer statistics in each progress line's record (with --json)
+  --save FILE       write the trained net as a safetensors checkpoint (net.save(); PyTorch's names)
+  --load FILE       start from a checkpoint (its tensors must fit the net the other flags describe)`;
 
 const OPTIONS = {
   ...NET_FLAGS, dataset: { type: 'string', default: 'mnist' }, net: { type: 'string', default: 'mlp' }, layers: { type: 'string', default: '6' }, width: { type: 'string', default: '128' },
@@ -31,6 +35,7 @@ const OPTIONS = {
   optimizer: { type: 'string', default: 'sgd' }, lr: { type: 'string' }, momentum: { type: 'string', default: '0' },
   nesterov: { type: 'boolean', default: false }, 'weight-decay': { type: 'string', default: '0' }, norm: { type: 'string', default: 'none' },
   json: { type: 'boolean', default: false }, stats: { type: 'boolean', default: false },
+  save: { type: 'string' }, load: { type: 'string' },
 } as const;
 
 function parseTrainArgs(argv: string[]) {
@@ -67,7 +72,10 @@ export async function train(argv: string[]): Promise<number> {
     ? { name: 'sgd', lr: o.lr ?? 0.1, momentum: o.momentum, nesterov: a.nesterov, weightDecay: o.weightDecay }
     : { name: a.optimizer, lr: o.lr ?? 1e-3, weightDecay: o.weightDecay }) as OptimizerOption;
   const trainerOptions: TrainerOptions = { loss: 'cross_entropy', optimizer };
-  const net = 'layers' in options ? engine.createNet(options) : engine.createMLP(options);
+  const net = a.load !== undefined
+    ? await engine.loadNet(new Uint8Array(readFileSync(a.load)), { spec: 'layers' in options ? options : mlpAsNetOptions(options) })
+    : 'layers' in options ? engine.createNet(options) : engine.createMLP(options);
+  if (a.load !== undefined) log(`loaded ${a.load}`);
   const trainer = net.trainer(trainerOptions);
   await trainer.setData(data.train.x, data.train.labels, { shuffle: true, seed: o.seed });
   if (a.init === 'lsuv') {
@@ -92,6 +100,10 @@ export async function train(argv: string[]): Promise<number> {
       testLoss: test.loss, testAccuracy: test.accuracy, history: result.history.map(({ step, loss, accuracy, lr, layers }) => ({ step, loss, accuracy, lr, ...(layers ? { layers } : {}) })) }));
   } else {
     console.log(`test accuracy ${test.accuracy.toFixed(4)}  (test loss ${test.loss.toFixed(4)})`);
+  }
+  if (a.save !== undefined) {
+    writeFileSync(a.save, await net.save());
+    log(`saved ${a.save}`);
   }
   net.destroy();
   engine.destroy();

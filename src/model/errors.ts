@@ -25,8 +25,8 @@ export class InitscopeError extends Error {
   /** The option or argument at fault (`dims[1]`, `histogram.bins`, ...), for `invalid-option`. */
   readonly field?: string;
 
-  constructor(message: string, code: ErrorCode, field?: string) {
-    super(message);
+  constructor(message: string, code: ErrorCode, field?: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'InitscopeError';
     this.code = code;
     if (field !== undefined) this.field = field;

@@ -1,7 +1,7 @@
 import { InitscopeError, invalid, isPositiveInteger, refuseUnknownKeys } from './errors';
 import { parseActivation, type ActivationOption, type ActivationSpec } from './activations';
 import { parseInit, type InitOption, type InitSpec } from './initializers';
-import { parseBias, type DenseLayerSpec, type NetSpec } from './net';
+import { parseBias, type DenseLayerSpec, type LayerOption, type NetOptions, type NetSpec } from './net';
 
 /** What `engine.createMLP` takes: the net's shape, activation, initialisation, bias and seed. */
 export interface MLPOptions {
@@ -91,6 +91,17 @@ export function checkArray(where: string, field: string, value: unknown, length:
     throw new InitscopeError(`${where}: ${field} must have length ${length} (${shape}), got Float32Array(${value.length})`, 'invalid-option', field);
   }
   return value;
+}
+
+/** createMLP's options as createNet's (a checkpoint's metadata): dense layers, the last with the
+ *  output activation; createMLP's defaults written out (tanh, xavier, no bias). */
+export function mlpAsNetOptions(o: MLPOptions): NetOptions {
+  const activation = o.activation ?? 'tanh';
+  const last = o.dims.length - 2;
+  return {
+    input: o.dims[0], batch: o.batch, seed: o.seed ?? 0, activation, init: o.init ?? 'xavier', bias: o.bias ?? false, norm: o.norm ?? 'none',
+    layers: o.dims.slice(1).map((units, l): LayerOption => ({ type: 'dense', units, ...(l === last ? { activation: o.output ?? activation } : {}) })),
+  };
 }
 
 /** createMLP's net as a net of dense layers: the hidden layers with the net's activation and norm,

@@ -25,6 +25,7 @@ import { NetPlans } from './plans';
 import { weightedOf, readGradients, readParameters, readRegion, type LayerGradients, type LayerParameters } from './readers';
 import type { EngineCore } from './core';
 import type { NetSource } from './sources';
+import { saveCheckpoint } from './checkpoint';
 import { NetResources } from './resources';
 
 /** Options of a pass: statistics (default true) and their histogram. */
@@ -46,6 +47,7 @@ function buildKind(kind: PlanKind, stats: boolean, upstream: Upstream): BuildKin
 export class Net {
   private readonly spec: NetSpec;
   private readonly inputWidth: number;
+  private readonly options: unknown;
   private readonly res: NetResources;
   private readonly executor: PlanExecutor;
   private queue: Promise<unknown>;
@@ -60,6 +62,7 @@ export class Net {
   constructor(private core: EngineCore, source: NetSource) {
     this.spec = source.spec;
     this.inputWidth = widthOf(this.spec.input);
+    this.options = source.options;
     const entries = source.entries;
     const types = entries.map((e) => {
       const type = source.types?.[e.type] ?? LAYER_TYPES[e.type];
@@ -229,6 +232,7 @@ export class Net {
   private async execute(built: BuiltPlan): Promise<PlanRun> {
     const run = await this.executor.run(built, this.res.buffers.stats, this.plans.range);
     this.core.assertHealthy(built.plan.name);
+    if (built.plan.passes?.some((p) => p.name === 'forward')) this.res.trainModePasses++;
     return run;
   }
 
@@ -374,6 +378,14 @@ export class Net {
       serial: (where, op) => this.serial(where, op),
       markStale: () => { this.forwardCurrent = false; },
     }, spec);
+  }
+
+  /** The net as a safetensors file (design.md section 9): every parameter in PyTorch's names and
+   *  layouts (`layers.{i}.weight` as nn.Linear.weight or Conv2d.weight, `layers.{i}.bias`,
+   *  `layers.{i}.norm.*`), F32, with the createNet options under the metadata key `initscope`.
+   *  `engine.loadNet(bytes)` makes the net again. */
+  save(): Promise<Uint8Array> {
+    return this.serial('save', () => saveCheckpoint(this.spec, this.res, this.executor, this.options));
   }
 
   /** Frees the net's GPU buffers at once; queued calls and every later call reject with code

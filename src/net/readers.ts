@@ -1,12 +1,12 @@
 // Reading tensors of a net back to the CPU, by the user's layer index.
 import { InitscopeError } from '../model/errors';
-import { isNorm, isWeighted, type ConvEntry, type DenseEntry, type NormEntry } from '../model/layers';
+import { isNorm, isWeighted, type ConvEntry, type DenseEntry, type LayerEntry, type NormEntry } from '../model/layers';
 import { inputGradOffset } from '../model/layout';
 import type { PlanExecutor } from '../scheduler/executor';
 import type { NetResources } from './resources';
 
 /** The dense or conv entry of user layer l (the one with its W), and its index in the entry list. */
-export function weightedOf(res: NetResources, l: number): { entry: DenseEntry | ConvEntry; index: number } {
+export function weightedOf(res: { entries: LayerEntry[] }, l: number): { entry: DenseEntry | ConvEntry; index: number } {
   const index = res.entries.findIndex((e) => isWeighted(e) && e.layer === l);
   return { entry: res.entries[index] as DenseEntry | ConvEntry, index };
 }

@@ -87,6 +87,10 @@ export class NetResources {
 
   get hasGradients(): boolean { return this.made.has('backward'); }
 
+  /** Train-mode forward passes run so far (each moves batch norm's running estimates once):
+   *  BatchNorm's num_batches_tracked in a checkpoint. */
+  trainModePasses = 0;
+
   /** A new histogram bin count needs a stats buffer of another size. */
   resizeStats(bins: number): void {
     this.allocator.release(this.buffers.stats);

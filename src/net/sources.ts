@@ -4,7 +4,7 @@
 import { LINEAR } from '../model/activations';
 import { describeLayers, fuseLayers, type LayerEntry } from '../model/layers';
 import { parseNetOptions, type NetOptions, type NetSpec } from '../model/net';
-import { mlpNetSpec, parseMLPOptions, type MLPOptions } from '../model/options';
+import { mlpAsNetOptions, mlpNetSpec, parseMLPOptions, type MLPOptions } from '../model/options';
 import type { KernelContext } from '../kernels/program';
 import type { LayerType } from '../scheduler/layerType';
 import type { LayerExtension } from './core';
@@ -18,6 +18,8 @@ export interface NetSource {
   types?: Record<string, LayerType>;
   /** What fits, for a net too large for the adapter. */
   hint?: (ctx: KernelContext) => string;
+  /** The createNet options of the net (a checkpoint's metadata), as plain JSON data. */
+  options: unknown;
 }
 
 /** The layer entries of a net (also sized, without a GPU, for a too-large net's hint). */
@@ -27,11 +29,12 @@ export function mlpSource(options: MLPOptions, extension?: LayerExtension): NetS
   const mlp = parseMLPOptions(options);
   const spec = mlpNetSpec(mlp);
   const base = netEntries(spec);
-  if (extension) return { where: 'createMLP', spec, entries: extension.entries(base, mlp), types: extension.types };
-  return { where: 'createMLP', spec, entries: base, hint: (ctx) => fitHint(mlp, ctx, (m) => netEntries(mlpNetSpec(m))) };
+  const netOptions = mlpAsNetOptions(options);
+  if (extension) return { where: 'createMLP', spec, entries: extension.entries(base, mlp), types: extension.types, options: netOptions };
+  return { where: 'createMLP', spec, entries: base, hint: (ctx) => fitHint(mlp, ctx, (m) => netEntries(mlpNetSpec(m))), options: netOptions };
 }
 
 export function netSource(options: NetOptions): NetSource {
   const spec = parseNetOptions(options);
-  return { where: 'createNet', spec, entries: netEntries(spec) };
+  return { where: 'createNet', spec, entries: netEntries(spec), options: JSON.parse(JSON.stringify(options)) as unknown };
 }

@@ -183,6 +183,7 @@ export class Trainer {
     }
     device.queue.submit([encoder.finish()]);
     this.t++;
+    this.host.res.trainModePasses++;
     this.host.markStale();
     return lr;
   }

@@ -68,3 +68,22 @@ test('--net: lenet5 and a JSON file of layers run a single pass of a net of laye
   assert.equal(wrong.status, 1);
   assert.match(wrong.stderr, /createNet: layers\[0\] \(conv\) needs an input of \[channels, height, width\], got an input of shape \[16\]/);
 });
+
+test('train --save writes a checkpoint and --load starts from it', async () => {
+  const { mkdtempSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const file = join(mkdtempSync(join(tmpdir(), 'initscope-ckpt-')), 'spiral.safetensors');
+  const flags = ['--dataset', 'spiral', '--layers', '2', '--width', '16', '--act', 'relu', '--init', 'kaiming', '--batch', '32', '--json'];
+  const first = cli('train', ...flags, '--steps', '300', '--lr', '0.3', '--save', file);
+  assert.equal(first.status, 0, first.stderr);
+  const trained = JSON.parse(first.stdout).testAccuracy;
+  // One step at a learning rate of 1e-9 leaves the loaded weights as they were: the same accuracy.
+  const again = cli('train', ...flags, '--steps', '1', '--lr', '1e-9', '--load', file);
+  assert.equal(again.status, 0, again.stderr);
+  assert.ok(trained > 0.6, `the spiral net learned: ${trained}`);
+  assert.equal(JSON.parse(again.stdout).testAccuracy, trained, 'the loaded net is the trained one');
+  const wrong = cli('train', '--dataset', 'spiral', '--layers', '3', '--width', '16', '--steps', '1', '--load', file);
+  assert.equal(wrong.status, 1);
+  assert.match(wrong.stderr, /loadNet: tensor layers\.\d\.weight (must be F32 of shape|is missing)/);
+});

@@ -1,0 +1,134 @@
+// Checkpoints (design.md section 9): every parameter of a net in PyTorch's names, layouts and
+// dtypes, as a safetensors file with the createNet options in its metadata. `layers.{i}` is the
+// i-th entry of the net's layers: a dense weight is nn.Linear.weight (Dout x Din, the transpose of
+// the engine's W), a conv weight Conv2d.weight; a norm after it is `layers.{i}.norm.*`.
+import { writeFloats } from '../gpu/buffers';
+import { InitscopeError } from '../model/errors';
+import { isNorm, type LayerEntry, type NormEntry } from '../model/layers';
+import type { NetLayout } from '../model/layout';
+import type { NetSpec } from '../model/net';
+import { decodeSafetensors, encodeSafetensors, type SafeTensor } from '../model/safetensors';
+import type { PlanExecutor } from '../scheduler/executor';
+import { weightedOf } from './readers';
+import type { NetResources } from './resources';
+
+/** One tensor of a checkpoint: where it lives in the net and its PyTorch shape. */
+interface Slot {
+  name: string;
+  shape: number[];
+  /** 'W': the weight (a dense one transposed), else a region of `small` by name. */
+  region: 'W' | 'b' | 'alpha' | 'gamma' | 'beta' | 'rmean' | 'rvar' | 'count';
+  layer: number;
+  /** A dense W of rows x cols (engine) stored as cols x rows. */
+  transpose?: { rows: number; cols: number };
+}
+
+/** A net's entries and where their regions are: all a checkpoint's names and shapes need (no GPU). */
+export interface NetShape { entries: LayerEntry[]; layout: NetLayout }
+
+/** The tensors a net's checkpoint holds, from its spec and entries (no GPU). */
+function slotsOf(spec: NetSpec, res: NetShape): Slot[] {
+  const slots: Slot[] = [];
+  for (const layer of spec.layers) {
+    if (layer.type !== 'dense' && layer.type !== 'conv') continue;
+    const l = layer.index;
+    const { entry, index } = weightedOf(res, l);
+    const at = res.layout.entries[index].at;
+    const p = `layers.${l}`;
+    if (entry.type === 'dense') {
+      slots.push({ name: `${p}.weight`, shape: [entry.cols, entry.inputWidth], region: 'W', layer: l, transpose: { rows: entry.inputWidth, cols: entry.cols } });
+    } else {
+      const s = entry.shape;
+      slots.push({ name: `${p}.weight`, shape: [s.cout, s.cin, s.kh, s.kw], region: 'W', layer: l });
+    }
+    if (at.b !== undefined) slots.push({ name: `${p}.bias`, shape: [entry.cols], region: 'b', layer: l });
+    if (at.alpha !== undefined) slots.push({ name: `${p}.activation.weight`, shape: [entry.outputWidth], region: 'alpha', layer: l });
+    const norm = res.entries.find((e): e is NormEntry => isNorm(e) && e.layer === l);
+    if (norm) {
+      slots.push({ name: `${p}.norm.weight`, shape: [norm.channels], region: 'gamma', layer: l }, { name: `${p}.norm.bias`, shape: [norm.channels], region: 'beta', layer: l });
+      if (norm.kind === 'batch') {
+        slots.push({ name: `${p}.norm.running_mean`, shape: [norm.channels], region: 'rmean', layer: l },
+          { name: `${p}.norm.running_var`, shape: [norm.channels], region: 'rvar', layer: l },
+          { name: `${p}.norm.num_batches_tracked`, shape: [], region: 'count', layer: l });
+      }
+    }
+  }
+  return slots;
+}
+
+/** Where a slot's floats are: a buffer and an offset. */
+function place(res: NetResources, slot: Slot): { buffer: GPUBuffer; offset: number } {
+  const { index } = weightedOf(res, slot.layer);
+  if (slot.region === 'W') return { buffer: res.buffers.own[index].W, offset: 0 };
+  if (slot.region === 'b' || slot.region === 'alpha') return { buffer: res.buffers.small, offset: res.layout.entries[index].at[slot.region] };
+  const norm = res.entries.findIndex((e) => isNorm(e) && e.layer === slot.layer);
+  return { buffer: res.buffers.small, offset: res.layout.entries[norm].at[slot.region] };
+}
+
+const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+
+function transposed(values: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(values.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = values[r * cols + c];
+  return out;
+}
+
+/** The checkpoint of a net: its parameters read back, the createNet options in the metadata. */
+export async function saveCheckpoint(spec: NetSpec, res: NetResources, exec: PlanExecutor, options: unknown): Promise<Uint8Array> {
+  const tensors = new Map<string, SafeTensor>();
+  for (const slot of slotsOf(spec, res)) {
+    if (slot.region === 'count') {
+      tensors.set(slot.name, { dtype: 'I64', shape: [], data: BigInt64Array.of(BigInt(res.trainModePasses)) });
+      continue;
+    }
+    const { buffer, offset } = place(res, slot);
+    const values = await exec.readRegion(buffer, offset, size(slot.shape), slot.name);
+    tensors.set(slot.name, { dtype: 'F32', shape: slot.shape, data: slot.transpose ? transposed(values, slot.transpose.rows, slot.transpose.cols) : values });
+  }
+  return encodeSafetensors(tensors, { initscope: JSON.stringify(options), format: 'pt' });
+}
+
+/** The createNet options a file carries in its metadata (`initscope`). */
+export function checkpointOptions(bytes: Uint8Array): { options: unknown; tensors: Map<string, SafeTensor> } {
+  const { tensors, metadata } = decodeSafetensors(bytes);
+  let options: unknown;
+  if (metadata.initscope !== undefined) {
+    try { options = JSON.parse(metadata.initscope); } catch (e) {
+      throw new InitscopeError(`loadNet: the metadata "initscope" is not JSON (${(e as Error).message})`, 'invalid-option', '__metadata__', { cause: e });
+    }
+  }
+  return { options, tensors };
+}
+
+/** Refuses a file whose tensors do not fit the net: a missing tensor (num_batches_tracked may be
+ *  absent), a tensor of another shape or dtype, or a tensor the net has no place for. */
+export function checkCheckpoint(spec: NetSpec, res: NetShape, tensors: Map<string, SafeTensor>): void {
+  const slots = slotsOf(spec, res);
+  const known = new Set(slots.map((s) => s.name));
+  for (const name of tensors.keys()) {
+    if (!known.has(name)) throw new InitscopeError(`loadNet: tensor ${name} has no place in this net (its tensors: ${[...known].join(', ')})`, 'invalid-option', name);
+  }
+  for (const slot of slots) {
+    const t = tensors.get(slot.name);
+    if (!t) {
+      if (slot.region === 'count') continue;
+      throw new InitscopeError(`loadNet: tensor ${slot.name} is missing (shape [${slot.shape.join(', ')}], F32)`, 'invalid-option', slot.name);
+    }
+    const dtype = slot.region === 'count' ? 'I64' : 'F32';
+    if (t.dtype !== dtype || t.shape.length !== slot.shape.length || t.shape.some((d, i) => d !== slot.shape[i])) {
+      throw new InitscopeError(`loadNet: tensor ${slot.name} must be ${dtype} of shape [${slot.shape.join(', ')}], got ${t.dtype} [${t.shape.join(', ')}]`, 'invalid-option', slot.name);
+    }
+  }
+}
+
+/** Writes a checked file's tensors into the net's buffers. */
+export function writeCheckpoint(spec: NetSpec, res: NetResources, queue: GPUQueue, tensors: Map<string, SafeTensor>): void {
+  for (const slot of slotsOf(spec, res)) {
+    const t = tensors.get(slot.name);
+    if (!t) continue;
+    if (slot.region === 'count') { res.trainModePasses = Number((t.data as BigInt64Array)[0]); continue; }
+    const values = t.data as Float32Array;
+    const { buffer, offset } = place(res, slot);
+    writeFloats(queue, buffer, offset, slot.transpose ? transposed(values, slot.transpose.cols, slot.transpose.rows) : values);
+  }
+}

@@ -1,0 +1,140 @@
+// Checkpoints (design.md section 9): net.save() as safetensors with PyTorch's names and layouts,
+// engine.loadNet(bytes) making the same net again (bit for bit), the header held against the
+// format's specification, and hostile files refused by name with nothing allocated.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createEngine } from 'initscope';
+import { createNodeGPU } from 'initscope/node';
+import { TextDecoder, TextEncoder } from 'node:util';
+import { random } from './helpers.mjs';
+
+const gpu = await createNodeGPU();
+const engine = await createEngine({ gpu });
+
+const OPTIONS = {
+  input: [1, 12, 12], batch: 4, seed: 3, activation: 'relu', init: 'kaiming', bias: true, norm: 'batch',
+  layers: [
+    { type: 'conv', filters: 3, size: 5, padding: 2 },   // [3, 12, 12] + BatchNorm2d
+    { type: 'maxpool', size: 2 },                         // [3, 6, 6]
+    { type: 'flatten' },
+    { type: 'dense', units: 7 },                          // + BatchNorm1d
+    { type: 'dense', units: 4, activation: 'linear' },
+  ],
+};
+
+/** The header of a safetensors file, read by hand from the specification. */
+function readHeader(bytes) {
+  const n = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
+  return { n, header: JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n))), dataStart: 8 + n };
+}
+
+async function trainedNet() {
+  const net = engine.createNet(OPTIONS);
+  const trainer = net.trainer({ optimizer: { name: 'sgd', lr: 0.1, momentum: 0.9 } });
+  for (let s = 0; s < 2; s++) await trainer.step(random(4 * 144, 10 + s, 1), Int32Array.from([0, 1, 2, 3]));
+  return net;
+}
+
+test('save gives safetensors with PyTorch names, layouts and dtypes; loadNet makes the same net, bit for bit', async () => {
+  const net = await trainedNet();
+  const bytes = await net.save();
+  const { n, header, dataStart } = readHeader(bytes);
+  assert.equal(dataStart % 8, 0, 'data starts 8-byte aligned');
+  assert.equal(JSON.parse(header.__metadata__.initscope).layers.length, 5);
+  const names = Object.keys(header).filter((k) => k !== '__metadata__');
+  assert.deepEqual(names.sort(), [
+    'layers.0.bias', 'layers.0.norm.bias', 'layers.0.norm.num_batches_tracked', 'layers.0.norm.running_mean', 'layers.0.norm.running_var',
+    'layers.0.norm.weight', 'layers.0.weight', 'layers.3.bias', 'layers.3.norm.bias', 'layers.3.norm.num_batches_tracked',
+    'layers.3.norm.running_mean', 'layers.3.norm.running_var', 'layers.3.norm.weight', 'layers.3.weight', 'layers.4.bias', 'layers.4.weight'].sort());
+  assert.deepEqual(header['layers.0.weight'].shape, [3, 1, 5, 5], 'Conv2d.weight');
+  assert.deepEqual(header['layers.3.weight'].shape, [7, 108], 'nn.Linear.weight: Dout x Din');
+  assert.equal(header['layers.0.norm.num_batches_tracked'].dtype, 'I64');
+  assert.deepEqual(header['layers.0.norm.num_batches_tracked'].shape, []);
+  // Offsets tile the data exactly, in order, each tensor its dtype's size.
+  let end = 0;
+  for (const name of names.sort((a, b) => header[a].data_offsets[0] - header[b].data_offsets[0])) {
+    const t = header[name];
+    assert.equal(t.data_offsets[0], end, `${name} starts where the one before ends`);
+    end = t.data_offsets[1];
+    assert.equal(end - t.data_offsets[0], t.shape.reduce((a, b) => a * b, 1) * (t.dtype === 'F32' ? 4 : 8), `${name}: bytes`);
+  }
+  assert.equal(8 + n + end, bytes.length, 'nothing after the last tensor');
+  const count = new DataView(bytes.buffer, bytes.byteOffset + dataStart + header['layers.0.norm.num_batches_tracked'].data_offsets[0]).getBigInt64(0, true);
+  assert.equal(count, 2n, 'num_batches_tracked counts the two training steps');
+  // The dense weight is stored transposed: file[j][k] = W[k][j].
+  const p3 = await net.readParameters(3);
+  const [begin] = header['layers.3.weight'].data_offsets;
+  const stored = new Float32Array(bytes.slice(dataStart + begin, dataStart + begin + 7 * 108 * 4).buffer);
+  for (let k = 0; k < 108; k++) for (let j = 0; j < 7; j++) assert.equal(stored[j * 108 + k], p3.W[k * 7 + j]);
+
+  const loaded = await engine.loadNet(bytes);
+  const X = random(4 * 144, 20, 1);
+  for (const n2 of [net, loaded]) await n2.setInput(X);
+  const [a, b] = [await net.forward(), await loaded.forward()];
+  assert.deepEqual(b.layers, a.layers, 'the same statistics');
+  for (const l of [0, 3, 4]) {
+    const [pa, pb] = [await net.readParameters(l), await loaded.readParameters(l)];
+    for (const key of Object.keys(pa)) assert.deepEqual(Array.from(pb[key]), Array.from(pa[key]), `layer ${l} ${key}`);
+  }
+  assert.deepEqual(Array.from(await loaded.readActivations(4)), Array.from(await net.readActivations(4)), 'the same outputs');
+  // A spec given to loadNet wins over the metadata (here: the same net, another batch).
+  const other = await engine.loadNet(bytes, { spec: { ...OPTIONS, batch: 2 } });
+  assert.deepEqual(Array.from((await other.readParameters(0)).W), Array.from((await net.readParameters(0)).W));
+  // createMLP's nets save too: their metadata is the createNet options of the same dense net.
+  const mlp = engine.createMLP({ dims: [5, 6, 3], batch: 2, activation: 'tanh', output: 'linear', bias: true, seed: 1 });
+  const again = await engine.loadNet(await mlp.save());
+  await mlp.setInput(random(10, 3, 1));
+  await again.setInput(random(10, 3, 1));
+  assert.deepEqual(Array.from(await (await again.forward(), again.readActivations(1))), Array.from(await (await mlp.forward(), mlp.readActivations(1))));
+  for (const n2 of [net, loaded, other, mlp, again]) n2.destroy();
+});
+
+test('hostile files are refused by name (invalid-option) before anything is allocated', async () => {
+  const net = await trainedNet();
+  const good = await net.save();
+  net.destroy();
+  const { n, header, dataStart } = readHeader(good);
+  const withHeader = (h) => {
+    let json = JSON.stringify(h);
+    json += ' '.repeat((8 - ((8 + json.length) % 8)) % 8);
+    const head = new TextEncoder().encode(json);
+    const out = new Uint8Array(8 + head.length + good.length - dataStart);
+    new DataView(out.buffer).setBigUint64(0, BigInt(head.length), true);
+    out.set(head, 8);
+    out.set(good.subarray(dataStart), 8 + head.length);
+    return out;
+  };
+  const edit = (name, change) => withHeader({ ...header, [name]: { ...header[name], ...change } });
+  const without = (name) => withHeader(Object.fromEntries(Object.entries(header).filter(([k]) => k !== name)));
+  const tooLong = new Uint8Array(good);
+  new DataView(tooLong.buffer).setBigUint64(0, 200_000_000n, true);
+  const notJson = new Uint8Array(good);
+  notJson[8] = 0x7b + 1;
+  const cases = [
+    [good.slice(0, 5), /shorter than its 8-byte header length/],
+    [good.slice(0, 8 + n - 3), /truncated/],
+    [tooLong, /more than the 100000000 allowed/],
+    [notJson, /the header is not JSON/],
+    [edit('layers.3.bias', { data_offsets: [0, 1 << 30] }), /tensor layers.3.bias: data_offsets .* run past the end/],
+    [edit('layers.0.weight', { dtype: 'F16' }), /tensor layers.0.weight: dtype must be F32/],
+    [edit('layers.4.weight', { shape: [4, 6] }), /tensor layers.4.weight: shape \[4, 6\] needs 96 bytes of F32, its offsets hold 112/],
+    [without('layers.3.weight'), /tensor layers.3.weight is missing \(shape \[7, 108\], F32\)/],
+    [withHeader({ ...header, 'layers.9.weight': { dtype: 'F32', shape: [0], data_offsets: [good.length - dataStart, good.length - dataStart] } }), /tensor layers.9.weight has no place in this net/],
+    [withHeader({ ...header, 'layers.9.weight': header['layers.4.bias'] }), /tensors layers.4.bias and layers.9.weight overlap in the data/],
+    [edit('layers.4.weight', { shape: [7, 4] }), /tensor layers.4.weight must be F32 of shape \[4, 7\], got F32 \[7, 4\]/],
+  ];
+  const before = engine.memory();
+  for (const [bytes, message] of cases) {
+    await assert.rejects(engine.loadNet(bytes), (e) => {
+      assert.equal(e.code, 'invalid-option', e.message);
+      assert.match(e.message, message);
+      return true;
+    });
+  }
+  assert.deepEqual(engine.memory(), before, 'nothing allocated by a refused file');
+  // Without metadata and without a spec there is nothing to make the net from.
+  const bare = withHeader(Object.fromEntries(Object.entries(header).filter(([k]) => k !== '__metadata__')));
+  await assert.rejects(engine.loadNet(bare), /loadNet: spec must be createNet options: the file has no "initscope" metadata/);
+  const fromSpec = await engine.loadNet(bare, { spec: OPTIONS });
+  fromSpec.destroy();
+});
