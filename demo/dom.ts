@@ -24,3 +24,10 @@ export function formHash(form: HTMLFormElement, flags: readonly string[]): strin
   for (const name of flags) p.set(name, (form.elements.namedItem(name) as HTMLInputElement).checked ? '1' : '0');
   return `#${p.toString()}`;
 }
+
+/** Saves `blob` as a file called `name` (the browser's download). */
+export function download(name: string, blob: Blob): void {
+  const a = Object.assign(document.createElement('a'), { href: URL.createObjectURL(blob), download: name });
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}

@@ -3,7 +3,7 @@
 // lastTraining (train.ts), the page's phase as document.body.dataset.state, and the engine in
 // use as window.initscope.engine, for tests and for anyone scripting the page.
 import { ACTIVATION_NAMES, createEngine, INIT_NAMES, type Engine } from '../src/index';
-import { $ } from './dom';
+import { $, download } from './dom';
 import { histogramsPng } from './plots';
 import { setupSingle, type LastResult } from './single';
 import { parseHash, type DemoState } from './state';
@@ -57,12 +57,6 @@ function getEngine(): Promise<Engine> {
     return e;
   }, (err: unknown) => { enginePromise = undefined; throw err; });
   return enginePromise;
-}
-
-function download(name: string, blob: Blob): void {
-  const a = Object.assign(document.createElement('a'), { href: URL.createObjectURL(blob), download: name });
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
 function csv(r: LastResult): string {

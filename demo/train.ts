@@ -5,7 +5,7 @@
 // progress. The result is window.initscope.lastTraining (design.md section 8).
 import { InitscopeError, type Engine } from '../src/index';
 import type { Dataset } from '../src/data/index';
-import { $, formHash, setOptions, writeFields } from './dom';
+import { $, download, formHash, setOptions, writeFields } from './dom';
 import { StepCurves, type CurveSpec } from './plots';
 import { createSession, summarize, trainWindow, type Session } from './session';
 import { drawMaps } from './maps';
@@ -151,6 +151,7 @@ export function setupTraining(hooks: Hooks, initialHash: string, initSelect: rea
   function dropSession(): void {
     for (const r of session?.runs ?? []) r.net.destroy();
     session = undefined;
+    $<HTMLButtonElement>('train-download').disabled = true;
     for (const c of PANELS) {
       for (const part of ['dist-activation', 'dist-weightGrad']) $(`${c}-${part}`).replaceChildren();
       $(`${c}-title`).textContent = '';
@@ -188,6 +189,7 @@ export function setupTraining(hooks: Hooks, initialHash: string, initSelect: rea
       (r.diverged ? ' (stopped: the loss became NaN or infinite; try a smaller learning rate)' : '')).join(' | ') +
       ` on ${s.data.test.labels.length} held-out examples` + (paused ? ` after ${s.done} of ${s.state.steps} steps (paused)` : '');
     $<HTMLProgressElement>('train-progress').value = s.done / s.state.steps;
+    $<HTMLButtonElement>('train-download').disabled = false;
     hooks.setPhase('done', `${paused ? 'Paused after' : 'Trained'} ${s.done} steps in ${((performance.now() - started) / 1000).toFixed(1)} s; ` +
       `test accuracy ${accuracies.map((a) => `${(100 * a).toFixed(1)}%`).join(' vs ')}`);
     $('train-pause').textContent = paused ? 'Resume' : 'Pause';
@@ -257,6 +259,13 @@ export function setupTraining(hooks: Hooks, initialHash: string, initSelect: rea
     else pause();
   });
   $('train-step').addEventListener('click', () => { paused = true; void resume((s) => Math.min(s.state.steps, s.done + 1)); });
+  // The trained net of A as a checkpoint (net.save() queues behind the window in flight).
+  $('train-download').addEventListener('click', () => {
+    const run = session?.runs[0];
+    if (!run) return;
+    void run.net.save().then((bytes) => download(`initscope-${session?.state.net ?? 'net'}-${run.history.length}-steps.safetensors`,
+      new Blob([bytes], { type: 'application/octet-stream' })), (e: unknown) => hooks.setPhase('error', (e as Error).message));
+  });
   $('train-reset').addEventListener('click', () => { loop?.abort.abort(); void startLoop(() => { dropSession(); hooks.setPhase('idle', 'Reset: press Train or pick a preset.'); return Promise.resolve(); }); });
   write();
   hooks.showNotes(parsed.notes);

@@ -2,6 +2,7 @@
 // tanh learns (>= 0.8 test accuracy after 300 steps; PyTorch 0.91), small random weights do not
 // (<= 0.2), side by side; presets (He et al.: 30 layers), cancel, pause/step/resume; lastTraining
 // matches what the page shows; hostile hash values become notes.
+import { readFile } from 'node:fs/promises';
 import { test, expect, type Page } from '@playwright/test';
 
 const MNIST = 'view=train&dataset=mnist&act=tanh&width=128&layers=6&batch=64&lr=0.1&optimizer=sgd&norm=none&seed=0&steps=300';
@@ -139,4 +140,12 @@ test('net=lenet5: LeNet-5 trains on MNIST in the training view; its first filter
   await expect(page.locator('#train-a-filters canvas')).toHaveCount(6);
   await expect(page.locator('#train-a-filters figcaption')).toHaveText('after 40 steps');
   await expect(page.locator('#train-a-filters-box')).toBeVisible();
+  // "Download weights (A)": the trained LeNet-5 as safetensors, Conv2d.weight [6, 1, 5, 5] first.
+  const [file] = await Promise.all([page.waitForEvent('download'), page.locator('#train-download').click()]);
+  expect(file.suggestedFilename()).toBe('initscope-lenet5-40-steps.safetensors');
+  const bytes = await readFile(await file.path());
+  const n = Number(bytes.readBigUInt64LE(0));
+  const header = JSON.parse(bytes.subarray(8, 8 + n).toString('utf8')) as Record<string, { shape: number[] }>;
+  expect(header['layers.0.weight'].shape).toEqual([6, 1, 5, 5]);
+  expect(header['layers.7.weight'].shape).toEqual([10, 84]);
 });

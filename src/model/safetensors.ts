@@ -17,7 +17,7 @@ const BYTES: Record<SafeTensor['dtype'], number> = { F32: 4, I64: 8 };
 const refuse = (message: string, field = 'bytes') => new InitscopeError(`${WHERE}: ${message}`, 'invalid-option', field);
 
 /** The file of `tensors` (in insertion order) with string metadata. */
-export function encodeSafetensors(tensors: Map<string, SafeTensor>, metadata: Record<string, string>): Uint8Array {
+export function encodeSafetensors(tensors: Map<string, SafeTensor>, metadata: Record<string, string>): Uint8Array<ArrayBuffer> {
   const header: Record<string, unknown> = { __metadata__: metadata };
   let offset = 0;
   for (const [name, t] of tensors) {

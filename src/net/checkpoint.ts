@@ -74,7 +74,7 @@ function transposed(values: Float32Array, rows: number, cols: number): Float32Ar
 }
 
 /** The checkpoint of a net: its parameters read back, the createNet options in the metadata. */
-export async function saveCheckpoint(spec: NetSpec, res: NetResources, exec: PlanExecutor, options: unknown): Promise<Uint8Array> {
+export async function saveCheckpoint(spec: NetSpec, res: NetResources, exec: PlanExecutor, options: unknown): Promise<Uint8Array<ArrayBuffer>> {
   const tensors = new Map<string, SafeTensor>();
   for (const slot of slotsOf(spec, res)) {
     if (slot.region === 'count') {

@@ -384,7 +384,7 @@ export class Net {
    *  layouts (`layers.{i}.weight` as nn.Linear.weight or Conv2d.weight, `layers.{i}.bias`,
    *  `layers.{i}.norm.*`), F32, with the createNet options under the metadata key `initscope`.
    *  `engine.loadNet(bytes)` makes the net again. */
-  save(): Promise<Uint8Array> {
+  save(): Promise<Uint8Array<ArrayBuffer>> {
     return this.serial('save', () => saveCheckpoint(this.spec, this.res, this.executor, this.options));
   }
 
