@@ -117,12 +117,14 @@ export class Net {
   /** Resolves once the weights exist (createMLP returns before that). */
   ready(): Promise<void> { return this.serial('ready', () => Promise.resolve()); }
 
-  /** The input X: N(0,1) from the net's seed, or batch x dims[0] values (row-major). */
+  /** The input X: N(0,1) from the net's seed, or batch x dims[0] values (a net of layers: batch x
+   *  its input shape, row-major: batch x C x H x W for an image). */
   setInput(input: 'randn' | Float32Array): Promise<void> {
     const B = this.spec.batch;
     const din = this.inputWidth;
     return validated(() => {
-      if (input !== 'randn') checkArray('setInput', 'input', input, B * din, `batch x dims[0] = ${B} x ${din}, row-major`);
+      const shape = this.spec.input.length === 1 ? `batch x dims[0] = ${B} x ${din}` : `batch x C x H x W = ${B} x ${this.spec.input.join(' x ')}`;
+      if (input !== 'randn') checkArray('setInput', 'input', input, B * din, `${shape}, row-major`);
     }, () => this.serial('setInput', async () => {
       this.forwardCurrent = false;
       if (input === 'randn') {

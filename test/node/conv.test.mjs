@@ -309,3 +309,12 @@ test('conv initialisation: std from Din = Cin kh kw (glorot with Dout = Cout kh 
   for (const l of [0, 1, 3]) assert.ok(Math.abs(f.layers[l].preactivation.std ** 2 - 1) < 0.1, `lsuv: layer ${l} Var(Z) = ${f.layers[l].preactivation.std ** 2}`);
   lsuvNet.destroy();
 });
+
+test('a net of layers refuses an input of the wrong size with its shape, and parameters of a layer without W by its type', async () => {
+  const net = engines.cpu.createNet({ input: [1, 8, 8], batch: 2, layers: [{ type: 'conv', filters: 2, size: 3 }, { type: 'maxpool', size: 2 },
+    { type: 'flatten' }, { type: 'dense', units: 3 }] });
+  await assert.rejects(net.setInput(new Float32Array(5)), /setInput: input must have length 128 \(batch x C x H x W = 2 x 1 x 8 x 8, row-major\), got Float32Array\(5\)/);
+  await assert.rejects(net.readParameters(1), /readParameters: layer must be the index of a dense or conv layer \(0, 3\); layer 1 is a maxpool, got 1/);
+  await assert.rejects(net.setParameters(0, { W: new Float32Array(3) }), /setParameters: W must have length 18 \(Cout x Cin x kh x kw = 2 x 1 x 3 x 3, row-major \(Conv2d.weight\)\)/);
+  net.destroy();
+});
