@@ -6,7 +6,8 @@
 // native layout), timed to the readback of the result.
 import type * as TF from '@tensorflow/tfjs-core';
 import { LENET5_INPUT, LENET5_LAYERS, type Engine, type PlanProfile } from '../src/index';
-import { loadTfjs } from './peer-tfjs';
+import { loadTfjs, timeSteps } from './peer-tfjs';
+import { peerWindowsPerS, randomRows, trainerStepsPerS } from './train';
 
 export interface ConvLine {
   name: string;
@@ -44,26 +45,15 @@ async function engineConv(engine: Engine, s: ConvShape, steps: number): Promise<
   };
 }
 
-async function timed(steps: number, warmup: number, run: () => Promise<void>): Promise<number> {
-  for (let i = 0; i < warmup; i++) await run();
-  const times: number[] = [];
-  for (let i = 0; i < steps; i++) {
-    const t = performance.now();
-    await run();
-    times.push(performance.now() - t);
-  }
-  return median(times);
-}
-
 async function peerConv(tf: typeof TF, s: ConvShape, steps: number, warmup: number): Promise<Pick<ConvLine, 'peerForwardMs' | 'peerForwardBackwardMs'>> {
   const x = tf.randomNormal<TF.Rank.R4>([s.batch, s.h, s.w, s.cin]);
   const w = tf.randomNormal<TF.Rank.R4>([s.k, s.k, s.cin, s.cout]);
   const dy = tf.randomNormal<TF.Rank.R4>([s.batch, ho(s), ho(s), s.cout]);
   const pad = [[0, 0], [s.padding, s.padding], [s.padding, s.padding], [0, 0]] as [[number, number], [number, number], [number, number], [number, number]];
   const conv = (a: TF.Tensor4D, b: TF.Tensor4D) => tf.conv2d(a, b, 1, pad);
-  const peerForwardMs = await timed(steps, warmup, async () => { const y = conv(x, w); await y.data(); y.dispose(); });
+  const peerForwardMs = await timeSteps(steps, warmup, async () => { const y = conv(x, w); await y.data(); y.dispose(); });
   const grads = tf.grads((a: TF.Tensor, b: TF.Tensor) => tf.sum(tf.mul(conv(a as TF.Tensor4D, b as TF.Tensor4D), dy)));
-  const peerForwardBackwardMs = await timed(steps, warmup, async () => {
+  const peerForwardBackwardMs = await timeSteps(steps, warmup, async () => {
     const [dx, dw] = grads([x, w]);
     await Promise.all([dx.data(), dw.data()]);
     tf.dispose([dx, dw]);
@@ -73,24 +63,10 @@ async function peerConv(tf: typeof TF, s: ConvShape, steps: number, warmup: numb
 }
 
 const ROWS = 2048;
-function randomImages(): { x: Float32Array; labels: Int32Array } {
-  let s = 12345;
-  const next = () => { s = (Math.imul(s, 1103515245) + 12345) >>> 0; return s / 4294967296; };
-  return { x: Float32Array.from({ length: ROWS * 784 }, () => next() * 2 - 1), labels: Int32Array.from({ length: ROWS }, () => Math.floor(next() * 10)) };
-}
+const randomImages = () => randomRows(ROWS, 784, 10);
 
-async function engineLenet(engine: Engine, batch: number, steps: number, warmup: number): Promise<number> {
-  const data = randomImages();
-  const net = engine.createNet({ input: LENET5_INPUT, batch, activation: 'relu', init: 'kaiming', layers: LENET5_LAYERS });
-  const trainer = net.trainer({ loss: 'cross_entropy', optimizer: { name: 'sgd', lr: 0.01 } });
-  await trainer.setData(data.x, data.labels);
-  await trainer.train(warmup, { every: warmup });
-  const started = performance.now();
-  await trainer.train(steps, { every: Math.min(steps, 50) });
-  const seconds = (performance.now() - started) / 1000;
-  net.destroy();
-  return steps / seconds;
-}
+const engineLenet = (engine: Engine, batch: number, steps: number, warmup: number): Promise<number> =>
+  trainerStepsPerS(engine.createNet({ input: LENET5_INPUT, batch, activation: 'relu', init: 'kaiming', layers: LENET5_LAYERS }), 0.01, randomImages(), steps, warmup);
 
 async function peerLenet(tf: typeof TF, batch: number, steps: number, warmup: number): Promise<number> {
   const data = randomImages();
@@ -120,18 +96,9 @@ async function peerLenet(tf: typeof TF, batch: number, steps: number, warmup: nu
       return loss;
     }), true);
   };
-  const window = async (n: number) => {
-    let cost: TF.Scalar | null = null;
-    for (let i = 0; i < n; i++) { cost?.dispose(); cost = step(); }
-    await cost?.data();
-    cost?.dispose();
-  };
-  await window(warmup);
-  const started = performance.now();
-  for (let done = 0; done < steps; done += 50) await window(Math.min(50, steps - done));
-  const seconds = (performance.now() - started) / 1000;
+  const rate = await peerWindowsPerS(step, steps, warmup);
   tf.dispose([X, Y, c1, c2, d1, d2, d3, ...biases]);
-  return steps / seconds;
+  return rate;
 }
 
 export async function runConvBench(engine: Engine, gpu: GPU, o: { peer: boolean; batch?: number }, log: (line: string) => void):

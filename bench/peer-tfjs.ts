@@ -5,7 +5,8 @@ export interface PeerTimings { layerMs: number; forwardStatsMs: number; forwardB
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function timeSteps(steps: number, warmup: number, run: () => Promise<void>): Promise<number> {
+/** Median milliseconds of `steps` awaited runs after `warmup`. */
+export async function timeSteps(steps: number, warmup: number, run: () => Promise<void>): Promise<number> {
   for (let i = 0; i < warmup; i++) await run();
   const times: number[] = [];
   for (let i = 0; i < steps; i++) {

@@ -3,7 +3,7 @@
 // 1024, against tfjs-backend-webgpu training the same net with tf.train.sgd on the same adapter,
 // warmed up alike. Data: random rows of MNIST's shape (throughput does not depend on the values).
 import type * as TF from '@tensorflow/tfjs-core';
-import type { Engine } from '../src/index';
+import type { Engine, Net } from '../src/index';
 import { loadTfjs } from './peer-tfjs';
 
 export interface TrainLine { width: number; layers: number; batch: number; steps: number; engineStepsPerS: number; peerStepsPerS?: number }
@@ -12,18 +12,18 @@ const FEATURES = 784;
 const CLASSES = 10;
 const ROWS = 8004;
 
-function randomData(): { x: Float32Array; labels: Int32Array } {
+/** `rows` random rows of `features` values in [-1, 1) and labels below `classes` (throughput does
+ *  not depend on the values). */
+export function randomRows(rows: number, features: number, classes: number): { x: Float32Array; labels: Int32Array } {
   let s = 12345;
   const next = () => { s = (Math.imul(s, 1103515245) + 12345) >>> 0; return s / 4294967296; };
-  return { x: Float32Array.from({ length: ROWS * FEATURES }, () => next() * 2 - 1), labels: Int32Array.from({ length: ROWS }, () => Math.floor(next() * CLASSES)) };
+  return { x: Float32Array.from({ length: rows * features }, () => next() * 2 - 1), labels: Int32Array.from({ length: rows }, () => Math.floor(next() * classes)) };
 }
 
-/** Steps per second of `steps` steps after `warmup`, the way the trainer runs them (one readback per window). */
-async function engineStepsPerS(engine: Engine, width: number, layers: number, batch: number, steps: number, warmup: number): Promise<number> {
-  const data = randomData();
-  const net = engine.createMLP({ dims: [FEATURES, ...Array.from({ length: layers }, () => width), CLASSES], batch, activation: 'tanh',
-    output: 'linear', init: 'xavier', bias: true });
-  const trainer = net.trainer({ loss: 'cross_entropy', optimizer: { name: 'sgd', lr: 0.1 } });
+/** Steps per second of `net` trained by SGD at `lr` on `data`: `steps` steps after `warmup`, the way
+ *  the trainer runs them (one readback per window of 50). Destroys the net. */
+export async function trainerStepsPerS(net: Net, lr: number, data: { x: Float32Array; labels: Int32Array }, steps: number, warmup: number): Promise<number> {
+  const trainer = net.trainer({ loss: 'cross_entropy', optimizer: { name: 'sgd', lr } });
   await trainer.setData(data.x, data.labels);
   await trainer.train(warmup, { every: warmup });
   const started = performance.now();
@@ -33,9 +33,28 @@ async function engineStepsPerS(engine: Engine, width: number, layers: number, ba
   return steps / seconds;
 }
 
+/** Steps per second of a tfjs training step, run as the engine runs its own: the loss read back
+ *  once per window of 50 steps, after `warmup` steps. */
+export async function peerWindowsPerS(step: () => TF.Scalar | null, steps: number, warmup: number): Promise<number> {
+  const window = async (n: number) => {
+    let cost: TF.Scalar | null = null;
+    for (let i = 0; i < n; i++) { cost?.dispose(); cost = step(); }
+    await cost?.data();
+    cost?.dispose();
+  };
+  await window(warmup);
+  const started = performance.now();
+  for (let done = 0; done < steps; done += 50) await window(Math.min(50, steps - done));
+  return steps / ((performance.now() - started) / 1000);
+}
+
+const engineStepsPerS = (engine: Engine, width: number, layers: number, batch: number, steps: number, warmup: number): Promise<number> =>
+  trainerStepsPerS(engine.createMLP({ dims: [FEATURES, ...Array.from({ length: layers }, () => width), CLASSES], batch, activation: 'tanh',
+    output: 'linear', init: 'xavier', bias: true }), 0.1, randomRows(ROWS, FEATURES, CLASSES), steps, warmup);
+
 async function peerStepsPerS(gpu: GPU, width: number, layers: number, batch: number, steps: number, warmup: number): Promise<number> {
   const tf = await loadTfjs(gpu);
-  const data = randomData();
+  const data = randomRows(ROWS, FEATURES, CLASSES);
   const X = tf.tensor2d(data.x, [ROWS, FEATURES]);
   const Y = tf.oneHot(tf.tensor1d(data.labels, 'int32'), CLASSES);
   const dims = [FEATURES, ...Array.from({ length: layers }, () => width), CLASSES];
@@ -57,18 +76,9 @@ async function peerStepsPerS(gpu: GPU, width: number, layers: number, batch: num
       return loss;
     }), true);
   };
-  const window = async (n: number) => {
-    let cost: TF.Scalar | null = null;
-    for (let i = 0; i < n; i++) { cost?.dispose(); cost = step(); }
-    await cost?.data();
-    cost?.dispose();
-  };
-  await window(warmup);
-  const started = performance.now();
-  for (let done = 0; done < steps; done += 50) await window(Math.min(50, steps - done));
-  const seconds = (performance.now() - started) / 1000;
+  const rate = await peerWindowsPerS(step, steps, warmup);
   tf.dispose([X, Y, ...Ws, ...bs]);
-  return steps / seconds;
+  return rate;
 }
 
 export async function runTrainBench(engine: Engine, gpu: GPU, o: { layers: number; peer: boolean; steps?: number }, log: (line: string) => void): Promise<TrainLine[]> {
