@@ -3,7 +3,8 @@ export type { EngineOptions, AdapterDescription } from './gpu/device';
 export type { LayerGradients, LayerParameters } from './net/readers';
 export type { LsuvOptions, LsuvResult } from './net/lsuv';
 export type { Dispatch, KernelTarget } from './kernels/program';
-export { Net, type PassOptions, type UpstreamGradient, type PlanKind } from './net/net';
+export { Net, type PassOptions, type UpstreamGradient, type PlanKind, type LayerPath } from './net/net';
+export { NetSnapshot } from './net/masks';
 /** createMLP's net: a {@link Net} of dense layers (the name the lecture's experiment knows it by). */
 export { Net as MLP } from './net/net';
 export type { MLPOptions } from './model/options';
@@ -19,4 +20,5 @@ export { formatProfile, type PlanProfile, type DispatchTime } from './scheduler/
 export { InitscopeError, type ErrorCode } from './model/errors';
 export { Trainer, type TrainOptions, type TrainProgress, type DataOptions } from './train/trainer';
 export type { TrainRecord, TrainResult, TrainLayerStats } from './train/records';
+export type { NestedStats } from './stats/layers';
 export type { TrainerOptions, LossName, OptimizerOption, ScheduleOption } from './model/train';

@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import type { ActivationOption, InitOption } from '../index';
 
-type FlagSpec = { type: 'string' | 'boolean'; short?: string; default?: string | boolean };
+type FlagSpec = { type: 'string' | 'boolean'; short?: string; multiple?: boolean; default?: string | boolean | string[] };
 
 /** --act NAME with --slope, --alpha, --k; --init NAME with --std, --value; --seed. */
 export const NET_FLAGS = {

@@ -1,11 +1,12 @@
 import code from '../../shaders/rng.wgsl?raw';
 import type { InitRule } from '../model/initializers';
+import { PHILOX_WGSL } from './includes';
 import { defineProgram, foldWorkgroups, makeDispatch, type Dispatch, type KernelContext } from './program';
 
 /** rng.wgsl: Philox4x32-10 fills of a buffer region. */
 export const RNG_PROGRAM = defineProgram({
   name: 'rng',
-  shader: { file: 'rng.wgsl', code, includes: [] },
+  shader: { file: 'rng.wgsl', code, includes: [PHILOX_WGSL] },
   bindings: { params: 'uniform', out: 'storage' },
   uniform: {
     struct: 'InitParams',

@@ -27,6 +27,7 @@ export const OPTIM_PROGRAM = defineProgram({
   shader: { file: 'optim.wgsl', code: optimCode, includes: [] },
   bindings: {
     params: 'uniform', param: 'storage', grad: 'read-only-storage', m: 'storage', v: 'storage', step: 'read-only-storage', delta: 'storage',
+    mask: 'read-only-storage',
   },
   uniform: {
     struct: 'OptimParams',
@@ -83,6 +84,8 @@ export interface OptimRequest {
   m: GPUBuffer; v: GPUBuffer; step: GPUBuffer;
   /** Receives the applied change (absent: not written; `dummy` is bound instead). */
   delta?: GPUBuffer; dummy: GPUBuffer;
+  /** The tensor's mask (1 keep, 0 pruned); absent: nothing is masked (`grad` is bound in its place, read-only as it is). */
+  mask?: GPUBuffer;
   reads: string[]; writes: string[];
 }
 
@@ -95,9 +98,9 @@ export function optimDispatch(ctx: KernelContext, req: OptimRequest): Promise<Di
     entryPoint: sgd ? 'sgd' : 'adam',
     constants: {
       ...step(['T_LR', 'T_BIAS1', 'T_BIAS2']), MOMENTUM: o.momentum > 0, NESTEROV: o.nesterov, DECOUPLED: o.name === 'adamw',
-      WRITE_DELTA: req.delta !== undefined,
+      WRITE_DELTA: req.delta !== undefined, MASKED: req.mask !== undefined,
     },
-    buffers: { param: req.param, grad: req.grad, m: req.m, v: req.v, step: req.step, delta: req.delta ?? req.dummy },
+    buffers: { param: req.param, grad: req.grad, m: req.m, v: req.v, step: req.step, delta: req.delta ?? req.dummy, mask: req.mask ?? req.grad },
     uniforms: {
       count: req.count, p_off: req.paramOffset, g_off: req.gradOffset, momentum: o.momentum, weight_decay: o.weightDecay,
       beta1: o.beta1, beta2: o.beta2, eps: o.eps,

@@ -1,7 +1,8 @@
 import { invalid } from './errors';
 
 /** Every weight initialisation of design.md, by name. */
-export const INIT_NAMES = ['zeros', 'constant', 'small', 'normal', 'xavier', 'glorot', 'glorot_uniform', 'kaiming', 'lecun', 'orthogonal', 'lsuv'] as const;
+export const INIT_NAMES = ['zeros', 'constant', 'small', 'normal', 'xavier', 'glorot', 'glorot_uniform', 'kaiming', 'lecun', 'orthogonal', 'lsuv',
+  'random_walk', 'fixup'] as const;
 /** The name of a weight initialisation. */
 export type InitName = typeof INIT_NAMES[number];
 /** A weight initialisation: a name, or `{ name: 'normal', std }` / `{ name: 'constant', value }`. */
@@ -38,8 +39,17 @@ export function parseInit(option: unknown, where = 'createMLP', field = 'init'):
   return spec;
 }
 
-/** design.md's table: fanIn = Din (rows of W), fanOut = columns of W. */
-export function initRule(spec: InitSpec, fanIn: number, fanOut: number): InitRule {
+/** Sussillo & Abbott (2014)'s gain for a layer of width n: exp(1 / (2n)) for a linear net,
+ *  sqrt(2) exp(1.2 / (max(n, 6) - 2.4)) for ReLU, so the log of a backpropagated error's norm
+ *  does a random walk without drift. Activations other than relu get the linear gain. */
+export function randomWalkGain(n: number, activation: string): number {
+  return activation === 'relu' ? Math.SQRT2 * Math.exp(1.2 / (Math.max(n, 6) - 2.4)) : Math.exp(1 / (2 * n));
+}
+
+/** design.md's table: fanIn = Din (rows of W), fanOut = columns of W; `activation` the layer's
+ *  (random_walk's gain depends on it). Fixup draws kaiming here; the net then zeroes and scales
+ *  the blocks' layers (net/initialize.ts). */
+export function initRule(spec: InitSpec, fanIn: number, fanOut: number, activation = 'linear'): InitRule {
   switch (spec.name) {
     case 'zeros': return { mode: 0, scale: 0, value: 0 };
     case 'constant': return { mode: 0, scale: 0, value: spec.value ?? 0 };
@@ -49,7 +59,9 @@ export function initRule(spec: InitSpec, fanIn: number, fanOut: number): InitRul
     case 'lecun': return { mode: 1, scale: Math.sqrt(1 / fanIn), value: 0 };
     case 'glorot': return { mode: 1, scale: Math.sqrt(2 / (fanIn + fanOut)), value: 0 };
     case 'glorot_uniform': return { mode: 2, scale: Math.sqrt(6 / (fanIn + fanOut)), value: 0 };
-    case 'kaiming': return { mode: 1, scale: Math.sqrt(2 / fanIn), value: 0 };
+    case 'kaiming':
+    case 'fixup': return { mode: 1, scale: Math.sqrt(2 / fanIn), value: 0 };
+    case 'random_walk': return { mode: 1, scale: randomWalkGain(fanIn, activation) / Math.sqrt(fanIn), value: 0 };
     // Normals scaled so the largest singular value is about 1, where the orthogonalising
     // iteration (scheduler/orthogonal.ts) converges.
     case 'orthogonal':

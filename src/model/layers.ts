@@ -2,10 +2,11 @@
 // writes the net (linear, activation, linear, activation, ...; a conv is a linear with a geometry,
 // pooling a layer of its own, flatten nothing at all: a view); `fuseLayers` turns that into the
 // entries the scheduler runs, an activation fused into the linear's epilogue where one follows.
+// A residual block becomes a fork, its inner layers' entries and a join; dropout an entry of its own.
 // Each entry names the regions it owns; model/layout.ts places them, the layer type of the
 // scheduler (src/scheduler/layers/) makes its dispatches.
 import type { ActivationSpec } from './activations';
-import { isPoolLayer, widthOf, type ConvShape, type NetSpec, type PoolShape } from './net';
+import { isPoolLayer, widthOf, type ConvShape, type LayerSpec, type NetSpec, type PoolShape } from './net';
 
 /** Where a region lives: the per-step arena (activations, gradients), the small parameter
  *  buffer (biases, PReLU alphas), or a GPU buffer of its own (a weight matrix and its gradient). */
@@ -72,36 +73,70 @@ export interface NormEntry extends LayerEntry {
   plane: number;
 }
 
+/** Where a residual block starts: it passes x on (no copy: it has no `out` region, so the layout
+ *  gives it its input's), and on the way back adds the skip's gradient (the join's dZ) to the
+ *  branch's: dX = dout + dZ. */
+export interface ForkEntry extends LayerEntry {
+  type: 'fork';
+  /** The entry index of its block's join. */
+  join: number;
+}
+
+/** Where a residual block ends: Z = X + m F (X the fork's input, F the branch's output), A = act(Z). */
+export interface JoinEntry extends LayerEntry {
+  type: 'join';
+  activation: ActivationSpec;
+  multiplier: boolean;
+  /** The entry index of its block's fork. */
+  fork: number;
+}
+
+/** Inverted dropout: in a training step Y = X mask / (1 - p), else Y = X. */
+export interface DropoutEntry extends LayerEntry {
+  type: 'dropout';
+  p: number;
+}
+
 /** An entry of the lecture's form of the net, before fusion. */
 export type DescribedLayer =
   | { type: 'linear'; layer: number; din: number; units: number; pieces: number; bias: boolean; conv?: ConvShape }
   | { type: 'norm'; layer: number; units: number; kind: 'batch' | 'layer'; channels: number; plane: number }
   | { type: 'activation'; layer: number; units: number; activation: ActivationSpec }
-  | { type: 'pool'; layer: number; kind: 'max' | 'avg'; shape: PoolShape };
+  | { type: 'pool'; layer: number; kind: 'max' | 'avg'; shape: PoolShape }
+  | { type: 'dropout'; layer: number; units: number; p: number }
+  | { type: 'fork'; layer: number; units: number }
+  | { type: 'join'; layer: number; units: number; activation: ActivationSpec; multiplier: boolean };
 
 export function describeLayers(spec: NetSpec): DescribedLayer[] {
-  const batch = spec.batch;
-  return spec.layers.flatMap((layer): DescribedLayer[] => {
-    const l = layer.index;
-    if (layer.type === 'flatten') return [];
-    if (isPoolLayer(layer)) {
-      const [c, h, w] = layer.input;
-      const [, ho, wo] = layer.output;
-      return [{ type: 'pool', layer: l, kind: layer.type === 'maxpool' ? 'max' : 'avg', shape: { batch, c, h, w, size: layer.size, stride: layer.stride, ho, wo } }];
-    }
+  return spec.layers.flatMap((layer) => describeLayer(layer, spec.batch));
+}
+
+function describeLayer(layer: LayerSpec, batch: number): DescribedLayer[] {
+  const l = layer.unit;
+  if (layer.type === 'flatten') return [];
+  if (layer.type === 'dropout') return [{ type: 'dropout', layer: l, units: widthOf(layer.output), p: layer.p }];
+  if (layer.type === 'residual') {
     const units = widthOf(layer.output);
-    const bias = layer.biasInit !== undefined;
-    const linear: DescribedLayer = layer.type === 'dense'
-      ? { type: 'linear', layer: l, din: widthOf(layer.input), units, pieces: layer.activation.pieces, bias }
-      : { type: 'linear', layer: l, din: widthOf(layer.input), units, pieces: 1, bias, conv: { batch, cin: layer.input[0], h: layer.input[1], w: layer.input[2],
-        cout: layer.filters, kh: layer.kh, kw: layer.kw, stride: layer.stride, padding: layer.padding, ho: layer.output[1], wo: layer.output[2] } };
-    return [
-      linear,
-      ...(layer.norm !== 'none' ? [{ type: 'norm' as const, layer: l, units, kind: layer.norm, channels: layer.type === 'conv' ? layer.filters : units,
-        plane: layer.type === 'conv' ? layer.output[1] * layer.output[2] : 1 }] : []),
-      { type: 'activation', layer: l, units, activation: layer.activation },
-    ];
-  });
+    return [{ type: 'fork', layer: l, units }, ...layer.layers.flatMap((inner) => describeLayer(inner, batch)),
+      { type: 'join', layer: l, units, activation: layer.activation, multiplier: layer.multiplier }];
+  }
+  if (isPoolLayer(layer)) {
+    const [c, h, w] = layer.input;
+    const [, ho, wo] = layer.output;
+    return [{ type: 'pool', layer: l, kind: layer.type === 'maxpool' ? 'max' : 'avg', shape: { batch, c, h, w, size: layer.size, stride: layer.stride, ho, wo } }];
+  }
+  const units = widthOf(layer.output);
+  const bias = layer.biasInit !== undefined;
+  const linear: DescribedLayer = layer.type === 'dense'
+    ? { type: 'linear', layer: l, din: widthOf(layer.input), units, pieces: layer.activation.pieces, bias }
+    : { type: 'linear', layer: l, din: widthOf(layer.input), units, pieces: 1, bias, conv: { batch, cin: layer.input[0], h: layer.input[1], w: layer.input[2],
+      cout: layer.filters, kh: layer.kh, kw: layer.kw, stride: layer.stride, padding: layer.padding, ho: layer.output[1], wo: layer.output[2] } };
+  return [
+    linear,
+    ...(layer.norm !== 'none' ? [{ type: 'norm' as const, layer: l, units, kind: layer.norm, channels: layer.type === 'conv' ? layer.filters : units,
+      plane: layer.type === 'conv' ? layer.output[1] * layer.output[2] : 1 }] : []),
+    { type: 'activation', layer: l, units, activation: layer.activation },
+  ];
 }
 
 function normEntry(norm: Extract<DescribedLayer, { type: 'norm' }>, activation: ActivationSpec, batch: number): NormEntry {
@@ -167,14 +202,53 @@ function poolEntry(pool: Extract<DescribedLayer, { type: 'pool' }>, batch: numbe
   } };
 }
 
+function forkEntry(fork: Extract<DescribedLayer, { type: 'fork' }>, batch: number): ForkEntry {
+  const { layer: l, units } = fork;
+  return { type: 'fork', layer: l, inputWidth: units, outputWidth: units, join: -1, regions: {
+    dout: { buffer: 'arena', floats: batch * units, label: `dbranch${l}` },
+  } };
+}
+
+function joinEntry(join: Extract<DescribedLayer, { type: 'join' }>, fork: number, batch: number): JoinEntry {
+  const { layer: l, units } = join;
+  const regions: Record<string, Region> = {
+    z: { buffer: 'arena', floats: batch * units, label: `Z${l}` },
+    out: { buffer: 'arena', floats: batch * units, label: `A${l}` },
+    dout: { buffer: 'arena', floats: batch * units, label: `dA${l}` },
+    dz: { buffer: 'arena', floats: batch * units, label: `dZ${l}` },
+  };
+  if (join.multiplier) {
+    regions.dmult = { buffer: 'arena', floats: 1, label: `dmultiplier${l}` };
+    regions.mult = { buffer: 'small', floats: 1, label: `multiplier${l}` };
+  }
+  return { type: 'join', layer: l, inputWidth: units, outputWidth: units, regions, activation: join.activation, multiplier: join.multiplier, fork };
+}
+
+function dropoutEntry(d: Extract<DescribedLayer, { type: 'dropout' }>, batch: number): DropoutEntry {
+  const { layer: l, units } = d;
+  return { type: 'dropout', layer: l, inputWidth: units, outputWidth: units, p: d.p, regions: {
+    out: { buffer: 'arena', floats: batch * units, label: `A${l}` },
+    dout: { buffer: 'arena', floats: batch * units, label: `dA${l}` },
+  } };
+}
+
 /** The entries the scheduler runs: each linear with the activation that follows it fused into its
  *  epilogue (a linear with none, or with a norm after it, gets 'linear'), each norm with the
  *  activation that follows it. describeLayers never makes anything else; a list that has an
  *  activation with neither before it is refused (no layer type runs a bare activation). */
 export function fuseLayers(described: DescribedLayer[], batch: number, identity: ActivationSpec): LayerEntry[] {
   const entries: LayerEntry[] = [];
+  const forks: number[] = [];
   for (let i = 0; i < described.length; i++) {
     const d = described[i];
+    if (d.type === 'fork') { forks.push(entries.length); entries.push(forkEntry(d, batch)); continue; }
+    if (d.type === 'join') {
+      const fork = forks.pop()!;
+      (entries[fork] as ForkEntry).join = entries.length;
+      entries.push(joinEntry(d, fork, batch));
+      continue;
+    }
+    if (d.type === 'dropout') { entries.push(dropoutEntry(d, batch)); continue; }
     if (d.type === 'norm' && described[i + 1]?.type === 'activation') {
       const next = described[++i] as Extract<DescribedLayer, { type: 'activation' }>;
       entries.push(normEntry(d, next.activation, batch));
@@ -190,6 +264,12 @@ export function fuseLayers(described: DescribedLayer[], batch: number, identity:
     entries.push(made);
   }
   return entries;
+}
+
+/** The name of entry i's output in plans: its `out` region's, or (a fork: a view) its input's. */
+export function outputName(entries: LayerEntry[], i: number): string {
+  if (i < 0) return 'X';
+  return entries[i].regions.out?.label ?? outputName(entries, i - 1);
 }
 
 export const isDense = (e: LayerEntry): e is DenseEntry => e.type === 'dense';

@@ -22,13 +22,16 @@ export function layoutNet(entries: LayerEntry[], batch: number, inputWidth: numb
   let small = 0;
   const x = arena; arena += batch * inputWidth;
   const dx = arena; arena += batch * inputWidth;
-  const placed = entries.map((entry) => {
+  const placed: EntryLayout[] = [];
+  entries.forEach((entry, i) => {
     const at: Record<string, number> = {};
     for (const [name, region] of Object.entries(entry.regions)) {
       if (region.buffer === 'arena') { at[name] = arena; arena += region.floats; }
       if (region.buffer === 'small') { at[name] = small; small += region.floats; }
     }
-    return { at };
+    // An entry without an output of its own (a residual block's fork) passes its input on: a view.
+    if (!('out' in entry.regions)) at.out = i === 0 ? x : placed[i - 1].at.out;
+    placed.push({ at });
   });
   const t = arena; arena += batch * outputWidth;
   return { x, dx, t, entries: placed, arenaFloats: arena, smallFloats: Math.max(small, 4) };

@@ -23,7 +23,12 @@ export type LayerOption =
   | ({ type: 'dense'; units: number } & LayerDefaults)
   | ({ type: 'conv'; filters: number; size: number | [number, number]; stride?: number; padding?: number } & LayerDefaults)
   | { type: 'maxpool' | 'avgpool'; size: number; stride?: number }
-  | { type: 'flatten' };
+  | { type: 'flatten' }
+  /** Inverted dropout in training steps only: keep-probability 1 - p, kept entries scaled by 1 / (1 - p). */
+  | { type: 'dropout'; p: number }
+  /** out = act(x + multiplier f(x)), f the inner layers (dense, conv, dropout) that keep x's shape;
+   *  multiplier true: one learnable scalar, 1 at start (Fixup). */
+  | { type: 'residual'; layers: LayerOption[]; activation?: ActivationOption; multiplier?: boolean };
 
 /** What `engine.createNet` takes (design.md section 9). */
 export interface NetOptions extends LayerDefaults {
@@ -49,22 +54,37 @@ export interface PoolShape { batch: number; c: number; h: number; w: number; siz
 /** A layer's output: [features] or [channels, height, width]. */
 export type Shape = number[];
 
-interface LayerBase { index: number; input: Shape; output: Shape }
+/** `index`: the place in its list (`layers`, or a block's `layers`); `path`: [i] or [i, j] for a
+ *  block's inner layer; `unit`: the id entries, statistics and checkpoints key it by (a top-level
+ *  layer's unit is its index; a block's inner layers come after every top-level layer). */
+interface LayerBase { index: number; path: number[]; unit: number; input: Shape; output: Shape }
 interface WeightedBase extends LayerBase { activation: ActivationSpec; init: InitSpec; biasInit: number | undefined; norm: NormKind }
 export interface DenseLayerSpec extends WeightedBase { type: 'dense'; units: number }
 export interface ConvLayerSpec extends WeightedBase { type: 'conv'; filters: number; kh: number; kw: number; stride: number; padding: number }
 export interface PoolLayerSpec extends LayerBase { type: 'maxpool' | 'avgpool'; size: number; stride: number }
 export interface FlattenLayerSpec extends LayerBase { type: 'flatten' }
-export type LayerSpec = DenseLayerSpec | ConvLayerSpec | PoolLayerSpec | FlattenLayerSpec;
+export interface DropoutLayerSpec extends LayerBase { type: 'dropout'; p: number }
+export interface ResidualLayerSpec extends LayerBase { type: 'residual'; layers: LayerSpec[]; activation: ActivationSpec; multiplier: boolean }
+export type LayerSpec = DenseLayerSpec | ConvLayerSpec | PoolLayerSpec | FlattenLayerSpec | DropoutLayerSpec | ResidualLayerSpec;
+/** A layer with a weight tensor W. */
+export type WeightedLayerSpec = DenseLayerSpec | ConvLayerSpec;
 
 export const isPoolLayer = (l: LayerSpec): l is PoolLayerSpec => l.type === 'maxpool' || l.type === 'avgpool';
+export const isWeightedLayer = (l: LayerSpec): l is WeightedLayerSpec => l.type === 'dense' || l.type === 'conv';
 
 export interface NetSpec {
   input: Shape;
   batch: number;
   seed: number;
   layers: LayerSpec[];
+  /** Every layer by unit: the top-level layers (unit = index), then each block's inner layers. */
+  units: LayerSpec[];
 }
+
+/** The weighted layers of a net in the order it runs them (a block's inner ones in its place). */
+export const weightedLayers = (spec: NetSpec): WeightedLayerSpec[] => netOrder(spec).filter(isWeightedLayer);
+/** A layer's name in messages and plans: `3` or `3.1` (a block's inner layer). */
+export const pathName = (path: number[]): string => path.join('.');
 
 const WHERE = 'createNet';
 const NET_KEYS = ['input', 'batch', 'seed', 'activation', 'init', 'bias', 'norm', 'layers'];
@@ -74,7 +94,11 @@ const LAYER_KEYS: Record<string, string[]> = {
   maxpool: ['type', 'size', 'stride'],
   avgpool: ['type', 'size', 'stride'],
   flatten: ['type'],
+  dropout: ['type', 'p'],
+  residual: ['type', 'layers', 'activation', 'multiplier'],
 };
+/** The layer types a residual block's branch may hold (each keeps x's shape, or a dense/conv the next undoes). */
+const INNER_TYPES = ['dense', 'conv', 'dropout'];
 
 export const widthOf = (shape: Shape): number => shape.reduce((a, b) => a * b, 1);
 const describeShape = (shape: Shape) => `[${shape.join(', ')}]`;
@@ -118,14 +142,20 @@ function weighted(at: string, o: Record<string, unknown>, d: NetDefaults, last: 
   return { activation, init: parseInit(o.init ?? d.init, WHERE, `${at}.init`), biasInit: parseBias(WHERE, `${at}.bias`, o.bias ?? d.bias), norm };
 }
 
-function parseLayer(raw: unknown, index: number, input: Shape, d: NetDefaults, last: boolean, batch: number): LayerSpec {
-  const at = `layers[${index}]`;
-  if (typeof raw !== 'object' || raw === null) throw invalid(WHERE, at, raw, "an object { type: 'dense' | 'conv' | 'maxpool' | 'avgpool' | 'flatten', ... }");
+/** Where a layer is parsed: its field name, path and unit; `blocks` collects the blocks' inner
+ *  layers, numbered from `firstInner` (the count of top-level layers). */
+interface Place { at: string; path: number[]; unit: number; blocks: { firstInner: number; layers: LayerSpec[] }; inner: boolean }
+
+function parseLayer(raw: unknown, place: Place, input: Shape, d: NetDefaults, last: boolean, batch: number): LayerSpec {
+  const { at, path, unit } = place;
+  const index = path[path.length - 1];
+  const allowed = place.inner ? INNER_TYPES : Object.keys(LAYER_KEYS);
+  if (typeof raw !== 'object' || raw === null) throw invalid(WHERE, at, raw, `an object { type: ${allowed.map((t) => `'${t}'`).join(' | ')}, ... }`);
   const o = raw as Record<string, unknown>;
-  const known = typeof o.type === 'string' ? LAYER_KEYS[o.type] : undefined;
-  if (!known) throw invalid(WHERE, `${at}.type`, o.type, `one of ${Object.keys(LAYER_KEYS).join(', ')} (residual and dropout are not built yet)`);
+  const known = typeof o.type === 'string' && allowed.includes(o.type) ? LAYER_KEYS[o.type] : undefined;
+  if (!known) throw invalid(WHERE, `${at}.type`, o.type, `one of ${allowed.join(', ')}${place.inner ? ' (inside a residual block)' : ''}`);
   refuseUnknownKeys(WHERE, at, o, known, `absent (a ${o.type as string} layer takes ${known.join(', ')})`);
-  const base = { index, input };
+  const base = { index, path, unit, input };
   switch (o.type) {
     case 'dense': {
       if (input.length !== 1) throw shapeError(at, 'dense', 'a flat input', input, "; put { type: 'flatten' } before it");
@@ -162,9 +192,41 @@ function parseLayer(raw: unknown, index: number, input: Shape, d: NetDefaults, l
       if (size > h || size > w) throw shapeError(at, o.type, `an input of at least ${size} x ${size} for its window`, input);
       return { type: o.type, ...base, output: [c, outputSize(h, size, stride, 0), outputSize(w, size, stride, 0)], size, stride };
     }
+    case 'dropout': {
+      const p = o.p;
+      if (typeof p !== 'number' || !(p >= 0 && p < 1)) throw invalid(WHERE, `${at}.p`, p, 'a number from 0 (keep all) up to but not including 1');
+      return { type: 'dropout', ...base, output: [...input], p };
+    }
+    case 'residual': return parseResidual(o, place, input, d, batch);
     default:
       return { type: 'flatten', ...base, output: [widthOf(input)] };
   }
+}
+
+function parseResidual(o: Record<string, unknown>, place: Place, input: Shape, d: NetDefaults, batch: number): ResidualLayerSpec {
+  const { at } = place;
+  if (!Array.isArray(o.layers) || o.layers.length === 0) throw invalid(WHERE, `${at}.layers`, o.layers, 'a non-empty array of dense, conv or dropout layers');
+  const activation = parseActivation(o.activation ?? d.activation, WHERE, `${at}.activation`);
+  if (activation.pieces > 1 || activation.name === 'prelu') {
+    throw invalid(WHERE, `${at}.activation`, activation.name, 'an activation without parameters to learn (not maxout or prelu) after a residual sum');
+  }
+  const multiplier = o.multiplier ?? false;
+  if (typeof multiplier !== 'boolean') throw invalid(WHERE, `${at}.multiplier`, multiplier, 'true (one learnable scalar, 1 at start) or false');
+  const inner: LayerSpec[] = [];
+  let shape = input;
+  (o.layers as unknown[]).forEach((raw, j) => {
+    const { blocks } = place;
+    const unit = blocks.firstInner + blocks.layers.length;
+    const spec = parseLayer(raw, { at: `${at}.layers[${j}]`, path: [...place.path, j], unit, blocks, inner: true }, shape, d, false, batch);
+    blocks.layers.push(spec);
+    inner.push(spec);
+    shape = spec.output;
+  });
+  if (widthOf(shape) !== widthOf(input) || shape.length !== input.length || shape.some((n, i) => n !== input[i])) {
+    throw new InitscopeError(`${WHERE}: ${at} (residual) must keep its input's shape ${describeShape(input)} (x + f(x)), ` +
+      `but its layers end with ${describeShape(shape)}`, 'invalid-option', `${at}.layers`);
+  }
+  return { type: 'residual', index: place.path[0], path: place.path, unit: place.unit, input, output: [...input], layers: inner, activation, multiplier };
 }
 
 export function parseNetOptions(options: unknown): NetSpec {
@@ -188,12 +250,31 @@ export function parseNetOptions(options: unknown): NetSpec {
     return type === 'dense' || type === 'conv' ? i : found;
   }, -1);
   const layers: LayerSpec[] = [];
+  const blocks = { firstInner: raw.length, layers: [] as LayerSpec[] };
   let shape: Shape = input;
   raw.forEach((l, i) => {
-    const spec = parseLayer(l, i, shape, defaults, i === lastWeighted, batch);
+    const spec = parseLayer(l, { at: `layers[${i}]`, path: [i], unit: i, blocks, inner: false }, shape, defaults, i === lastWeighted, batch);
     layers.push(spec);
     shape = spec.output;
   });
   if (lastWeighted < 0) throw invalid(WHERE, 'layers', o.layers, 'a list with at least one dense or conv layer');
-  return { input, batch, seed, layers };
+  return { input, batch, seed, layers, units: [...layers, ...blocks.layers] };
+}
+
+/** Every layer in the order the net runs them: a block, then its inner layers. */
+export function netOrder(spec: NetSpec): LayerSpec[] {
+  return spec.layers.flatMap((l) => (l.type === 'residual' ? [l, ...l.layers] : [l]));
+}
+
+/** A layer by its index in `layers` or, inside a residual block, its path [i, j] (design.md section 9). */
+export function resolveLayer(where: string, spec: NetSpec, l: unknown): LayerSpec {
+  if (typeof l === 'number' && Number.isInteger(l) && l >= 0 && l < spec.layers.length) return spec.layers[l];
+  if (Array.isArray(l) && l.length === 2 && l.every((n) => typeof n === 'number')) {
+    const block = spec.layers[l[0]];
+    const inner = block?.type === 'residual' ? block.layers[l[1]] : undefined;
+    if (inner) return inner;
+  }
+  const blocks = spec.layers.filter((b): b is ResidualLayerSpec => b.type === 'residual');
+  const paths = blocks.length ? ` or a path [i, j] into a residual block (${blocks.map((b) => `[${b.index}, 0..${b.layers.length - 1}]`).join(', ')})` : '';
+  throw invalid(where, 'layer', l, `an integer from 0 to ${spec.layers.length - 1}${paths}`);
 }

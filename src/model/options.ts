@@ -78,13 +78,6 @@ export function parseMLPOptions(options: unknown): MLPSpec {
   };
 }
 
-export function checkLayerIndex(where: string, l: unknown, layers: number): number {
-  if (typeof l !== 'number' || !Number.isInteger(l) || l < 0 || l >= layers) {
-    throw invalid(where, 'layer', l, `an integer from 0 to ${layers - 1}`);
-  }
-  return l;
-}
-
 export function checkArray(where: string, field: string, value: unknown, length: number, shape: string): Float32Array {
   if (!(value instanceof Float32Array)) throw invalid(where, field, value, `a Float32Array of length ${length} (${shape})`);
   if (value.length !== length) {
@@ -107,14 +100,10 @@ export function mlpAsNetOptions(o: MLPOptions): NetOptions {
 /** createMLP's net as a net of dense layers: the hidden layers with the net's activation and norm,
  *  the last with the output activation and no norm. */
 export function mlpNetSpec(mlp: MLPSpec): NetSpec {
-  return {
-    input: [mlp.dims[0]],
-    batch: mlp.batch,
-    seed: mlp.seed,
-    layers: mlp.dims.slice(1).map((units, l): DenseLayerSpec => {
-      const hidden = l < mlp.layers - 1;
-      return { type: 'dense', index: l, input: [mlp.dims[l]], output: [units], units, activation: hidden ? mlp.activation : mlp.output,
-        init: mlp.init, biasInit: mlp.biasInit, norm: hidden ? mlp.norm : 'none' };
-    }),
-  };
+  const layers = mlp.dims.slice(1).map((units, l): DenseLayerSpec => {
+    const hidden = l < mlp.layers - 1;
+    return { type: 'dense', index: l, path: [l], unit: l, input: [mlp.dims[l]], output: [units], units, activation: hidden ? mlp.activation : mlp.output,
+      init: mlp.init, biasInit: mlp.biasInit, norm: hidden ? mlp.norm : 'none' };
+  });
+  return { input: [mlp.dims[0]], batch: mlp.batch, seed: mlp.seed, layers, units: layers };
 }

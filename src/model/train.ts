@@ -123,6 +123,8 @@ export const STEP_FIELDS = {
   T_BATCH_START: 4,
   /** Rows of the batch that hold data (u32; the rest of an evaluation's last batch is ignored). */
   T_VALID_ROWS: 5,
+  /** The trainer's step index, 0-based (u32): with the seed and the layer, it keys dropout's mask. */
+  T_STEP: 6,
   /** Words in all. */
   T_WORDS: 8,
 } as const;

@@ -3,8 +3,8 @@
 // by the seed and the layer).
 import { initDispatch } from '../kernels/init';
 import type { Dispatch } from '../kernels/program';
-import { initRule } from '../model/initializers';
-import type { NetSpec } from '../model/net';
+import { initRule, type InitRule } from '../model/initializers';
+import { isWeightedLayer, weightedLayers, type NetSpec, type WeightedLayerSpec } from '../model/net';
 import type { PlanExecutor } from '../scheduler/executor';
 import { orthogonalDispatches } from '../scheduler/orthogonal';
 import { weightedOf } from './readers';
@@ -20,17 +20,40 @@ function fans(entry: ReturnType<typeof weightedOf>['entry']): { fanIn: number; f
   return { fanIn: s.cin * taps, fanOut: s.cout * taps, rows: s.cout, cols: s.cin * taps };
 }
 
+/** Fixup's factor on a layer's kaiming draw (Zhang et al. 2019, design.md section 9): in each of
+ *  the L residual blocks of m weighted layers, the branch's last layer is 0 and the others are
+ *  scaled by L^(-1/(2m-2)); the net's output layer is 0; every other layer stays kaiming (1). */
+export function fixupFactors(spec: NetSpec): Map<number, number> {
+  const factors = new Map<number, number>();
+  const blocks = spec.layers.filter((l) => l.type === 'residual');
+  for (const block of blocks) {
+    const branch = block.layers.filter(isWeightedLayer);
+    const m = branch.length;
+    branch.forEach((layer, j) => factors.set(layer.unit, j === m - 1 ? 0 : blocks.length ** (-1 / (2 * m - 2))));
+  }
+  const top = spec.layers.filter(isWeightedLayer);
+  if (top.length) factors.set(top[top.length - 1].unit, 0);
+  return factors;
+}
+
+function weightRule(layer: WeightedLayerSpec, fanIn: number, fanOut: number, fixup: Map<number, number>): InitRule {
+  const rule = initRule(layer.init, fanIn, fanOut, layer.activation.name);
+  if (layer.init.name !== 'fixup') return rule;
+  const factor = fixup.get(layer.unit) ?? 1;
+  return factor === 0 ? { mode: 0, scale: 0, value: 0 } : { ...rule, scale: rule.scale * factor };
+}
+
 export async function initializeParameters(spec: NetSpec, res: NetResources, executor: PlanExecutor): Promise<void> {
   const dispatches: Dispatch[] = [];
   const scratch: GPUBuffer[] = [];
-  for (const layer of spec.layers) {
-    if (layer.type !== 'dense' && layer.type !== 'conv') continue;
-    const l = layer.index;
+  const fixup = fixupFactors(spec);
+  for (const layer of weightedLayers(spec)) {
+    const l = layer.unit;
     const { entry, index } = weightedOf(res, l);
     const at = res.layout.entries[index].at;
     const f = fans(entry);
     dispatches.push(await initDispatch(res.ctx, { label: `init W${l}`, buffer: res.buffers.own[index].W, offset: 0,
-      count: entry.regions.W.floats, seed: spec.seed, stream: l, rule: initRule(layer.init, f.fanIn, f.fanOut) }));
+      count: entry.regions.W.floats, seed: spec.seed, stream: l, rule: weightRule(layer, f.fanIn, f.fanOut, fixup) }));
     if (layer.init.name === 'orthogonal' || layer.init.name === 'lsuv') {
       const n = Math.min(f.rows, f.cols);
       const gram = res.allocator.storage(`W${l} orthogonal Gram`, n * n * 4);

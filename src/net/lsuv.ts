@@ -3,6 +3,7 @@
 // own forward statistics; W_l <- W_l / std(Z_l) on the GPU (scale_add.wgsl).
 import { scaleAddDispatch } from '../kernels/scaleAdd';
 import { invalid, refuseUnknownKeys } from '../model/errors';
+import type { WeightedLayerSpec } from '../model/net';
 import type { PlanExecutor } from '../scheduler/executor';
 import type { ForwardLayerStats } from '../stats/types';
 import { weightedOf } from './readers';
@@ -26,14 +27,20 @@ export function parseLsuvOptions(o: unknown): { tolerance: number; maxIterations
   return { tolerance, maxIterations };
 }
 
-/** Rescales the W of each layer in `layers` (the user's indices of the dense and conv layers), in order. */
-export async function lsuv(res: NetResources, executor: PlanExecutor, layers: number[], forward: () => Promise<ForwardLayerStats[]>,
+type Nested = ForwardLayerStats & { layers?: ForwardLayerStats[] };
+
+/** Var(Z) of a layer (by its path) in a forward's result. */
+const varianceAt = (layers: Nested[], path: number[]) => (path.length > 1 ? layers[path[0]].layers![path[1]] : layers[path[0]]).preactivation.std ** 2;
+
+/** Rescales the W of each layer in `layers` (the dense and conv layers, in the order the net runs them). */
+export async function lsuv(res: NetResources, executor: PlanExecutor, layers: WeightedLayerSpec[], forward: () => Promise<Nested[]>,
   o: { tolerance: number; maxIterations: number }): Promise<LsuvResult> {
   const result: LsuvResult = { scales: [], iterations: [], variances: [] };
-  for (const l of layers) {
+  for (const layer of layers) {
+    const l = layer.unit;
     let scale = 1;
     let iterations = 0;
-    let variance = (await forward())[l].preactivation.std ** 2;
+    let variance = varianceAt(await forward(), layer.path);
     while (Math.abs(variance - 1) >= o.tolerance && variance > 0 && Number.isFinite(variance) && iterations < o.maxIterations) {
       const factor = 1 / Math.sqrt(variance);
       const { entry, index } = weightedOf(res, l);
@@ -43,7 +50,7 @@ export async function lsuv(res: NetResources, executor: PlanExecutor, layers: nu
       d.owned.forEach((b) => res.allocator.release(b));
       scale *= factor;
       iterations++;
-      variance = (await forward())[l].preactivation.std ** 2;
+      variance = varianceAt(await forward(), layer.path);
     }
     result.scales.push(scale);
     result.iterations.push(iterations);

@@ -5,14 +5,14 @@ import { writeFloats } from '../gpu/buffers';
 import { initDispatch, STREAM_INPUT } from '../kernels/init';
 import { InitscopeError, invalid, refuseUnknownKeys, validated } from '../model/errors';
 import { DEFAULT_BINS, parseHistogram, type HistogramOptions } from '../model/histogram';
-import { widthOf, type NetSpec } from '../model/net';
-import { checkArray, checkLayerIndex } from '../model/options';
+import { isWeightedLayer, resolveLayer, weightedLayers, widthOf, type NetSpec, type WeightedLayerSpec } from '../model/net';
+import { checkArray } from '../model/options';
 import type { BuiltPlan, PlanKind as BuildKind, Upstream } from '../scheduler/build';
 import { PlanExecutor, type PlanRun } from '../scheduler/executor';
 import { LAYER_TYPES } from '../scheduler/layers';
 import { formatPlan, summarizePlan, type Plan, type PlanSummary } from '../scheduler/plan';
 import type { PlanProfile } from '../scheduler/profile';
-import { decodeLayerStats } from '../stats/layers';
+import { decodeLayerStats, nestLayerStats } from '../stats/layers';
 import { statsSlotWords } from '../stats/layout';
 import type { StatsSection } from '../stats/slots';
 import type { BackwardLayerStats, BackwardResult, ForwardLayerStats, ForwardResult, TensorStats } from '../stats/types';
@@ -26,12 +26,15 @@ import { weightedOf, readGradients, readParameters, readRegion, type LayerGradie
 import type { EngineCore } from './core';
 import type { NetSource } from './sources';
 import { saveCheckpoint } from './checkpoint';
+import { checkMask, NetSnapshot, prune, restore, setMask, snapshot } from './masks';
 import { NetResources } from './resources';
 
 /** Options of a pass: statistics (default true) and their histogram. */
 export interface PassOptions { stats?: boolean; histogram?: HistogramOptions }
 /** dL/dA_L for backward: all ones (L = sum(A_L)), N(0,1) with the net's seed, or given values. */
 export type UpstreamGradient = 'ones' | 'randn' | Float32Array;
+/** A layer: its index in `layers`, or [i, j], the j-th layer of the residual block at i. */
+export type LayerPath = number | [number, number];
 /** Which step a plan, a summary or a profile is of. */
 export type PlanKind = 'forward' | 'backward' | 'forwardBackward';
 
@@ -139,12 +142,12 @@ export class Net {
     }));
   }
 
-  /** Replaces layer l's W, b or PReLU alpha (l = 0..L-1). */
-  setParameters(l: number, params: { W?: Float32Array; b?: Float32Array; alpha?: Float32Array }): Promise<void> {
+  /** Replaces layer l's W, b or PReLU alpha (l = 0..L-1, or [i, j] inside a residual block). */
+  setParameters(l: LayerPath, params: { W?: Float32Array; b?: Float32Array; alpha?: Float32Array }): Promise<void> {
     const where = 'setParameters';
     return validated(() => {
-      this.checkWeighted(where, l);
-      const { entry, index } = weightedOf(this.res, l);
+      const layer = this.checkWeighted(where, l);
+      const { entry, index } = weightedOf(this.res, layer.unit);
       const at = this.res.layout.entries[index].at;
       if (typeof params !== 'object' || params === null) throw invalid(where, 'params', params, 'an object { W?, b?, alpha? }');
       refuseUnknownKeys(where, undefined, params, ['W', 'b', 'alpha']);
@@ -201,19 +204,15 @@ export class Net {
     }
   }
 
-  /** The user's indices of the dense and conv layers. */
-  private weightedLayers(): number[] {
-    return this.spec.layers.filter((x) => x.type === 'dense' || x.type === 'conv').map((x) => x.index);
-  }
-
-  /** Refuses a layer index that is out of range or names a layer without a W (pool, flatten). */
-  private checkWeighted(where: string, l: unknown): number {
-    const index = checkLayerIndex(where, l, this.spec.layers.length);
-    const layer = this.spec.layers[index];
-    if (layer.type !== 'dense' && layer.type !== 'conv') {
-      throw invalid(where, 'layer', l, `the index of a dense or conv layer (${this.weightedLayers().join(', ')}); layer ${index} is a ${layer.type}`);
+  /** Refuses a layer index or path that is out of range or names a layer without a W (pool, flatten, dropout, a block). */
+  private checkWeighted(where: string, l: unknown): WeightedLayerSpec {
+    const layer = resolveLayer(where, this.spec, l);
+    if (!isWeightedLayer(layer)) {
+      const known = weightedLayers(this.spec).map((x) => (x.path.length > 1 ? `[${x.path.join(', ')}]` : String(x.index)));
+      const what = this.spec.units.length > this.spec.layers.length ? 'index or path' : 'index';
+      throw invalid(where, 'layer', l, `the ${what} of a dense or conv layer (${known.join(', ')}); layer ${JSON.stringify(l)} is a ${layer.type}`);
     }
-    return index;
+    return layer;
   }
 
   /** Runs the plan of a call once with every dispatch in a pass of its own and returns the time of
@@ -240,13 +239,8 @@ export class Net {
 
   private layerStats<T>(words: Uint32Array | undefined, firstSlot: number, section: StatsSection): T[] {
     if (!words) return [];
-    const decoded = decodeLayerStats(words, firstSlot, this.res.histogramBins, this.res.slots, section, this.spec.layers.length);
-    return decoded.map((stats, l) => {
-      const layer = this.spec.layers[l];
-      // A flatten is a view: its activation is its input's.
-      if (layer.type === 'flatten' && section === 'forward' && l > 0) stats.activation = decoded[l - 1].activation;
-      return { ...stats, type: layer.type, shape: [...layer.output] };
-    }) as T[];
+    const decoded = decodeLayerStats(words, firstSlot, this.res.histogramBins, this.res.slots, section, this.spec.units.length);
+    return nestLayerStats(this.spec, decoded, section === 'forward') as unknown as T[];
   }
 
   private upstreamKind(where: string, gradient: UpstreamGradient): Upstream {
@@ -288,7 +282,7 @@ export class Net {
       const input = x === undefined ? undefined : this.setInput(x);
       const run = this.serial('lsuv', () => {
         this.requireInput('lsuv');
-        return lsuv(this.res, this.executor, this.weightedLayers(), async () => (await this.runForward(true)).layers, o);
+        return lsuv(this.res, this.executor, weightedLayers(this.spec), async () => (await this.runForward(true)).layers, o);
       });
       return input ? Promise.all([input, run]).then(([, r]) => r) : run;
     });
@@ -325,16 +319,16 @@ export class Net {
       }));
   }
 
-  /** A_l of the last forward, batch x dims[l+1]. */
-  readActivations(l: number): Promise<Float32Array> {
-    return validated(() => checkLayerIndex('readActivations', l, this.spec.layers.length),
-      () => this.serial('readActivations', () => readRegion(this.res, this.executor, l, 'out')));
+  /** A_l of the last forward (or training step: dropped entries included), batch x dims[l+1]. */
+  readActivations(l: LayerPath): Promise<Float32Array> {
+    return validated(() => resolveLayer('readActivations', this.spec, l),
+      (layer) => this.serial('readActivations', () => readRegion(this.res, this.executor, this.spec, layer, 'out')));
   }
 
   /** Z_l of the last forward, batch x (pieces x dims[l+1]). */
-  readPreactivations(l: number): Promise<Float32Array> {
+  readPreactivations(l: LayerPath): Promise<Float32Array> {
     return validated(() => this.checkWeighted('readPreactivations', l),
-      () => this.serial('readPreactivations', () => readRegion(this.res, this.executor, l, 'z')));
+      (layer) => this.serial('readPreactivations', () => readRegion(this.res, this.executor, this.spec, layer, 'z')));
   }
 
   /** The input X, batch x dims[0]. */
@@ -349,20 +343,21 @@ export class Net {
       await this.plans.useHistogram(hist);
       const run = await this.execute(await this.plans.weights());
       const first = this.res.slots.range('weights').first;
-      return this.layerStats<{ weight?: TensorStats }>(run.words, first, 'weights').flatMap((s) => (s.weight ? [s.weight] : []));
+      const perUnit = decodeLayerStats(run.words!, first, this.res.histogramBins, this.res.slots, 'weights', this.spec.units.length);
+      return weightedLayers(this.spec).map((l) => perUnit[l.unit].weight);
     }));
   }
 
   /** The current parameters of layer l (W, and b / alpha where the net has them). */
-  readParameters(l: number): Promise<LayerParameters> {
+  readParameters(l: LayerPath): Promise<LayerParameters> {
     return validated(() => this.checkWeighted('readParameters', l),
-      () => this.serial('readParameters', () => readParameters(this.res, this.executor, l)));
+      (layer) => this.serial('readParameters', () => readParameters(this.res, this.executor, layer.unit)));
   }
 
   /** dL/dW_l, dL/db_l, dL/dalpha_l and dL/dA_{l-1} (dL/dX for l = 0) of the last backward. */
-  readGradients(l: number): Promise<LayerGradients> {
+  readGradients(l: LayerPath): Promise<LayerGradients> {
     return validated(() => this.checkWeighted('readGradients', l),
-      () => this.serial('readGradients', () => readGradients(this.res, this.executor, l)));
+      (layer) => this.serial('readGradients', () => readGradients(this.res, this.executor, layer.unit)));
   }
 
   /** A trainer of this net (design.md section 6): loss, optimiser, schedule. Its buffers belong
@@ -376,10 +371,57 @@ export class Net {
     }
     return new Trainer({
       res: this.res,
-      layers: this.spec.layers.length,
+      spec: this.spec,
       serial: (where, op) => this.serial(where, op),
       markStale: () => { this.forwardCurrent = false; },
     }, spec);
+  }
+
+  /** Sets layer l's mask (W's shape and layout; 1 keep, 0 prune): W is 0 where the mask is, and
+   *  stays 0 through every update (the optimiser state there too). */
+  setMask(l: LayerPath, mask: Uint8Array | Float32Array): Promise<void> {
+    return validated(() => {
+      const layer = this.checkWeighted('setMask', l);
+      const { entry } = weightedOf(this.res, layer.unit);
+      return { layer, values: checkMask('setMask', mask, entry.regions.W.floats, `the shape and layout of layer ${JSON.stringify(l)}'s W`) };
+    }, ({ layer, values }) => this.serial('setMask', async () => {
+      this.forwardCurrent = false;
+      await setMask(this.res, this.executor, layer, values);
+    }));
+  }
+
+  /** Removes `fraction` of the remaining weights of smallest |W| of layer l (or of every dense and
+   *  conv layer, each on its own: 'all'), on the GPU; resolves to the mask (an array of them for 'all'). */
+  prune(l: LayerPath | 'all', options: { fraction: number }): Promise<Uint8Array | Uint8Array[]> {
+    return validated(() => {
+      const layers = l === 'all' ? weightedLayers(this.spec) : [this.checkWeighted('prune', l)];
+      const fraction = (options as { fraction?: unknown } | undefined)?.fraction;
+      if (typeof fraction !== 'number' || !(fraction >= 0 && fraction <= 1)) throw invalid('prune', 'fraction', fraction, 'a number from 0 to 1 (of the weights still kept)');
+      refuseUnknownKeys('prune', undefined, options, ['fraction']);
+      return { layers, fraction };
+    }, ({ layers, fraction }) => this.serial('prune', async () => {
+      this.forwardCurrent = false;
+      const masks = await prune(this.res, this.executor, layers, fraction);
+      return l === 'all' ? masks : masks[0];
+    }));
+  }
+
+  /** Every parameter, kept on the GPU (weights, biases, norm parameters and running estimates,
+   *  multipliers), for restore(): the lottery ticket's rewind. */
+  snapshot(): Promise<NetSnapshot> {
+    return this.serial('snapshot', () => snapshot(this.res, this));
+  }
+
+  /** Puts a snapshot's parameters back, applies the current masks, and zeroes every trainer's
+   *  optimiser state (its step count and schedule start again). */
+  restore(snap: NetSnapshot): Promise<void> {
+    return validated(() => {
+      if (!(snap instanceof NetSnapshot) || snap.owner !== this) throw invalid('restore', 'snapshot', snap, 'a snapshot made by this net\'s snapshot()');
+      if (snap.copies.length === 0) throw invalid('restore', 'snapshot', 'released', 'a snapshot that was not released');
+    }, () => this.serial('restore', async () => {
+      this.forwardCurrent = false;
+      await restore(this.res, this.executor, snap);
+    }));
   }
 
   /** The net as a safetensors file (design.md section 9): every parameter in PyTorch's names and

@@ -87,6 +87,26 @@ export class NetResources {
 
   get hasGradients(): boolean { return this.made.has('backward'); }
 
+  /** Masks made so far: training plans are keyed by it, so a new mask is in the next step's update. */
+  maskCount = 0;
+
+  /** Whether entry `index` has a mask (a checkpoint then holds it). */
+  masked(index: number): boolean { return this.buffers.own[index].mask !== undefined; }
+
+  /** The mask buffer of entry `index` (its W's layout, f32 1 keep / 0 pruned), made all ones on first need. */
+  ensureMask(index: number): GPUBuffer {
+    const own = this.buffers.own[index];
+    if (own.mask) return own.mask;
+    const W = this.entries[index].regions.W;
+    own.mask = this.allocator.storage(`${W.label} mask (${W.floats} floats)`, W.floats * 4);
+    this.ctx.device.queue.writeBuffer(own.mask, 0, new Float32Array(W.floats).fill(1));
+    this.maskCount++;
+    return own.mask;
+  }
+
+  /** Called by restore(): each trainer zeroes its optimiser state and starts its step count again. */
+  readonly onRestore = new Set<() => void>();
+
   /** Train-mode forward passes run so far (each moves batch norm's running estimates once):
    *  BatchNorm's num_batches_tracked in a checkpoint. */
   trainModePasses = 0;

@@ -8,3 +8,4 @@ export * from './conv';
 export * from './testValues';
 export * from './layers';
 export * from './channelNorm';
+export * from './prune';

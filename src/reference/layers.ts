@@ -1,7 +1,8 @@
-// Float64 reference of a net of layers (design.md section 9): dense, conv, max/avg pooling and
-// flatten in order, forward and backward for L = sum(A_L * G), and a training step of such a net
-// (cross-entropy, every optimiser of reference/train.ts). Parameters in the engine's layout:
-// dense W is Din x Dout row-major, conv W is [Cout, Cin, kh, kw].
+// Float64 reference of a net of layers (design.md section 9): dense, conv, max/avg pooling,
+// flatten, dropout (with a given mask) and residual blocks (A = act(X + m f(X))) in order, forward
+// and backward for L = sum(A_L * G), and a training step of such a net (cross-entropy, every
+// optimiser of reference/train.ts; a weight mask keeps pruned weights and their state at 0).
+// Parameters in the engine's layout: dense W is Din x Dout row-major, conv W is [Cout, Cin, kh, kw].
 import { activate, derivative, type ReferenceActivation } from './activations';
 import { referenceConvBackward, referenceConvForward, referencePoolBackward, referencePoolForward, type ReferenceConvShape, type ReferencePoolShape } from './conv';
 import { referenceChannelNormBackward, referenceChannelNormForward, type ChannelNormForward, type ReferenceChannelNorm } from './channelNorm';
@@ -18,24 +19,50 @@ export type ReferenceLayer =
     /** BatchNorm2d or one-group GroupNorm between the conv and its activation. */
     norm?: ReferenceChannelNorm }
   | { type: 'maxpool' | 'avgpool'; shape: Omit<ReferencePoolShape, 'batch'> }
-  | { type: 'flatten' };
+  | { type: 'flatten' }
+  /** Inverted dropout with the given keep mask (batch x units of 0 and 1); no mask: the identity (eval). */
+  | { type: 'dropout'; p: number; mask?: ArrayLike<number> }
+  /** A = act(X + multiplier f(X)); multiplier 1 when absent. */
+  | { type: 'residual'; layers: ReferenceLayer[]; activation: ReferenceLayerActivation; multiplier?: number };
 
-/** Z (dense, conv), the norm's output N (a conv with a norm) and A of every layer; A of a flatten is its input. */
-export interface ReferenceLayersForward { Z: Array<Float64Array | undefined>; N: Array<ChannelNormForward | undefined>; A: Float64Array[] }
-/** Gradients of every layer: dW, db (dense, conv), the norm's dgamma and dbeta, and dL/d(its input). */
-export interface ReferenceLayerGradients { dW?: Float64Array; db?: Float64Array; dgamma?: Float64Array; dbeta?: Float64Array; dInput: Float64Array }
+/** A dense or conv layer, which may carry a weight mask (1 keep, 0 pruned) for training. */
+export type ReferenceWeighted = Extract<ReferenceLayer, { type: 'dense' | 'conv' }> & { mask?: ArrayLike<number> };
+
+/** Z (dense, conv; a block's X + m F), the norm's output N (a conv with a norm) and A of every
+ *  layer (a flatten's is its input); a block's inner layers' forward in `inner`. */
+export interface ReferenceLayersForward {
+  Z: Array<Float64Array | undefined>; N: Array<ChannelNormForward | undefined>; A: Float64Array[]; inner: Array<ReferenceLayersForward | undefined>;
+}
+/** Gradients of every layer: dW, db (dense, conv), the norm's dgamma and dbeta, and dL/d(its input);
+ *  a block's inner gradients and dL/d(multiplier). */
+export interface ReferenceLayerGradients {
+  dW?: Float64Array; db?: Float64Array; dgamma?: Float64Array; dbeta?: Float64Array; dInput: Float64Array;
+  inner?: ReferenceLayerGradients[]; dMultiplier?: number;
+}
 
 /** Z and A of every layer for input X (batch rows), in float64. */
 export function referenceLayersForward(layers: ReferenceLayer[], batch: number, X: ArrayLike<number>): ReferenceLayersForward {
   const Z: Array<Float64Array | undefined> = [];
   const N: Array<ChannelNormForward | undefined> = [];
   const A: Float64Array[] = [];
+  const inner: Array<ReferenceLayersForward | undefined> = [];
   let input: Float64Array = Float64Array.from(X);
   for (const layer of layers) {
     let z: Float64Array | undefined;
     let n: ChannelNormForward | undefined;
+    let block: ReferenceLayersForward | undefined;
     let a: Float64Array;
-    if (layer.type === 'dense' || layer.type === 'conv') {
+    if (layer.type === 'residual') {
+      block = referenceLayersForward(layer.layers, batch, input);
+      const F = block.A[block.A.length - 1];
+      const m = layer.multiplier ?? 1;
+      const x = input;
+      z = x.map((v, i) => v + m * F[i]);
+      a = z.map((v) => activate(layer.activation.name, v, layer.activation.param));
+    } else if (layer.type === 'dropout') {
+      const keep = layer.mask;
+      a = keep ? input.map((v, i) => (keep[i] ? v / (1 - layer.p) : 0)) : input;
+    } else if (layer.type === 'dense' || layer.type === 'conv') {
       z = layer.type === 'dense' ? matmul(input, layer.W, batch, layer.din, layer.units) : referenceConvForward({ ...layer.shape, batch }, input, layer.W, layer.b);
       if (layer.type === 'dense' && layer.b) for (let i = 0; i < z.length; i++) z[i] += layer.b[i % layer.units];
       const act = layer.activation;
@@ -54,9 +81,10 @@ export function referenceLayersForward(layers: ReferenceLayer[], batch: number, 
     Z.push(z);
     N.push(n);
     A.push(a);
+    inner.push(block);
     input = a;
   }
-  return { Z, N, A };
+  return { Z, N, A, inner };
 }
 
 /** Backward from dL/dA of the last layer (G), through every layer. */
@@ -67,7 +95,18 @@ export function referenceLayersBackward(layers: ReferenceLayer[], batch: number,
   for (let l = layers.length - 1; l >= 0; l--) {
     const layer = layers[l];
     const input = l === 0 ? Float64Array.from(X) : fwd.A[l - 1];
-    if (layer.type === 'dense' || layer.type === 'conv') {
+    if (layer.type === 'residual') {
+      const dZ = fwd.Z[l]!.map((v, i) => dA[i] * derivative(layer.activation.name, v, layer.activation.param));
+      const m = layer.multiplier ?? 1;
+      const block = fwd.inner[l]!;
+      const F = block.A[block.A.length - 1];
+      const innerGrads = referenceLayersBackward(layer.layers, batch, input, block, dZ.map((v) => m * v));
+      const dBranch = innerGrads[0].dInput;
+      grads[l] = { dInput: dZ.map((v, i) => v + dBranch[i]), inner: innerGrads, dMultiplier: dZ.reduce((sum, v, i) => sum + v * F[i], 0) };
+    } else if (layer.type === 'dropout') {
+      const keep = layer.mask;
+      grads[l] = { dInput: keep ? dA.map((v, i) => (keep[i] ? v / (1 - layer.p) : 0)) : dA };
+    } else if (layer.type === 'dense' || layer.type === 'conv') {
       const act = layer.activation;
       const n = fwd.N[l];
       const beforeAct = n ? n.y : fwd.Z[l]!;
@@ -108,28 +147,64 @@ export function referenceLayersBackward(layers: ReferenceLayer[], batch: number,
   return grads;
 }
 
-/** A net of layers being trained in float64: parameters (copied, updated in place) and optimiser state. */
+/** A net of layers being trained in float64: parameters (copied, updated in place; a block's
+ *  multiplier too) and optimiser state per parameter. Set a dropout layer's `mask` before a step. */
 export interface ReferenceLayersTraining {
   layers: ReferenceLayer[];
   batch: number;
   optimizer: ReferenceOptimizer;
   t: number;
-  state: Array<{ W?: ReferenceOptimizerState; b?: ReferenceOptimizerState; gamma?: ReferenceOptimizerState; beta?: ReferenceOptimizerState }>;
+  state: Map<object, Record<string, ReferenceOptimizerState>>;
 }
 
 const zeros = (n: number): ReferenceOptimizerState => ({ m: new Float64Array(n), v: new Float64Array(n) });
 
-/** Starts a float64 training of the layers (parameters copied) with the optimiser. */
-export function referenceLayersTraining(layers: ReferenceLayer[], batch: number, optimizer: ReferenceOptimizer): ReferenceLayersTraining {
+function copyLayers(layers: ReferenceLayer[]): ReferenceLayer[] {
   const copyNorm = (n: ReferenceChannelNorm): ReferenceChannelNorm => ({ ...n, gamma: Float64Array.from(n.gamma), beta: Float64Array.from(n.beta),
     ...(n.runningMean ? { runningMean: Float64Array.from(n.runningMean), runningVar: Float64Array.from(n.runningVar!) } : {}) });
-  const copied = layers.map((l) => (l.type === 'dense' || l.type === 'conv'
-    ? { ...l, W: Float64Array.from(l.W), ...(l.b ? { b: Float64Array.from(l.b) } : {}), ...(l.type === 'conv' && l.norm ? { norm: copyNorm(l.norm) } : {}) } : l));
-  return {
-    layers: copied, batch, optimizer, t: 0,
-    state: copied.map((l) => (l.type === 'dense' || l.type === 'conv' ? { W: zeros(l.W.length), ...(l.b ? { b: zeros(l.b.length) } : {}),
-      ...(l.type === 'conv' && l.norm ? { gamma: zeros(l.norm.gamma.length), beta: zeros(l.norm.beta.length) } : {}) } : {})),
-  };
+  return layers.map((l): ReferenceLayer => {
+    if (l.type === 'residual') return { ...l, layers: copyLayers(l.layers) };
+    if (l.type !== 'dense' && l.type !== 'conv') return { ...l };
+    return { ...l, W: Float64Array.from(l.W), ...(l.b ? { b: Float64Array.from(l.b) } : {}), ...(l.type === 'conv' && l.norm ? { norm: copyNorm(l.norm) } : {}) };
+  });
+}
+
+/** Starts a float64 training of the layers (parameters copied) with the optimiser. */
+export function referenceLayersTraining(layers: ReferenceLayer[], batch: number, optimizer: ReferenceOptimizer): ReferenceLayersTraining {
+  return { layers: copyLayers(layers), batch, optimizer, t: 0, state: new Map() };
+}
+
+function stateOf(tr: ReferenceLayersTraining, layer: object, name: string, n: number): ReferenceOptimizerState {
+  const states = tr.state.get(layer) ?? {};
+  tr.state.set(layer, states);
+  return (states[name] ??= zeros(n));
+}
+
+function updateLayers(tr: ReferenceLayersTraining, layers: ReferenceLayer[], grads: ReferenceLayerGradients[], lr: number): void {
+  const step = (layer: object, name: string, p: Float64Array, g: ArrayLike<number>) => referenceOptimizerStep(tr.optimizer, p, g, stateOf(tr, layer, name, p.length), tr.t, lr);
+  layers.forEach((layer, l) => {
+    if (layer.type === 'residual') {
+      updateLayers(tr, layer.layers, grads[l].inner!, lr);
+      if (layer.multiplier !== undefined) {
+        const m = Float64Array.of(layer.multiplier);
+        step(layer, 'multiplier', m, [grads[l].dMultiplier!]);
+        layer.multiplier = m[0];
+      }
+    }
+    if (layer.type !== 'dense' && layer.type !== 'conv') return;
+    const W = layer.W as Float64Array;
+    step(layer, 'W', W, grads[l].dW!);
+    const mask = (layer as ReferenceWeighted).mask;
+    if (mask) {
+      const s = stateOf(tr, layer, 'W', W.length);
+      for (let i = 0; i < W.length; i++) if (!mask[i]) { W[i] = 0; s.m[i] = 0; s.v[i] = 0; }
+    }
+    if (layer.b) step(layer, 'b', layer.b as Float64Array, grads[l].db!);
+    if (layer.type === 'conv' && layer.norm) {
+      step(layer, 'gamma', layer.norm.gamma as Float64Array, grads[l].dgamma!);
+      step(layer, 'beta', layer.norm.beta as Float64Array, grads[l].dbeta!);
+    }
+  });
 }
 
 /** One cross-entropy training step on a batch (labels one per row); every parameter updated at rate lr. */
@@ -139,14 +214,6 @@ export function referenceLayersTrainStep(tr: ReferenceLayersTraining, X: ArrayLi
   const { loss, dA } = referenceCrossEntropy(top, labels, tr.batch, top.length / tr.batch);
   const grads = referenceLayersBackward(tr.layers, tr.batch, X, fwd, dA);
   tr.t++;
-  tr.layers.forEach((layer, l) => {
-    if (layer.type !== 'dense' && layer.type !== 'conv') return;
-    referenceOptimizerStep(tr.optimizer, layer.W as Float64Array, grads[l].dW!, tr.state[l].W!, tr.t, lr);
-    if (layer.b) referenceOptimizerStep(tr.optimizer, layer.b as Float64Array, grads[l].db!, tr.state[l].b!, tr.t, lr);
-    if (layer.type === 'conv' && layer.norm) {
-      referenceOptimizerStep(tr.optimizer, layer.norm.gamma as Float64Array, grads[l].dgamma!, tr.state[l].gamma!, tr.t, lr);
-      referenceOptimizerStep(tr.optimizer, layer.norm.beta as Float64Array, grads[l].dbeta!, tr.state[l].beta!, tr.t, lr);
-    }
-  });
+  updateLayers(tr, tr.layers, grads, lr);
   return { loss };
 }

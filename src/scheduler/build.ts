@@ -4,7 +4,7 @@
 import { initDispatch, STREAM_UPSTREAM } from '../kernels/init';
 import type { Dispatch } from '../kernels/program';
 import type { HistogramRange } from '../model/histogram';
-import type { LayerEntry } from '../model/layers';
+import { outputName, type LayerEntry } from '../model/layers';
 import { inputGradOffset, inputOffset } from '../model/layout';
 import { statsBatch, type StatsBatch, type StatsTensor } from '../stats/batch';
 import { SlotTable, type StatsSection } from '../stats/slots';
@@ -28,7 +28,7 @@ export function entryIO(step: StepContext, graph: NetGraph, index: number): Entr
     index,
     at: step.layout.entries[index].at,
     own: step.buffers.own[index],
-    input: { offset: inputOffset(step.layout, index), name: before ? before.regions.out.label : 'X' },
+    input: { offset: inputOffset(step.layout, index), name: outputName(graph.entries, index - 1) },
     inputGrad: { offset: inputGradOffset(step.layout, index), name: before ? before.regions.dout.label : 'dX' },
   };
 }

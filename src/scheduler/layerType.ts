@@ -36,6 +36,8 @@ export interface StepContext {
   mode?: 'train' | 'eval';
   /** A training step: nothing reads dL/dX of the net's input, so the first entry may skip it. */
   training?: boolean;
+  /** A training step's step words: dropout drops, its mask keyed by the step index in them. */
+  dropout?: GPUBuffer;
 }
 
 /** Where entry `index` reads and writes: its regions' offsets, its own buffers, its input and

@@ -49,7 +49,7 @@ export async function buildTrainPlan(step: StepContext, graph: NetGraph, t: Trai
       targetCols, xOffset: layout.x, tOffset: layout.t, arena: buffers.arena, data: kind.data.x, targets: kind.data.targets,
       perm: kind.data.perm, step: t.step }));
   }
-  const forwardStep: StepContext = { ...step, mode: kind.mode };
+  const forwardStep: StepContext = { ...step, mode: kind.mode, dropout: kind.mode === 'train' ? t.step : undefined };
   for (const [i, entry] of graph.entries.entries()) {
     dispatches.push(...await graph.types[i].forward(forwardStep, entry, entryIO(forwardStep, graph, i)));
   }
@@ -59,7 +59,7 @@ export async function buildTrainPlan(step: StepContext, graph: NetGraph, t: Trai
     reads: [top.regions.out.label, 'T'], writes: ['loss', top.regions.dout.label] }));
   if (kind.mode === 'eval') return { plan: { name: `evaluate (${kind.loss})`, dispatches }, statsBatches };
 
-  const backwardStep: StepContext = { ...step, training: true };
+  const backwardStep: StepContext = { ...step, training: true, dropout: t.step };
   for (let i = last; i >= 0; i--) dispatches.push(...await graph.types[i].backward(backwardStep, graph.entries[i], entryIO(backwardStep, graph, i)));
   if (kind.stats) {
     dispatches.push(...await sectionStats(step, graph, bins, range, 'forward', statsBatches));
@@ -77,7 +77,8 @@ export async function buildTrainPlan(step: StepContext, graph: NetGraph, t: Trai
       const param = place(p.param);
       const grad = place(p.grad);
       const state = t.state[i][p.param];
-      dispatches.push(await optimDispatch(ctx, { label: `update ${region.label} (${kind.optimizer.name})`, optimizer: kind.optimizer,
+      const mask = p.param === 'W' ? io.own.mask : undefined;
+      dispatches.push(await optimDispatch(ctx, { label: `update ${region.label} (${kind.optimizer.name})`, optimizer: kind.optimizer, mask,
         count: region.floats, param: param.buffer, paramOffset: param.offset, grad: grad.buffer, gradOffset: grad.offset,
         m: state.m, v: state.v, delta: kind.stats && p.update ? io.own[p.update] : undefined, dummy: buffers.dummy, step: t.step,
         reads: [region.label, entry.regions[p.grad].label], writes: [region.label, ...(kind.stats && p.update ? [entry.regions[p.update].label] : [])] }));

@@ -33,18 +33,24 @@ export interface TensorStats {
 /** What every layer's record carries: its index in the net's layers, its type and output shape
  *  ([units], or [channels, height, width] after a conv or pool). */
 export interface LayerIdentity {
+  /** The index in its list: `layers`, or (with `path` [i, j]) a residual block's `layers`. */
   layer: number;
-  type: 'dense' | 'conv' | 'maxpool' | 'avgpool' | 'flatten';
+  type: 'dense' | 'conv' | 'maxpool' | 'avgpool' | 'flatten' | 'dropout' | 'residual';
   shape: number[];
+  /** [i, j] for the j-th layer of the residual block at i. */
+  path?: number[];
 }
 
 /** Statistics of one layer after a forward pass: Z (preactivation) and A (activation). A pool or
  *  flatten layer (createNet) reports its activation only (a flatten's is its input's). */
 export interface ForwardLayerStats extends LayerIdentity {
+  /** A dense or conv layer's Z; a residual block's X + m f(X). */
   preactivation: TensorStats;
   /** After the norm, before the activation (nets with norm 'batch' or 'layer'). */
   normalized?: TensorStats;
   activation: TensorStats;
+  /** A residual block's inner layers. */
+  layers?: ForwardLayerStats[];
 }
 /** What `net.forward()` resolves to: per-layer statistics; `gpuTimeMs` is the forward pass's GPU
  *  time (adapters with timestamps), `wallTimeMs` the call's submit-to-readback time (in
@@ -61,6 +67,8 @@ export interface BackwardLayerStats extends LayerIdentity {
   /** Gradients of the norm's gamma and beta (nets with a norm). */
   gammaGrad?: TensorStats;
   betaGrad?: TensorStats;
+  /** A residual block's inner layers (the block's own inputGrad sums the branch's and the skip's). */
+  layers?: BackwardLayerStats[];
 }
 /** What `net.backward()` resolves to: per-layer gradient statistics; times as in {@link ForwardResult}
  *  (`gpuTimeMs` of the backward pass alone). */

@@ -1,12 +1,14 @@
 // What a trainer reports: per-step records decoded from the metrics words, and per-layer
 // statistics of a step with statistics (forward, gradients, the weights before the update, the update).
 import type { LossName } from '../model/train';
-import { decodeLayerStats } from '../stats/layers';
+import type { NetSpec } from '../model/net';
+import { decodeLayerStats, nestLayerStats, type NestedStats } from '../stats/layers';
 import type { SlotTable } from '../stats/slots';
 import type { TensorStats } from '../stats/types';
 
-/** Statistics of one layer on a training step (a pool or flatten layer of a createNet net has
- *  its activation only, and updateRatio NaN): the update:data ratio is std(update) / std(W)
+/** Statistics of one layer on a training step (a pool, flatten, dropout layer or a residual block
+ *  of a createNet net has its activation only, and updateRatio NaN; a block's inner layers are
+ *  its `layers`): the update:data ratio is std(update) / std(W)
  *  of that step (W before the update, design.md section 6), with the update as applied
  *  (learning rate, momentum or Adam included). */
 export interface TrainLayerStats {
@@ -22,7 +24,7 @@ export interface TrainLayerStats {
 
 /** One training step: the batch's mean loss and accuracy, the learning rate used, and (on a
  *  step with statistics) every layer's statistics. */
-export interface TrainRecord { step: number; loss: number; accuracy: number; lr: number; layers?: TrainLayerStats[] }
+export interface TrainRecord { step: number; loss: number; accuracy: number; lr: number; layers?: Array<NestedStats<TrainLayerStats>> }
 
 /** What `trainer.train()` resolves to: the last step's numbers and every step's record (a call
  *  aborted before its first step: `step` = steps taken before it, NaN loss, accuracy and lr, no records). */
@@ -44,22 +46,23 @@ export function decodeMetrics(words: Uint32Array, slot: number, loss: LossName, 
   return { lossSum, correct, loss: lossSum / divisor, accuracy: correct / validRows };
 }
 
-/** Per-layer training statistics from the words of every stats slot (slot 0 onwards). */
-export function decodeTrainStats(words: Uint32Array, bins: number, table: SlotTable, layers: number): TrainLayerStats[] {
-  const section = (name: 'forward' | 'backward' | 'update' | 'weights') => decodeLayerStats(words, 0, bins, table, name, layers);
+/** Per-layer training statistics from the words of every stats slot (slot 0 onwards), arranged
+ *  as the net's layers. */
+export function decodeTrainStats(words: Uint32Array, bins: number, table: SlotTable, spec: NetSpec): Array<NestedStats<TrainLayerStats>> {
+  const section = (name: 'forward' | 'backward' | 'update' | 'weights') => decodeLayerStats(words, 0, bins, table, name, spec.units.length);
   const [forward, backward, update, weights] = [section('forward'), section('backward'), section('update'), section('weights')];
-  // Layers without a W (pool, flatten) report their activation only and a NaN ratio; a flatten's
-  // activation is its input's.
-  return forward.map((f, l) => {
+  // Layers without a W report their activation only and a NaN ratio (a flatten's is its input's).
+  const perUnit = forward.map((f, l) => {
     const w = weights[l].weight as TensorStats | undefined;
     const u = update[l].update as TensorStats | undefined;
     return {
       layer: l,
       preactivation: f.preactivation,
-      activation: f.activation ?? (l > 0 ? forward[l - 1].activation : undefined),
+      activation: f.activation,
       weightGrad: backward[l].weightGrad,
       update: update[l].update,
       updateRatio: w && u && w.std > 0 ? u.std / w.std : NaN,
     };
   });
+  return nestLayerStats(spec, perUnit, true);
 }

@@ -5,6 +5,7 @@
 import { writeFloats } from '../gpu/buffers';
 import { ReadbackRing } from '../gpu/readback';
 import { InitscopeError, invalid, refuseUnknownKeys, validated } from '../model/errors';
+import type { NetSpec } from '../model/net';
 import { learningRate, STEP_FIELDS, type TrainerSpec } from '../model/train';
 import type { BuiltPlan } from '../scheduler/build';
 import { recordPlan } from '../scheduler/plan';
@@ -20,7 +21,7 @@ import { decodeMetrics, decodeTrainStats, type TrainRecord, type TrainResult } f
  *  net's forward activations are stale. */
 export interface TrainerHost {
   res: NetResources;
-  layers: number;
+  spec: NetSpec;
   serial<T>(where: string, op: () => Promise<T>): Promise<T>;
   markStale(): void;
 }
@@ -89,16 +90,26 @@ export class Trainer {
         return [p.param, { m, v }];
       }))),
     };
+    host.res.onRestore.add(this.rewind);
     this.ring = new ReadbackRing((label) => allocator.create(label, METRICS_SLOTS * 8 + res.slots.count * statsSlotWords(res.histogramBins) * 4,
       GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, false), 'train readback');
   }
+
+  /** net.restore(): the optimiser starts again, state zeroed and step count 0 (the schedule too). */
+  private readonly rewind = () => {
+    const queue = this.host.res.ctx.device.queue;
+    for (const b of new Set(this.buffers.state.flatMap((r) => Object.values(r).flatMap(({ m, v }) => [m, v])))) {
+      if (!this.unusedState.includes(b)) queue.writeBuffer(b, 0, new Uint8Array(b.size));
+    }
+    this.t = 0;
+  };
 
   private async plan(kind: TrainPlanKind): Promise<BuiltPlan> {
     const { res } = this.host;
     await res.ensure('backward');
     if (kind.stats) await res.ensure('update');
     const group = kind.data?.name ?? 'direct';
-    const key = `${kind.mode}|${group}|${kind.stats}|${res.histogramBins}`;
+    const key = `${kind.mode}|${group}|${kind.stats}|${res.histogramBins}|masks ${res.maskCount}`;
     return this.plans.get(key, () => buildTrainPlan(res.step(), res.graph, this.buffers, kind, res.histogramBins, 'auto'), group);
   }
 
@@ -150,6 +161,7 @@ export class Trainer {
     words[STEP_FIELDS.T_METRICS_SLOT] = slot;
     words[STEP_FIELDS.T_BATCH_START] = start;
     words[STEP_FIELDS.T_VALID_ROWS] = valid;
+    words[STEP_FIELDS.T_STEP] = this.t;
     return words;
   }
 
@@ -199,7 +211,7 @@ export class Trainer {
     });
     if (stats) {
       const words = new Uint32Array(data, METRICS_SLOTS * 8, res.buffers.stats.size / 4);
-      records[records.length - 1].layers = decodeTrainStats(words, res.histogramBins, res.slots, this.host.layers);
+      records[records.length - 1].layers = decodeTrainStats(words, res.histogramBins, res.slots, this.host.spec);
     }
     return records;
   }
@@ -349,6 +361,7 @@ export class Trainer {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    this.host.res.onRestore.delete(this.rewind);
     const { allocator } = this.host.res;
     const free = async () => {
       await this.plans.drop();

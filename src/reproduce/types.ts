@@ -1,0 +1,56 @@
+// A reproduction of a paper on the lecture's reading list: its setup, one or more tables of what
+// this engine measured, and whether the paper's headline direction holds in them. The CLI
+// (`npm run reproduce -- NAME`) prints it; the same code runs in the demo.
+import type { Engine } from '../index';
+import type { Dataset } from '../data/index';
+
+/** A table of a reproduction: columns and rows of numbers or labels. */
+export interface ReproductionTable { title: string; columns: string[]; rows: Array<Array<string | number>> }
+
+/** What a reproduction resolves to. `numbers` holds the figures the verdict rests on (and the README quotes). */
+export interface ReproductionResult {
+  name: string;
+  paper: string;
+  claim: string;
+  setup: string;
+  tables: ReproductionTable[];
+  /** One sentence: what the tables show, in the claim's terms. */
+  verdict: string;
+  /** Whether the paper's direction holds in this run. */
+  holds: boolean;
+  numbers: Record<string, number>;
+}
+
+/** What a reproduction runs with: the engine, the seed, MNIST (loaded on first use), a progress line, and the run's size. */
+export interface ReproductionContext {
+  engine: Engine;
+  seed: number;
+  mnist: () => Promise<Dataset>;
+  log: (line: string) => void;
+  /** Overrides of a reproduction's sizes (depth, steps, rounds, seeds ...), by name. */
+  sizes: Record<string, number>;
+}
+
+/** A paper of the reading list as a one-command experiment. */
+export interface Reproduction {
+  name: string;
+  paper: string;
+  claim: string;
+  /** The sizes it runs at (each can be overridden), with what each means. */
+  sizes: Record<string, { value: number; means: string }>;
+  /** What to look for, in one sentence (the demo's preset text). */
+  lookFor: string;
+  run(ctx: ReproductionContext): Promise<ReproductionResult>;
+}
+
+/** A size of the run: the context's override, else the reproduction's default. */
+export const sizeOf = (r: Reproduction, ctx: ReproductionContext, name: string): number => ctx.sizes[name] ?? r.sizes[name].value;
+
+/** Mean and population std. */
+export function meanStd(values: number[]): { mean: number; std: number } {
+  const mean = values.reduce((s, v) => s + v, 0) / values.length;
+  return { mean, std: Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / values.length) };
+}
+
+/** A number for a table: 4 significant digits, NaN and infinities spelled out. */
+export const fmt = (v: number, digits = 4): string => (Number.isFinite(v) ? Number(v.toPrecision(digits)).toString() : String(v));
