@@ -5,7 +5,9 @@
 import { ACTIVATION_NAMES, createEngine, INIT_NAMES, type Engine } from '../src/index';
 import { $, download } from './dom';
 import { histogramsPng } from './plots';
+import { setupPapers } from './papers';
 import { setupSingle, type LastResult } from './single';
+import type { ReproductionResult } from '../src/reproduce/index';
 import { parseHash, type DemoState } from './state';
 import { setupTraining, type LastTraining } from './train';
 
@@ -13,6 +15,8 @@ declare global {
   interface Window {
     initscope: {
       lastResult?: LastResult; lastTraining?: LastTraining; state: DemoState; engine?: Engine;
+      /** The last reproduction run in the reading-list view, with its time. */
+      lastReproduction?: ReproductionResult & { seconds: number };
       /** The training session in progress (numbered from 1 on this page) and the steps it has done. */
       training?: { session: number; step: number };
     };
@@ -72,13 +76,19 @@ function csv(r: LastResult): string {
   return rows.join('\n');
 }
 
-const isTrainView = (hash: string) => new URLSearchParams(hash.replace(/^#/, '')).get('view') === 'train';
+type View = 'single' | 'train' | 'papers';
+const viewOf = (hash: string): View => {
+  const v = new URLSearchParams(hash.replace(/^#/, '')).get('view');
+  return v === 'train' || v === 'papers' ? v : 'single';
+};
+const isTrainView = (hash: string) => viewOf(hash) === 'train';
 
-/** Shows the single-pass view or the training view, as the hash says. */
-function showView(train: boolean): void {
-  $('app').hidden = train;
-  $('train-view').hidden = !train;
-  for (const [id, current] of [['to-single', !train], ['to-train', train]] as const) {
+/** Shows the view the hash names: single pass (default), training or the reading list. */
+function showView(view: View): void {
+  $('app').hidden = view !== 'single';
+  $('train-view').hidden = view !== 'train';
+  $('papers-view').hidden = view !== 'papers';
+  for (const [id, current] of [['to-single', view === 'single'], ['to-train', view === 'train'], ['to-papers', view === 'papers']] as const) {
     if (current) $(id).setAttribute('aria-current', 'page'); else $(id).removeAttribute('aria-current');
   }
 }
@@ -89,13 +99,14 @@ function setup(): void {
   const hooks = { engine: getEngine, setPhase, showNotes, onLost: (l: () => void) => lostListeners.push(l) };
   const single = setupSingle(hooks, parsed, { acts: ACTIVATION_NAMES, inits: INIT_NAMES });
   const training = setupTraining(hooks, location.hash, INIT_NAMES);
-  const train = isTrainView(location.hash);
-  showView(train);
-  if (train) training.start(); else single.showInitial();
+  setupPapers(hooks);
+  const view = viewOf(location.hash);
+  showView(view);
+  if (view === 'train') training.start(); else if (view === 'single') single.showInitial();
   window.addEventListener('hashchange', () => {
-    const toTrain = isTrainView(location.hash);
-    showView(toTrain);
-    if (toTrain) training.load(location.hash); else single.load(location.hash);
+    const to = viewOf(location.hash);
+    showView(to);
+    if (to === 'train') training.load(location.hash); else if (to === 'single') single.load(location.hash);
   });
   $('restart').addEventListener('click', () => {
     $('lost').hidden = true;
@@ -112,7 +123,7 @@ function setup(): void {
   $('export-png').addEventListener('click', () => {
     void histogramsPng().then((png) => { if (png) download('initscope-histograms.png', png); });
   });
-  setPhase('idle', train ? 'Pick a preset or press Train.' : 'Pick a preset or press Run.');
+  setPhase('idle', view === 'train' ? 'Pick a preset or press Train.' : view === 'papers' ? 'Pick a paper and press Run.' : 'Pick a preset or press Run.');
 }
 
 if (!('gpu' in navigator) || !navigator.gpu) {

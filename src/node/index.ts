@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { InitscopeError } from '../model/errors';
 
 /** Options of {@link createNodeGPU}. */
@@ -22,14 +24,33 @@ async function loadDawn(): Promise<typeof import('webgpu')> {
   }
 }
 
+/** Whether a Vulkan driver could be found: VK_ICD_FILENAMES / VK_DRIVER_FILES set, or an ICD
+ *  manifest in one of the Vulkan loader's search folders on Linux (other systems: assumed, Dawn
+ *  uses Metal or D3D12 there). Without one, Dawn's first try prints the loader's "Found no
+ *  drivers!" and a source path, which reads as a failure; createNodeGPU then goes straight to SwiftShader. */
+function hasVulkanDriver(): boolean {
+  if (process.platform !== 'linux' || process.env.VK_ICD_FILENAMES || process.env.VK_DRIVER_FILES) return true;
+  const env = process.env;
+  const config = [env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), ...(env.XDG_CONFIG_DIRS ?? '/etc/xdg').split(':'), '/etc'];
+  const data = [env.XDG_DATA_HOME ?? join(homedir(), '.local/share'), ...(env.XDG_DATA_DIRS ?? '/usr/local/share:/usr/share').split(':')];
+  return [...config, ...data].some((dir) => {
+    try {
+      return readdirSync(join(dir, 'vulkan', 'icd.d')).some((f) => f.endsWith('.json'));
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** A `GPU` from Dawn (the `webgpu` npm package). When no adapter is found (no GPU driver), it
  *  retries with SwiftShader, the CPU Vulkan driver, selected with VK_ICD_FILENAMES; the engine's
- *  adapterInfo then says SwiftShader and isFallbackAdapter is true. */
+ *  adapterInfo then says SwiftShader and isFallbackAdapter is true. On Linux without any Vulkan
+ *  driver it goes to SwiftShader at once, quietly. */
 export async function createNodeGPU(options: NodeGPUOptions = {}): Promise<GPU> {
   const dawn = await loadDawn();
   Object.assign(globalThis, dawn.globals);
   const dawnOptions = options.dawnOptions ?? [];
-  if (!options.forceSwiftShader) {
+  if (!options.forceSwiftShader && hasVulkanDriver()) {
     const gpu = dawn.create(dawnOptions);
     if (await gpu.requestAdapter({ powerPreference: 'high-performance' })) return gpu;
   }

@@ -13,7 +13,7 @@ const GAINS: Array<{ label: string; init: InitName }> = [
 
 /** ln(|dL/dX| / |dL/dA_{D-2}|): the error's growth over D - 1 layers (the rms of the same count of entries). */
 async function logGrowth(ctx: ReproductionContext, activation: 'linear' | 'relu', init: InitName, depth: number, width: number, seed: number): Promise<number> {
-  const net = ctx.engine.createNet({ input: width, batch: 8, seed, activation, init, bias: false,
+  const net = ctx.engine.createNet({ input: width, batch: 1, seed, activation, init, bias: false,
     layers: Array.from({ length: depth }, () => ({ type: 'dense' as const, units: width })) });
   try {
     await net.setInput('randn');
@@ -29,7 +29,7 @@ export const RANDOM_WALK: Reproduction = {
   paper: 'Sussillo & Abbott 2014, Random walk initialization for training very deep feedforward networks',
   claim: "ln(|delta_D| / |delta_1|) of a backpropagated error has mean near 0 over seeds with the paper's gain, and drifts at g = 1 and at He's sqrt 2",
   lookFor: "the mean log growth of the error: near 0 in the paper's row, far from 0 in the others, for linear and ReLU nets",
-  sizes: { depth: { value: 100, means: 'layers' }, width: { value: 100, means: 'units per layer (N)' }, seeds: { value: 12, means: 'nets per row' } },
+  sizes: { depth: { value: 100, means: 'layers' }, width: { value: 100, means: 'units per layer (N)' }, seeds: { value: 24, means: 'nets per row' } },
   async run(ctx): Promise<ReproductionResult> {
     const depth = sizeOf(this, ctx, 'depth');
     const width = sizeOf(this, ctx, 'width');
@@ -50,7 +50,7 @@ export const RANDOM_WALK: Reproduction = {
       && Math.abs(numbers[`${a}/random_walk`]) < Math.abs(numbers[`${a}/kaiming`]));
     return {
       name: this.name, paper: this.paper, claim: this.claim,
-      setup: `${depth} dense layers of width ${width}, no bias, batch 8, N(0,1) input and upstream gradient; ${seeds} seeds per row from ${ctx.seed}`,
+      setup: `${depth} dense layers of width ${width}, no bias, one example (the paper's walk is per vector), N(0,1) input and upstream gradient; ${seeds} seeds per row from ${ctx.seed}`,
       tables: [{ title: `ln(|dL/dX| / |dL/dA_${depth - 2}|) over ${depth - 1} layers`, columns: ['activation', 'gain', 'mean', 'std over seeds'], rows }],
       verdict: holds ? "the paper's gain has the smallest drift for both activations" : "the paper's gain does not have the smallest drift in this run",
       holds, numbers,
