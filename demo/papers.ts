@@ -11,6 +11,7 @@ import { $ } from './dom';
 /** Sizes the page runs at: every reproduction's own, made smaller where its CLI run takes minutes on a CPU. */
 const PAGE_SIZES: Record<string, Record<string, number>> = {
   glorot: { width: 1024 },
+  saxe: { depth: 8, steps: 300 },
   'random-walk': { seeds: 8 },
   fixup: { blocks: 16, steps: 150 },
   lottery: { rounds: 4, steps: 150, checks: 1 },

@@ -2,6 +2,7 @@ export { createEngine, type Engine } from './engine';
 export type { EngineOptions, AdapterDescription } from './gpu/device';
 export type { LayerGradients, LayerParameters } from './net/readers';
 export type { LsuvOptions, LsuvResult } from './net/lsuv';
+export type { DataInitOptions, DataInitResult } from './net/dataInit';
 export type { Dispatch, KernelTarget } from './kernels/program';
 export { Net, type PassOptions, type UpstreamGradient, type PlanKind, type LayerPath } from './net/net';
 export { NetSnapshot } from './net/masks';

@@ -1,6 +1,6 @@
 """PyTorch's numbers for the README's reading-list rows (cross-checks run by hand, not by the tests).
 
-python3 bench/torch/reading_list.py glorot|he|lsuv|random-walk|fixup|lottery [mnist.bin] [--seed 0]
+python3 bench/torch/reading_list.py glorot|he|saxe|lsuv|random-walk|fixup|lottery [mnist.bin] [--seed 0]
 Each mirrors `npm run reproduce -- NAME` at its default sizes (src/reproduce/*.ts): the same nets,
 initialisations, optimisers, batch sizes and step counts; MNIST from bench/torch/export-mnist.mjs
 (the engine's rows, standardised). Random numbers are torch's, so single numbers differ from the
@@ -14,7 +14,7 @@ import torch
 from torch import nn
 
 p = argparse.ArgumentParser()
-p.add_argument('name', choices=['glorot', 'he', 'lsuv', 'random-walk', 'fixup', 'lottery'])
+p.add_argument('name', choices=['glorot', 'he', 'saxe', 'lsuv', 'random-walk', 'fixup', 'lottery'])
 p.add_argument('data', nargs='?', default='mnist.bin')
 p.add_argument('--seed', type=int, default=0)
 a = p.parse_args()
@@ -88,6 +88,46 @@ def he():
 def lsuv():
     single_pass(10, 128, 64, 'relu', {'orthogonal': nn.init.orthogonal_})
     single_pass(10, 128, 64, 'relu', {'lsuv': nn.init.orthogonal_}, lsuv=True)
+
+
+def saxe():
+    x, y, _, _ = load(a.data)
+    width, max_steps, target, chunk = 64, 600, 0.6, 20
+    for depth in [2, 4, 8, 16, 32]:
+        line = f'depth {depth:2d}'
+        for init in ['orthogonal', 'gaussian']:
+            best = (math.inf, None)
+            for lr in [0.01, 0.03, 0.1]:
+                torch.manual_seed(a.seed)
+                dims = [784] + [width] * (depth - 1) + [10]
+                Ws = []
+                for din, dout in zip(dims, dims[1:]):
+                    W = torch.empty(din, dout)
+                    nn.init.orthogonal_(W) if init == 'orthogonal' else W.normal_(0, 1 / math.sqrt(din))
+                    Ws.append(W.requires_grad_())
+                opt = torch.optim.SGD(Ws, lr=lr)
+                order, steps, losses = batches(len(x), 64, a.seed), math.inf, []
+                for step in range(max_steps):
+                    rows = next(order)
+                    h = x[rows]
+                    for W in Ws:
+                        h = h @ W
+                    loss = nn.functional.cross_entropy(h, y[rows])
+                    if not torch.isfinite(loss):
+                        break
+                    opt.zero_grad()
+                    loss.backward()
+                    opt.step()
+                    losses.append(loss.item())
+                    if len(losses) == chunk:
+                        if sum(losses) / chunk <= target:
+                            steps = step + 1
+                            break
+                        losses = []
+                if steps < best[0]:
+                    best = (steps, lr)
+            line += f'  {init}: {best[0]} steps (lr {best[1]})'
+        print(line)
 
 
 def random_walk():
@@ -228,4 +268,4 @@ def lottery():
                 mask *= (l.weight.data.abs() > threshold).float()
 
 
-{'glorot': glorot, 'he': he, 'lsuv': lsuv, 'random-walk': random_walk, 'fixup': fixup, 'lottery': lottery}[a.name]()
+{'glorot': glorot, 'he': he, 'saxe': saxe, 'lsuv': lsuv, 'random-walk': random_walk, 'fixup': fixup, 'lottery': lottery}[a.name]()

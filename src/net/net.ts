@@ -27,6 +27,7 @@ import type { EngineCore } from './core';
 import type { NetSource } from './sources';
 import { saveCheckpoint } from './checkpoint';
 import { checkMask, NetSnapshot, prune, restore, setMask, snapshot } from './masks';
+import { dataInit, parseDataInitOptions, type DataInitHost, type DataInitOptions, type DataInitResult } from './dataInit';
 import { NetResources } from './resources';
 
 /** Options of a pass: statistics (default true) and their histogram. */
@@ -283,6 +284,34 @@ export class Net {
       const run = this.serial('lsuv', () => {
         this.requireInput('lsuv');
         return lsuv(this.res, this.executor, weightedLayers(this.spec), async () => (await this.runForward(true)).layers, o);
+      });
+      return input ? Promise.all([input, run]).then(([, r]) => r) : run;
+    });
+  }
+
+  /** Data-dependent initialisation (Krähenbühl et al. 2015) on the input `x` (or the current one):
+   *  each unit's W and b set so its pre-activation has mean 0 and variance 1 on the batch, then
+   *  the layers rescaled so E[dW^2] / E[W^2] is equal across them (`iterations` rounds, default 3). */
+  dataInit(x?: Float32Array, options: DataInitOptions = {}): Promise<DataInitResult> {
+    return validated(() => parseDataInitOptions(options), (o) => {
+      const input = x === undefined ? undefined : this.setInput(x);
+      const run = this.serial('dataInit', () => {
+        this.requireInput('dataInit');
+        const queue = this.core.ctx.device.queue;
+        const host: DataInitHost = {
+          forward: async () => { await this.runForward(false); },
+          backward: async () => { await this.execute(await this.plans.get({ forward: true, backward: 'randn', stats: false })); },
+          readZ: (layer) => readRegion(this.res, this.executor, this.spec, layer, 'z'),
+          readParameters: (layer) => readParameters(this.res, this.executor, layer.unit),
+          readWeightGrad: async (layer) => (await readGradients(this.res, this.executor, layer.unit)).W,
+          writeParameters: (layer, W, b) => {
+            const { index } = weightedOf(this.res, layer.unit);
+            writeFloats(queue, this.res.buffers.own[index].W, 0, W);
+            const at = this.res.layout.entries[index].at.b;
+            if (b && at !== undefined) writeFloats(queue, this.res.buffers.small, at, b);
+          },
+        };
+        return dataInit(host, weightedLayers(this.spec), this.spec.batch, o).finally(() => { this.forwardCurrent = false; });
       });
       return input ? Promise.all([input, run]).then(([, r]) => r) : run;
     });

@@ -9,3 +9,4 @@ export * from './testValues';
 export * from './layers';
 export * from './channelNorm';
 export * from './prune';
+export * from './dataInit';

@@ -1,11 +1,13 @@
 // The reading list's reproductions by name (`npm run reproduce -- NAME`; the demo's presets).
+import { DATA_INIT } from './dataInit';
 import { FIXUP } from './fixup';
 import { LOTTERY } from './lottery';
 import { RANDOM_WALK } from './randomWalk';
+import { SAXE } from './saxe';
 import { GLOROT, HE, LSUV } from './singlePass';
 import type { Reproduction } from './types';
 
 export type { Reproduction, ReproductionResult } from './types';
 
 /** Every reproduction, in the reading list's order. */
-export const REPRODUCTIONS: Reproduction[] = [GLOROT, HE, LSUV, RANDOM_WALK, FIXUP, LOTTERY];
+export const REPRODUCTIONS: Reproduction[] = [GLOROT, HE, SAXE, LSUV, RANDOM_WALK, DATA_INIT, FIXUP, LOTTERY];

@@ -11,7 +11,7 @@ import { createEngine } from 'initscope';
 import { createNodeGPU } from 'initscope/node';
 import {
   referenceActivation, referenceFixupFactor, referenceLayersBackward, referenceLayersForward, referenceLayersTraining, referenceLayersTrainStep,
-  referencePrune, referenceRandomWalkGain,
+  referenceDataInitWithin, referencePrune, referenceRandomWalkGain,
 } from 'initscope/reference';
 import { poisonForTesting } from '../../dist/testing.js';
 import { assertClose, random } from './helpers.mjs';
@@ -329,4 +329,37 @@ test('a checkpoint of a net with blocks, a multiplier and a mask: section 9 name
   const W = (await loaded.readParameters([1, 2])).W;
   mask.forEach((m, i) => { if (!m) assert.equal(W[i], 0, `the loaded mask keeps W[1, 2][${i}] at 0 through a step`); });
   for (const m of [net, loaded]) m.destroy();
+});
+
+test('dataInit: every unit of every layer gets mean 0, variance 1 on the batch (W and b against float64), then equal change rates E[dW^2] / E[W^2]', async () => {
+  const engine = engines.cpu;
+  const batch = 40;
+  const dims = [13, 17, 11, 5];
+  const net = engine.createNet({ input: dims[0], batch, seed: 4, activation: 'tanh', layers: [
+    { type: 'dense', units: 17 }, { type: 'dense', units: 11 }, { type: 'dense', units: 5, activation: 'linear' }] });
+  const X = random(batch * dims[0], 12, 1);
+  const ref = [];
+  for (let l = 0; l < 3; l++) {
+    const W = random(dims[l] * dims[l + 1], 30 + l, 0.7);
+    const b = random(dims[l + 1], 40 + l, 0.5);
+    await net.setParameters(l, { W, b });
+    ref.push({ din: dims[l], units: dims[l + 1], W, b, activation: l < 2 ? tanh : linear });
+  }
+  const r0 = await net.dataInit(X, { iterations: 0 });
+  const want = referenceDataInitWithin(ref, batch, X);
+  for (let l = 0; l < 3; l++) {
+    const p = await net.readParameters(l);
+    assertClose(`layer ${l} W`, p.W, want[l].W, 1e-5, 1e-4);
+    assertClose(`layer ${l} b`, p.b, want[l].b, 1e-5, 1e-4);
+  }
+  assert.deepEqual(r0.scales, [1, 1, 1]);
+  const relu = engine.createNet({ input: 32, batch: 64, seed: 1, activation: 'relu', bias: false, layers: [
+    { type: 'dense', units: 48 }, { type: 'dense', units: 40 }, { type: 'dense', units: 24 }, { type: 'dense', units: 8, activation: 'linear' }] });
+  const r = await relu.dataInit(random(64 * 32, 5, 1));
+  const spread = (rates) => Math.max(...rates) / Math.min(...rates);
+  assert.ok(spread(r.ratesBefore) > 1.5, `the rates differ before: ${r.ratesBefore}`);
+  assert.ok(spread(r.ratesAfter) < 1.01, `a ReLU net without bias: the rates equal after (${r.ratesAfter})`);
+  await assert.rejects(relu.dataInit(undefined, { iterations: -1 }), (e) => e.field === 'iterations');
+  net.destroy();
+  relu.destroy();
 });

@@ -51,7 +51,16 @@ const PAIRS = [
   ['setParameters then train', { data: true }, (n) => n.setParameters(0, { W: W0 }), (n, t) => t.train(2)],
   ['trainer.destroy then train (refused)', { data: true }, (n, t) => { t.destroy(); return undefined; }, (n, t) => t.train(2)],
   ['net.destroy then forward (refused)', {}, (n) => { n.destroy(); return undefined; }, (n) => n.forward()],
+  ['setMask then readParameters', {}, (n) => n.setMask(0, MASK), (n) => n.readParameters(0).then((p) => p.W)],
+  ['prune then train', { data: true }, (n) => n.prune(0, { fraction: 0.5 }), (n, t) => t.train(2)],
+  ['train then prune', { data: true }, (n, t) => t.train(2).then(() => null), (n) => n.prune(0, { fraction: 0.5 })],
+  // snapshot and setParameters issued at once, then a restore of that snapshot: W is the snapshot's.
+  ['snapshot and setParameters, then restore', {},
+    (n) => { SNAPSHOTS.set(n, n.snapshot()); return n.setParameters(0, { W: W0 }); }, (n) => SNAPSHOTS.get(n).then((s) => n.restore(s))],
+  ['save then setParameters', {}, (n) => n.save().then((b) => b.length), (n) => n.setParameters(0, { W: W0 })],
 ];
+const SNAPSHOTS = new WeakMap();
+const MASK = Uint8Array.from({ length: dims[0] * dims[1] }, (_, i) => i % 3 ? 1 : 0);
 
 async function fresh(setup) {
   const { net } = await randomNet(engine, { dims, batch, activation: 'tanh', seed: 20 });

@@ -36,7 +36,7 @@ for (const [name, sizes, check] of [
 }
 
 test('reproduce refuses an unknown paper and a size it does not have, with the list (exit 2)', () => {
-  for (const [args, message] of [[['saxe2'], /unknown reproduction "saxe2"; known: glorot, he, lsuv, random-walk, fixup, lottery, all/],
+  for (const [args, message] of [[['saxe2'], /unknown reproduction "saxe2"; known: glorot, he, saxe, lsuv, random-walk, data-init, fixup, lottery, all/],
     [['fixup', '--size', 'depth=3'], /--size depth=3: depth is not a size of fixup/]]) {
     const r = spawnSync(process.execPath, [bin, 'reproduce', ...args], { encoding: 'utf8' });
     assert.equal(r.status, 2);
