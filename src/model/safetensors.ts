@@ -9,12 +9,11 @@ import { InitscopeError } from './errors';
 /** One tensor of a file: F32 values, or an I64 count (kept as a number). */
 export interface SafeTensor { dtype: 'F32' | 'I64'; shape: number[]; data: Float32Array | BigInt64Array }
 
-const WHERE = 'loadNet';
 /** A header larger than this is refused before it is parsed (the specification's limit is 100 MB). */
 const MAX_HEADER_BYTES = 100_000_000;
 const BYTES: Record<SafeTensor['dtype'], number> = { F32: 4, I64: 8 };
 
-const refuse = (message: string, field = 'bytes') => new InitscopeError(`${WHERE}: ${message}`, 'invalid-option', field);
+
 
 /** The file of `tensors` (in insertion order) with string metadata. */
 export function encodeSafetensors(tensors: Map<string, SafeTensor>, metadata: Record<string, string>): Uint8Array<ArrayBuffer> {
@@ -43,7 +42,8 @@ export function encodeSafetensors(tensors: Map<string, SafeTensor>, metadata: Re
 
 /** Parses a file; refuses a truncated file, a header too large or not JSON, offsets outside the
  *  data or overlapping, an unknown dtype and a shape that does not match its bytes. */
-export function decodeSafetensors(bytes: Uint8Array): { tensors: Map<string, SafeTensor>; metadata: Record<string, string> } {
+export function decodeSafetensors(bytes: Uint8Array, where = 'loadNet'): { tensors: Map<string, SafeTensor>; metadata: Record<string, string> } {
+  const refuse = (message: string, field = 'bytes') => new InitscopeError(`${where}: ${message}`, 'invalid-option', field);
   if (!(bytes instanceof Uint8Array)) throw refuse(`bytes must be a Uint8Array (a safetensors file), got ${typeof bytes}`);
   if (bytes.length < 8) throw refuse(`the file is ${bytes.length} bytes, shorter than its 8-byte header length`);
   const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(0, true);
@@ -52,7 +52,7 @@ export function decodeSafetensors(bytes: Uint8Array): { tensors: Map<string, Saf
   if (8 + n > bytes.length) throw refuse(`the header says it is ${n} bytes, but the file has only ${bytes.length - 8} after the length (truncated?)`);
   let header: unknown;
   try { header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n))); } catch (e) {
-    throw new InitscopeError(`${WHERE}: the header is not JSON (${(e as Error).message})`, 'invalid-option', 'bytes', { cause: e });
+    throw new InitscopeError(`${where}: the header is not JSON (${(e as Error).message})`, 'invalid-option', 'bytes', { cause: e });
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) throw refuse('the header must be a JSON object of tensors');
   const dataStart = 8 + n;

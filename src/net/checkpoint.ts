@@ -83,14 +83,22 @@ function place(res: NetResources, slot: Slot): { buffer: GPUBuffer; offset: numb
 
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
-function transposed(values: Float32Array, rows: number, cols: number): Float32Array {
+/** A dense W of rows x cols (row-major) as cols x rows. */
+export function transposed(values: Float32Array, rows: number, cols: number): Float32Array {
   const out = new Float32Array(values.length);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = values[r * cols + c];
   return out;
 }
 
-/** The checkpoint of a net: its parameters read back, the createNet options in the metadata. */
-export async function saveCheckpoint(spec: NetSpec, res: NetResources, exec: PlanExecutor, options: unknown): Promise<Uint8Array<ArrayBuffer>> {
+/** Where a parameter region of entry `index` is in a checkpoint (its tensor name, PyTorch shape
+ *  and transpose), for an optimiser's state of that parameter; undefined where none is. */
+export function parameterSlot(spec: NetSpec, res: NetShape, index: number, param: string): { name: string; shape: number[]; transpose?: Slot['transpose'] } | undefined {
+  const unit = res.entries[index].layer;
+  return slotsOf(spec, res, 'present').find((s) => s.layer === unit && s.region === param);
+}
+
+/** The net's parameters read back as checkpoint tensors. */
+export async function checkpointTensors(spec: NetSpec, res: NetResources, exec: PlanExecutor): Promise<Map<string, SafeTensor>> {
   const tensors = new Map<string, SafeTensor>();
   for (const slot of slotsOf(spec, res, 'present')) {
     if (slot.region === 'count') {
@@ -101,12 +109,20 @@ export async function saveCheckpoint(spec: NetSpec, res: NetResources, exec: Pla
     const values = await exec.readRegion(buffer, offset, size(slot.shape), slot.name);
     tensors.set(slot.name, { dtype: 'F32', shape: slot.shape, data: slot.transpose ? transposed(values, slot.transpose.rows, slot.transpose.cols) : values });
   }
-  return encodeSafetensors(tensors, { initscope: JSON.stringify(options), format: 'pt' });
+  return tensors;
 }
 
-/** The createNet options a file carries in its metadata (`initscope`). */
+/** The checkpoint of a net: its parameters read back, the createNet options in the metadata. */
+export async function saveCheckpoint(spec: NetSpec, res: NetResources, exec: PlanExecutor, options: unknown): Promise<Uint8Array<ArrayBuffer>> {
+  return encodeSafetensors(await checkpointTensors(spec, res, exec), { initscope: JSON.stringify(options), format: 'pt' });
+}
+
+/** The createNet options a file carries in its metadata (`initscope`), and its net's tensors (a
+ *  trainer's checkpoint is a net's too: its `optimizer.*` tensors are the trainer's, left out here). */
 export function checkpointOptions(bytes: Uint8Array): { options: unknown; tensors: Map<string, SafeTensor> } {
-  const { tensors, metadata } = decodeSafetensors(bytes);
+  const decoded = decodeSafetensors(bytes);
+  const metadata = decoded.metadata;
+  const tensors = new Map([...decoded.tensors].filter(([name]) => !name.startsWith('optimizer.')));
   let options: unknown;
   if (metadata.initscope !== undefined) {
     try { options = JSON.parse(metadata.initscope); } catch (e) {
@@ -118,21 +134,21 @@ export function checkpointOptions(bytes: Uint8Array): { options: unknown; tensor
 
 /** Refuses a file whose tensors do not fit the net: a missing tensor (num_batches_tracked may be
  *  absent), a tensor of another shape or dtype, or a tensor the net has no place for. */
-export function checkCheckpoint(spec: NetSpec, res: NetShape, tensors: Map<string, SafeTensor>): void {
+export function checkCheckpoint(spec: NetSpec, res: NetShape, tensors: Map<string, SafeTensor>, where = 'loadNet'): void {
   const slots = slotsOf(spec, res, 'possible');
   const known = new Set(slots.map((s) => s.name));
   for (const name of tensors.keys()) {
-    if (!known.has(name)) throw new InitscopeError(`loadNet: tensor ${name} has no place in this net (its tensors: ${[...known].join(', ')})`, 'invalid-option', name);
+    if (!known.has(name)) throw new InitscopeError(`${where}: tensor ${name} has no place in this net (its tensors: ${[...known].join(', ')})`, 'invalid-option', name);
   }
   for (const slot of slots) {
     const t = tensors.get(slot.name);
     if (!t) {
       if (slot.optional) continue;
-      throw new InitscopeError(`loadNet: tensor ${slot.name} is missing (shape [${slot.shape.join(', ')}], F32)`, 'invalid-option', slot.name);
+      throw new InitscopeError(`${where}: tensor ${slot.name} is missing (shape [${slot.shape.join(', ')}], F32)`, 'invalid-option', slot.name);
     }
     const dtype = slot.region === 'count' ? 'I64' : 'F32';
     if (t.dtype !== dtype || t.shape.length !== slot.shape.length || t.shape.some((d, i) => d !== slot.shape[i])) {
-      throw new InitscopeError(`loadNet: tensor ${slot.name} must be ${dtype} of shape [${slot.shape.join(', ')}], got ${t.dtype} [${t.shape.join(', ')}]`, 'invalid-option', slot.name);
+      throw new InitscopeError(`${where}: tensor ${slot.name} must be ${dtype} of shape [${slot.shape.join(', ')}], got ${t.dtype} [${t.shape.join(', ')}]`, 'invalid-option', slot.name);
     }
   }
 }

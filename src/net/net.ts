@@ -25,7 +25,7 @@ import { NetPlans } from './plans';
 import { weightedOf, readGradients, readParameters, readRegion, type LayerGradients, type LayerParameters } from './readers';
 import type { EngineCore } from './core';
 import type { NetSource } from './sources';
-import { saveCheckpoint } from './checkpoint';
+import { checkCheckpoint, checkpointTensors, parameterSlot, saveCheckpoint, writeCheckpoint } from './checkpoint';
 import { checkMask, NetSnapshot, prune, restore, setMask, snapshot } from './masks';
 import { dataInit, parseDataInitOptions, type DataInitHost, type DataInitOptions, type DataInitResult } from './dataInit';
 import { NetResources } from './resources';
@@ -401,6 +401,15 @@ export class Net {
     return new Trainer({
       res: this.res,
       spec: this.spec,
+      checkpoint: {
+        tensors: () => checkpointTensors(this.spec, this.res, this.executor),
+        slot: (index, param) => parameterSlot(this.spec, this.res, index, param),
+        check: (tensors, where) => checkCheckpoint(this.spec, this.res, tensors, where),
+        write: (tensors) => { writeCheckpoint(this.spec, this.res, this.core.ctx.device.queue, tensors); this.forwardCurrent = false; },
+        options: this.options,
+        read: (buffer, floats, label) => this.executor.readRegion(buffer, 0, floats, label),
+        write32: (buffer, values) => writeFloats(this.core.ctx.device.queue, buffer, 0, values),
+      },
       serial: (where, op) => this.serial(where, op),
       markStale: () => { this.forwardCurrent = false; },
     }, spec);

@@ -76,6 +76,15 @@ export class DeviceDataset {
     this.writeOrder();
   }
 
+  /** The current order of rows (a trainer's checkpoint keeps it). */
+  get rowOrder(): Uint32Array { return this.order.slice(); }
+
+  /** Sets the order again (a resumed trainer's); `order` must be a permutation of the rows. */
+  setOrder(order: ArrayLike<number>): void {
+    this.order.set(order);
+    this.writeOrder();
+  }
+
   private writeOrder(): void { this.queue.writeBuffer(this.gpu.perm, 0, this.order); }
 
   release(): void {

@@ -13,7 +13,8 @@ import { PlanCache } from '../scheduler/planCache';
 import { buildTrainPlan, type TrainBuffers, type TrainPlanKind } from '../scheduler/train';
 import { statsSlotWords } from '../stats/layout';
 import type { NetResources } from '../net/resources';
-import { seededUniform } from '../model/random';
+import { seededUniform, type SeededUniform } from '../model/random';
+import { loadTrainer, saveTrainer, type CheckpointHost } from './resume';
 import { checkFinite, DeviceDataset, encodeTargets, type TargetShape } from './data';
 import { decodeMetrics, decodeTrainStats, type TrainRecord, type TrainResult } from './records';
 
@@ -22,6 +23,8 @@ import { decodeMetrics, decodeTrainStats, type TrainRecord, type TrainResult } f
 export interface TrainerHost {
   res: NetResources;
   spec: NetSpec;
+  /** The net's checkpoint, for trainer.save() / load(). */
+  checkpoint: CheckpointHost;
   serial<T>(where: string, op: () => Promise<T>): Promise<T>;
   markStale(): void;
 }
@@ -62,7 +65,7 @@ export class Trainer {
   private readonly plans: PlanCache;
   /** The 16-byte stand-ins bound where an optimiser keeps no state (SGD without momentum). */
   private readonly unusedState: GPUBuffer[];
-  private data?: { set: DeviceDataset; shuffle: boolean; uniform: () => number; position: number };
+  private data?: { set: DeviceDataset; shuffle: boolean; uniform: SeededUniform; position: number };
   private evalSet?: DeviceDataset;
   /** Optimiser steps taken (Adam's t). */
   private t = 0;
@@ -147,6 +150,29 @@ export class Trainer {
       this.data = { set, shuffle, uniform, position: 0 };
       return Promise.resolve();
     }));
+  }
+
+  /** The run so far as one safetensors file: the net's checkpoint (net.save()'s tensors), the
+   *  optimiser's state in PyTorch's names (`optimizer.{tensor}.exp_avg`, `.exp_avg_sq`,
+   *  `.momentum_buffer`), and the step count and data order (metadata `initscope_trainer`).
+   *  A trainer of the same options on the same net and rows resumes it with load(). */
+  save(): Promise<Uint8Array<ArrayBuffer>> {
+    return this.serial('trainer.save', () => saveTrainer(this.host.checkpoint, this.resumable()));
+  }
+
+  /** Resumes a run from trainer.save()'s bytes: parameters, optimiser state, step count and data
+   *  order, so the next steps are the ones the saved run would have taken (call setData with the
+   *  same rows first). A file that does not fit is refused by name before anything is written. */
+  load(bytes: Uint8Array): Promise<void> {
+    return this.serial('trainer.load', () => {
+      this.t = loadTrainer(this.host.checkpoint, this.resumable(), bytes).t;
+      this.host.markStale();
+      return Promise.resolve();
+    });
+  }
+
+  private resumable() {
+    return { spec: this.spec, state: this.buffers.state, unused: this.unusedState, t: this.t, data: this.data };
   }
 
   private get targetCols(): number { return this.spec.loss === 'cross_entropy' ? 1 : this.shape.classes; }

@@ -138,3 +138,64 @@ test('hostile files are refused by name (invalid-option) before anything is allo
   const fromSpec = await engine.loadNet(bare, { spec: OPTIONS });
   fromSpec.destroy();
 });
+
+/** A net with batch norm, dropout and a residual block: every kind of state a resumed run needs
+ *  (running estimates, dropout's step index, a multiplier and its optimiser state). */
+const RESUME = {
+  input: 6, batch: 4, activation: 'relu', norm: 'batch', layers: [
+    { type: 'dense', units: 9 }, { type: 'dropout', p: 0.25 },
+    { type: 'residual', multiplier: true, layers: [{ type: 'dense', units: 9, norm: 'none' }] },
+    { type: 'dense', units: 3, activation: 'linear' }],
+};
+
+test('trainer.save() / load(): a run resumed mid-epoch takes the same steps as the run that never stopped, bit for bit (Adam, SGD momentum + cosine)', async () => {
+  const rows = 22;
+  const x = random(rows * 6, 1, 1);
+  const labels = Int32Array.from({ length: rows }, (_, i) => (i * 7) % 3);
+  for (const options of [{ optimizer: { name: 'adam', lr: 0.01 } }, { optimizer: { name: 'sgd', lr: 0.1, momentum: 0.9 }, schedule: { name: 'cosine', steps: 20 } }]) {
+    const make = async (net, dataSeed) => {
+      const trainer = net.trainer(options);
+      await trainer.setData(x, labels, { seed: dataSeed });
+      return { net, trainer };
+    };
+    const straight = await make(engine.createNet({ ...RESUME, seed: 3 }), 5);
+    const all = (await straight.trainer.train(13, { every: 13 })).history;
+    const first = await make(engine.createNet({ ...RESUME, seed: 3 }), 5);
+    await first.trainer.train(7, { every: 7 });
+    const bytes = await first.trainer.save();
+    // The net made again from the file (its seed keys dropout's masks), a trainer whose data order
+    // has another seed: load must put the saved order, position and generator back.
+    const resumed = await make(await engine.loadNet(bytes), 77);
+    await resumed.trainer.load(bytes);
+    const rest = (await resumed.trainer.train(6, { every: 6 })).history;
+    assert.deepEqual(rest.map((r) => [r.loss, r.lr]), all.slice(7).map((r) => [r.loss, r.lr]), `${options.optimizer.name}: steps 7..12 resumed = steps 7..12 straight`);
+    for (const l of [0, [2, 0], 3]) {
+      assert.deepEqual((await resumed.net.readParameters(l)).W, (await straight.net.readParameters(l)).W, `${options.optimizer.name}: W ${JSON.stringify(l)}`);
+    }
+    const { header } = readHeader(bytes);
+    const state = options.optimizer.name === 'adam' ? ['exp_avg', 'exp_avg_sq'] : ['momentum_buffer'];
+    for (const key of state) assert.deepEqual(header[`optimizer.layers.0.weight.${key}`].shape, [9, 6], `optimizer.layers.0.weight.${key} in PyTorch's layout`);
+    assert.deepEqual(header['optimizer.layers.2.multiplier.' + state[0]].shape, [1]);
+    assert.equal(JSON.parse(header.__metadata__.initscope_trainer).t, 7);
+    for (const r of [straight, first, resumed]) r.net.destroy();
+  }
+});
+
+test('trainer.load refuses a net checkpoint, another optimiser and a run on other rows, by name, before writing anything', async () => {
+  const x = random(12 * 6, 2, 1);
+  const labels = Int32Array.from({ length: 12 }, (_, i) => i % 3);
+  const net = engine.createNet({ ...RESUME, seed: 1 });
+  const adam = net.trainer({ optimizer: { name: 'adam', lr: 0.01 } });
+  await adam.setData(x, labels);
+  await adam.train(2);
+  const bytes = await adam.save();
+  const before = (await net.readParameters(0)).W;
+  const sgd = net.trainer({ optimizer: { name: 'sgd', lr: 0.1 } });
+  await assert.rejects(sgd.load(bytes), (e) => e.code === 'invalid-option' && /saved by a adam trainer with loss cross_entropy; this one is sgd/.test(e.message));
+  await assert.rejects(adam.load(await net.save()), (e) => e.field === '__metadata__' && /a net's checkpoint \(engine.loadNet reads it\)/.test(e.message));
+  const other = net.trainer({ optimizer: { name: 'adam', lr: 0.01 } });
+  await other.setData(random(8 * 6, 3, 1), Int32Array.from({ length: 8 }, (_, i) => i % 3));
+  await assert.rejects(other.load(bytes), (e) => e.code === 'invalid-state' && /trained on 12 rows; call setData with the same rows first \(this trainer has 8\)/.test(e.message));
+  assert.deepEqual((await net.readParameters(0)).W, before, 'nothing written by a refused load');
+  net.destroy();
+});
