@@ -14,6 +14,13 @@ module.exports = {
       to: { path: i + 1 < LAYERS.length ? above(i) : '^src/(engine|index)\\.ts$' },
     })),
     {
+      name: 'train-below-net',
+      comment: 'src/net makes trainers (net.trainer()); src/train knows its net only through TrainerHost, so imports run one way',
+      severity: 'error',
+      from: { path: '^src/train/' },
+      to: { path: '^src/net/' },
+    },
+    {
       name: 'engine-below-index',
       comment: 'src/engine.ts sits under src/index.ts only',
       severity: 'error',

@@ -24,7 +24,7 @@ export default defineConfig({
       formats: ['es'],
     },
     rollupOptions: {
-      external: ['webgpu', 'mnist', /^@tensorflow\//, ...builtinModules, ...builtinModules.map((m) => `node:${m}`)],
+      external: ['webgpu', 'mnist', 'papaparse', /^@tensorflow\//, ...builtinModules, ...builtinModules.map((m) => `node:${m}`)],
     },
   },
 });

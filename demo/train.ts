@@ -8,6 +8,7 @@ import type { Dataset } from '../src/data/index';
 import { $, download, formHash, setOptions, writeFields } from './dom';
 import { StepCurves, type CurveSpec } from './plots';
 import { createSession, summarize, trainWindow, type Session } from './session';
+import { csvDataset, setupCSV } from './csvData';
 import { drawMaps } from './maps';
 import { distributions, LayerCurves } from './timeline';
 import { flattenTrainState, isLenet, parseTrainHash, toTrainHash, TRAIN_ACTIVATIONS, TRAIN_DEFAULTS, TRAIN_PRESETS, type TrainState } from './trainState';
@@ -88,6 +89,7 @@ export function setupTraining(hooks: Hooks, initialHash: string, initSelect: rea
   };
 
   const loadData = (s: TrainState) => {
+    if (s.dataset === 'csv') return csvDataset();
     const key = s.dataset === 'mnist' ? 'mnist' : `spiral/${s.seed}`;
     let d = datasets.get(key);
     if (!d) {
@@ -267,6 +269,8 @@ export function setupTraining(hooks: Hooks, initialHash: string, initSelect: rea
       new Blob([bytes], { type: 'application/octet-stream' })), (e: unknown) => hooks.setPhase('error', (e as Error).message));
   });
   $('train-reset').addEventListener('click', () => { loop?.abort.abort(); void startLoop(() => { dropSession(); hooks.setPhase('idle', 'Reset: press Train or pick a preset.'); return Promise.resolve(); }); });
+  // A CSV file loaded (dropped or chosen) becomes the dataset; Train trains on it.
+  setupCSV((notes) => hooks.showNotes(notes), () => { state = { ...state, dataset: 'csv', net: 'mlp' }; write(); saveHash(); });
   write();
   hooks.showNotes(parsed.notes);
   return {

