@@ -1,18 +1,5 @@
-// Small dense linear algebra for the reproductions' tables, in float64 on the CPU: products of
-// row-major matrices and the singular values of one (cyclic Jacobi on its Gram matrix).
-
-/** C = A B for A (n x k) and B (k x m), row-major. */
-export function matmul(A: ArrayLike<number>, B: ArrayLike<number>, n: number, k: number, m: number): Float64Array {
-  const C = new Float64Array(n * m);
-  for (let i = 0; i < n; i++) {
-    for (let p = 0; p < k; p++) {
-      const a = A[i * k + p];
-      if (a === 0) continue;
-      for (let j = 0; j < m; j++) C[i * m + j] += a * B[p * m + j];
-    }
-  }
-  return C;
-}
+// The singular values of a small row-major matrix, in float64 on the CPU, for the reproductions'
+// tables (cyclic Jacobi on its Gram matrix).
 
 /** The singular values of A (n x m, row-major), largest first: square roots of the eigenvalues of
  *  A^T A, found by cyclic Jacobi rotations until the off-diagonal part is below 1e-12 of the whole. */

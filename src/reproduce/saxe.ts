@@ -5,7 +5,8 @@
 // about flat with depth.
 import type { Dataset } from '../data/index';
 import type { InitName, Net } from '../index';
-import { matmul, singularValues } from './linalg';
+import { matmul } from '../reference/mlp';
+import { singularValues } from './linalg';
 import { fmt, sizeOf, type Reproduction, type ReproductionContext, type ReproductionResult } from './types';
 
 const LRS = [0.01, 0.03, 0.1];
