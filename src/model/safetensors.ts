@@ -90,3 +90,11 @@ export function decodeSafetensors(bytes: Uint8Array, where = 'loadNet'): { tenso
   }
   return { tensors, metadata };
 }
+
+/** A row-major rows x cols matrix as cols x rows: the engine's dense W (Din x Dout) as
+ *  nn.Linear.weight (Dout x Din) and back, for net and trainer checkpoints alike. */
+export function transposed(values: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(values.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = values[r * cols + c];
+  return out;
+}

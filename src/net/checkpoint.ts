@@ -9,7 +9,7 @@ import { InitscopeError } from '../model/errors';
 import { isNorm, type LayerEntry, type NormEntry } from '../model/layers';
 import type { NetLayout } from '../model/layout';
 import { weightedLayers, type NetSpec } from '../model/net';
-import { decodeSafetensors, encodeSafetensors, type SafeTensor } from '../model/safetensors';
+import { decodeSafetensors, encodeSafetensors, transposed, type SafeTensor } from '../model/safetensors';
 import type { PlanExecutor } from '../scheduler/executor';
 import { weightedOf } from './readers';
 import type { NetResources } from './resources';
@@ -82,13 +82,6 @@ function place(res: NetResources, slot: Slot): { buffer: GPUBuffer; offset: numb
 }
 
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
-
-/** A dense W of rows x cols (row-major) as cols x rows. */
-export function transposed(values: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(values.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = values[r * cols + c];
-  return out;
-}
 
 /** Where a parameter region of entry `index` is in a checkpoint (its tensor name, PyTorch shape
  *  and transpose), for an optimiser's state of that parameter; undefined where none is. */

@@ -5,7 +5,7 @@
 // the data order (the epoch's permutation, the position in it and the generator's state), so a
 // run resumed from it takes the same steps as one that never stopped.
 import { InitscopeError } from '../model/errors';
-import { decodeSafetensors, encodeSafetensors, type SafeTensor } from '../model/safetensors';
+import { decodeSafetensors, encodeSafetensors, transposed, type SafeTensor } from '../model/safetensors';
 import type { TrainerSpec } from '../model/train';
 import type { SeededUniform } from '../model/random';
 import type { DeviceDataset } from './data';
@@ -36,11 +36,6 @@ export interface ResumableTrainer {
 interface TrainerMeta { t: number; optimizer: string; loss: string; data?: { rows: number; position: number; shuffle: boolean; rng: number; order: number[] } }
 
 const WHERE = 'trainer.load';
-const flip = (values: Float32Array, rows: number, cols: number) => {
-  const out = new Float32Array(values.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = values[r * cols + c];
-  return out;
-};
 
 /** The state tensors an optimiser keeps for one parameter, by PyTorch's name. */
 function stateNames(tr: ResumableTrainer, s: { m: GPUBuffer; v: GPUBuffer }): Array<[string, GPUBuffer]> {
@@ -61,7 +56,7 @@ export async function saveTrainer(host: CheckpointHost, tr: ResumableTrainer): P
   for (const { slot, name, buffer } of stateSlots(host, tr)) {
     const count = slot.shape.reduce((a, b) => a * b, 1);
     const values = await host.read(buffer, count, name);
-    tensors.set(name, { dtype: 'F32', shape: slot.shape, data: slot.transpose ? flip(values, slot.transpose.rows, slot.transpose.cols) : values });
+    tensors.set(name, { dtype: 'F32', shape: slot.shape, data: slot.transpose ? transposed(values, slot.transpose.rows, slot.transpose.cols) : values });
   }
   const d = tr.data;
   const meta: TrainerMeta = { t: tr.t, optimizer: tr.spec.optimizer.name, loss: tr.spec.loss,
@@ -99,7 +94,7 @@ export function loadTrainer(host: CheckpointHost, tr: ResumableTrainer, bytes: U
   host.write(net);
   for (const { slot, name, buffer } of slots) {
     const values = tensors.get(name)!.data as Float32Array;
-    host.write32(buffer, slot.transpose ? flip(values, slot.transpose.cols, slot.transpose.rows) : values);
+    host.write32(buffer, slot.transpose ? transposed(values, slot.transpose.cols, slot.transpose.rows) : values);
   }
   if (meta.data && d) {
     d.set.setOrder(meta.data.order);

@@ -125,11 +125,16 @@ export class Trainer {
   /** net.restore(): the optimiser starts again, state zeroed and step count 0 (the schedule too). */
   private readonly rewind = () => {
     const queue = this.host.res.ctx.device.queue;
-    for (const b of new Set(this.buffers.state.flatMap((r) => Object.values(r).flatMap(({ m, v }) => [m, v])))) {
+    for (const b of new Set(this.stateBuffers())) {
       if (!this.unusedState.includes(b)) queue.writeBuffer(b, 0, new Uint8Array(b.size));
     }
     this.t = 0;
   };
+
+  /** Every optimiser state buffer, per parameter (the unused stand-ins where an optimiser keeps none). */
+  private stateBuffers(): GPUBuffer[] {
+    return this.buffers.state.flatMap((r) => Object.values(r).flatMap(({ m, v }) => [m, v]));
+  }
 
   private async plan(kind: TrainPlanKind): Promise<BuiltPlan> {
     const { res } = this.host;
@@ -418,8 +423,8 @@ export class Trainer {
       this.data?.set.release();
       this.evalSet?.release();
       this.ring.drain().forEach((b) => allocator.release(b));
-      const { step, metrics, state } = this.buffers;
-      for (const b of [step, metrics, ...this.unusedState, ...state.flatMap((r) => Object.values(r).flatMap(({ m, v }) => [m, v]))]) allocator.release(b);
+      const { step, metrics } = this.buffers;
+      for (const b of [step, metrics, ...this.unusedState, ...this.stateBuffers()]) allocator.release(b);
     };
     this.host.serial('destroy', free).catch(() => undefined);
   }
