@@ -9,6 +9,8 @@ const testing = process.env.INITSCOPE_TEST === '1';
 export default defineConfig({
   base: './',
   server: { port: 5173, strictPort: false, hmr: !testing, watch: testing ? null : undefined },
+  // The training worker (demo/trainWorker.ts) loads the data module on demand: an ES module worker.
+  worker: { format: 'es' },
   build: {
     outDir: 'site',
     emptyOutDir: true,

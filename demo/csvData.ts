@@ -46,7 +46,8 @@ export function setupCSV(notes: (lines: string[]) => void, use: () => void): voi
   view.addEventListener('dragover', (e) => e.preventDefault());
   view.addEventListener('drop', (e) => {
     const file = e.dataTransfer?.files[0];
-    if (!file) return;
+    // A .json file is a saved run (train.ts opens it).
+    if (!file || file.name.endsWith('.json')) return;
     e.preventDefault();
     read(file);
   });

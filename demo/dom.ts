@@ -1,3 +1,5 @@
+import type { AdapterLine } from './trainProtocol';
+
 // The page helpers both views use: elements by id, select options, and the form <-> hash text
 // (the hash parsers of state.ts and trainState.ts validate what a form says, like a URL).
 
@@ -30,4 +32,11 @@ export function download(name: string, blob: Blob): void {
   const a = Object.assign(document.createElement('a'), { href: URL.createObjectURL(blob), download: name });
   a.click();
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+/** The adapter line of the page: vendor / architecture / description, and what a CPU adapter means. */
+export function describeAdapter({ info, kernelTarget, hasTimestamps }: AdapterLine): string {
+  return `${[info.vendor, info.architecture, info.description].filter(Boolean).join(' / ') || 'unknown'}` +
+    (info.isFallbackAdapter ? ` (software adapter on the CPU, ${kernelTarget} kernels: a full-size forward takes seconds, with backward about half a minute)` : '') +
+    (hasTimestamps ? '; GPU times from timestamp-query' : '; no timestamp-query: wall times');
 }

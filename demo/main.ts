@@ -3,13 +3,14 @@
 // lastTraining (train.ts), the page's phase as document.body.dataset.state, and the engine in
 // use as window.initscope.engine, for tests and for anyone scripting the page.
 import { ACTIVATION_NAMES, createEngine, INIT_NAMES, type Engine } from '../src/index';
-import { $, download } from './dom';
+import { $, describeAdapter, download } from './dom';
 import { histogramsPng } from './plots';
 import { setupPapers } from './papers';
 import { setupSingle, type LastResult } from './single';
 import type { ReproductionResult } from '../src/reproduce/index';
 import { parseHash, type DemoState } from './state';
 import { setupTraining, type LastTraining } from './train';
+import type { AdapterLine } from './trainProtocol';
 
 declare global {
   interface Window {
@@ -19,6 +20,9 @@ declare global {
       lastReproduction?: ReproductionResult & { seconds: number };
       /** The training session in progress (numbered from 1 on this page) and the steps it has done. */
       training?: { session: number; step: number };
+      /** Where the training view trains ('worker', or 'page' where a worker has no WebGPU); `lose`
+       *  destroys its device, as a driver reset would (for tests). */
+      trainingHost?: { where: 'worker' | 'page'; lose(): Promise<void> };
     };
   }
 }
@@ -37,12 +41,19 @@ function showNotes(notes: string[]): void {
 let enginePromise: Promise<Engine> | undefined;
 const lostListeners: Array<() => void> = [];
 
+/** The lost-device panel, for the page's engine or the training host's. */
+function showLost(reason: string, message: string): void {
+  $('lost-reason').textContent = `${reason}: ${message || 'no message from the driver'}`;
+  $('lost').hidden = false;
+  setPhase('error', 'The GPU device was lost.');
+}
+
+const showAdapter = (text: string) => { $('adapter').textContent = `Adapter: ${text}`; };
+
 function watchLoss(e: Engine): void {
   void e.lost.then((info) => {
     if (window.initscope.engine !== e) return;
-    $('lost-reason').textContent = `${info.reason}: ${info.message || 'no message from the driver'}`;
-    $('lost').hidden = false;
-    setPhase('error', 'The GPU device was lost.');
+    showLost(info.reason, info.message);
     window.initscope.engine = undefined;
     enginePromise = undefined;
     for (const l of lostListeners) l();
@@ -54,10 +65,7 @@ function getEngine(): Promise<Engine> {
   enginePromise ??= createEngine().then((e) => {
     window.initscope.engine = e;
     watchLoss(e);
-    const info = e.adapterInfo;
-    $('adapter').textContent = `Adapter: ${[info.vendor, info.architecture, info.description].filter(Boolean).join(' / ') || 'unknown'}` +
-      (info.isFallbackAdapter ? ` (software adapter on the CPU, ${e.kernelTarget} kernels: a full-size forward takes seconds, with backward about half a minute)` : '') +
-      (e.hasTimestamps ? '; GPU times from timestamp-query' : '; no timestamp-query: wall times');
+    showAdapter(describeAdapter({ info: e.adapterInfo, kernelTarget: e.kernelTarget, hasTimestamps: e.hasTimestamps }));
     return e;
   }, (err: unknown) => { enginePromise = undefined; throw err; });
   return enginePromise;
@@ -75,6 +83,8 @@ function csv(r: LastResult): string {
   if (r.compare) each('B', r.compare);
   return rows.join('\n');
 }
+
+const trainingHooks = { setPhase, showNotes, showLost, showAdapter: (line: AdapterLine) => showAdapter(describeAdapter(line)) };
 
 type View = 'single' | 'train' | 'papers';
 const viewOf = (hash: string): View => {
@@ -98,7 +108,7 @@ function setup(): void {
   window.initscope = { state: parsed.state };
   const hooks = { engine: getEngine, setPhase, showNotes, onLost: (l: () => void) => lostListeners.push(l) };
   const single = setupSingle(hooks, parsed, { acts: ACTIVATION_NAMES, inits: INIT_NAMES });
-  const training = setupTraining(hooks, location.hash, INIT_NAMES);
+  const training = setupTraining(trainingHooks, location.hash, INIT_NAMES);
   setupPapers(hooks);
   const view = viewOf(location.hash);
   showView(view);
@@ -126,11 +136,17 @@ function setup(): void {
   setPhase('idle', view === 'train' ? 'Pick a preset or press Train.' : view === 'papers' ? 'Pick a paper and press Run.' : 'Pick a preset or press Run.');
 }
 
-if (!('gpu' in navigator) || !navigator.gpu) {
+/** Without WebGPU the page says so; the training view still opens saved runs (they need no GPU). */
+function setupWithoutGpu(): void {
   $('no-webgpu-reason').textContent = 'navigator.gpu is missing: this browser has no WebGPU, or it is turned off.';
   $('no-webgpu').hidden = false;
-  $('app').hidden = true;
+  window.initscope = { state: parseHash(location.hash).state };
+  const training = setupTraining(trainingHooks, location.hash, INIT_NAMES);
+  const show = () => { showView(isTrainView(location.hash) ? 'train' : 'single'); $('app').hidden = true; };
+  show();
+  window.addEventListener('hashchange', show);
   document.body.dataset.state = 'error';
-} else {
-  setup();
+  if (isTrainView(location.hash)) training.start();
 }
+
+if (!('gpu' in navigator) || !navigator.gpu) setupWithoutGpu(); else setup();

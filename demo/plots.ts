@@ -20,6 +20,9 @@ export function keep(id: string, u: uPlot): uPlot {
   return u;
 }
 
+/** The charts kept for a plot host (to update in place). */
+export const chartsOf = (id: string): readonly uPlot[] => charts.get(id) ?? [];
+
 /** One row of small multiples: a configuration's tensors, one per layer. */
 export interface HistogramRow { title?: string; tensors: TensorStats[] }
 

@@ -1,17 +1,18 @@
-// A training session of the training view, apart from the page: one net per configuration (A,
-// and B in a comparison) on the same data, trained window by window, each window's per-layer
-// statistics kept, and accuracy on a held-out sample measured after each window.
-import type { Engine, MLP, Trainer, TrainRecord } from '../src/index';
+// A training session of the training view, as the training host (demo/trainHost.ts) runs it: one
+// net per configuration (A, and B in a comparison) on the same data, trained window by window,
+// each window's per-layer statistics kept, and accuracy on a held-out sample measured after each
+// window.
+import type { Engine, MLP, Trainer, TrainLayerStats, TrainRecord } from '../src/index';
 import type { Dataset } from '../src/data/index';
-import { Timeline } from './timeline';
 import { configName, stateB, trainingOptions, type TrainState } from './trainState';
 
 export interface Summary { steps: number; history: Array<{ step: number; loss: number; accuracy: number }>; testAccuracy: number }
 /** design.md section 8's record of a run (configuration A), with B's beside it in a comparison. */
 export interface LastTraining extends Summary { compare?: Summary; testCurve: Array<{ step: number; accuracy: number; compare?: number }> }
 
-/** One configuration being trained: its net, trainer, every record and the per-window statistics. */
-export interface Run { name: string; net: MLP; trainer: Trainer; history: TrainRecord[]; timeline: Timeline; diverged: boolean }
+/** One configuration being trained: its net, trainer, every record and the per-window statistics
+ *  (of the layers with a W: a LeNet's pool and flatten layers have none). */
+export interface Run { name: string; net: MLP; trainer: Trainer; history: TrainRecord[]; stats: Array<{ step: number; layers: TrainLayerStats[] }>; diverged: boolean }
 
 /** The runs, the data, the held-out sample, and the steps done of the steps asked for. */
 export interface Session { state: TrainState; runs: Run[]; data: Dataset; sample: { x: Float32Array; labels: Int32Array }; done: number; testCurve: LastTraining['testCurve'] }
@@ -42,7 +43,7 @@ export async function createSession(engine: Engine, data: Dataset, s: TrainState
       const weights = 'dims' in o ? o.dims.slice(1).reduce((sum, d, l) => sum + d * o.dims[l], 0) : LENET5_WEIGHTS;
       phase(`initialising ${weights.toLocaleString('en')} weights (${configName(c)})...`);
       const net = 'dims' in o ? engine.createMLP(o) : engine.createNet(o);
-      const run: Run = { name: `${i === 0 ? 'A' : 'B'}: ${configName(c)}`, net, trainer: net.trainer(options.trainer), history: [], timeline: new Timeline(), diverged: false };
+      const run: Run = { name: `${i === 0 ? 'A' : 'B'}: ${configName(c)}`, net, trainer: net.trainer(options.trainer), history: [], stats: [], diverged: false };
       runs.push(run);
       await run.trainer.setData(data.train.x, data.train.labels, { shuffle: true, seed: s.seed });
       if (c.init === 'lsuv') await net.lsuv(data.train.x.slice(0, s.batch * data.features));
@@ -59,8 +60,7 @@ async function trainRun(r: Run, n: number, signal?: AbortSignal): Promise<void> 
   const result = await r.trainer.train(n, { every: n, stats: true, signal });
   r.history.push(...result.history);
   const last = result.history.at(-1);
-  // The timeline draws layers with a W (a LeNet's pool and flatten layers have none).
-  if (last?.layers) r.timeline.add(last.step, last.layers.filter((l) => (l as Partial<typeof l>).weightGrad !== undefined));
+  if (last?.layers) r.stats.push({ step: last.step, layers: last.layers.filter((l) => (l as Partial<typeof l>).weightGrad !== undefined) });
   if (result.stopped === 'diverged') r.diverged = true;
 }
 

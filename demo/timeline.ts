@@ -4,7 +4,7 @@
 // dead fractions. Fed with the per-layer statistics the trainer takes once per window.
 import uPlot from 'uplot';
 import type { TensorStats, TrainLayerStats } from '../src/index';
-import { clear, keep, logTicks, StepCurves, type CurveSpec } from './plots';
+import { chartsOf, clear, keep, logTicks, StepCurves, type CurveSpec } from './plots';
 
 /** Percentiles of TensorBoard's distributions: min, the normal's -1.5, -1, -0.5 sigma, median, ..., max. */
 const PERCENTILES = [0, 6.68, 15.87, 30.85, 50, 69.15, 84.13, 93.32, 100];
@@ -48,7 +48,7 @@ export class Timeline {
   }
 }
 
-function bandsPlot(id: string, title: string, steps: number[], quantiles: number[][]): void {
+function bandsPlot(id: string, title: string, data: uPlot.AlignedData): void {
   const host = document.getElementById(id)!;
   const figure = document.createElement('figure');
   figure.append(Object.assign(document.createElement('figcaption'), { textContent: title }));
@@ -65,17 +65,28 @@ function bandsPlot(id: string, title: string, steps: number[], quantiles: number
     scales: { x: { time: false } },
     axes: [{ size: 26, font: '10px system-ui', ticks: { size: 3 } }, { size: 52, font: '10px system-ui', ticks: { size: 3 }, values: logTicks }],
     series,
-  }, [steps, ...PERCENTILES.map((_, i) => quantiles.map((q) => q[i]))], figure));
+  }, data, figure));
 }
 
-/** Small multiples of a tensor kind's distribution over steps, one per shown layer. */
+/** Small multiples of a tensor kind's distribution over steps, one per shown layer; updated in
+ *  place (setData) while the layers are the same, since making them anew each window is what
+ *  held the page's main thread longest. */
 export function distributions(id: string, timeline: Timeline, kind: 'activation' | 'weightGrad', label: string): void {
-  clear(id);
   const layers = timeline.layers[0]?.length ?? 0;
-  for (const l of shownLayers(layers)) {
+  const shown = shownLayers(layers);
+  const data = (l: number): uPlot.AlignedData => {
     const quantiles = timeline.layers.map((w) => percentiles(w[l][kind]));
-    bandsPlot(id, `${label} layer ${l + 1}${l === layers - 1 ? ' (output)' : ''}`, timeline.steps, quantiles);
+    return [timeline.steps, ...PERCENTILES.map((_, i) => quantiles.map((q) => q[i]))];
+  };
+  const host = document.getElementById(id)!;
+  const existing = chartsOf(id);
+  if (layers && host.dataset.layers === String(layers) && existing.length === shown.length && existing[0].root.isConnected) {
+    shown.forEach((l, k) => existing[k].setData(data(l)));
+    return;
   }
+  clear(id);
+  host.dataset.layers = String(layers);
+  for (const l of shown) bandsPlot(id, `${label} layer ${l + 1}${l === layers - 1 ? ' (output)' : ''}`, data(l));
 }
 
 /** The per-layer curves over steps of one configuration: update ratio, saturated and dead. */

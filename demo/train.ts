@@ -1,24 +1,29 @@
 // The training view: one net, or two side by side (same data, sizes, seed and steps), trained on
-// MNIST or the spiral on the GPU. Loss and accuracy of both in one plot, test accuracy on a
-// held-out sample once per window, per-layer distributions, update ratios and saturated/dead
-// fractions over time; Train / Pause / Resume / Step / Reset and presets that cancel a run in
-// progress. The result is window.initscope.lastTraining (design.md section 8).
-import { InitscopeError, type Engine } from '../src/index';
-import type { Dataset } from '../src/data/index';
-import { $, download, formHash, setOptions, writeFields } from './dom';
-import { StepCurves, type CurveSpec } from './plots';
-import { createSession, summarize, trainWindow, type Session } from './session';
+// MNIST, the spiral or your CSV file on the GPU, in a Web Worker (demo/trainHost.ts) so the page
+// never freezes. Loss and accuracy of both in one plot, test accuracy on a held-out sample once
+// per window, per-layer distributions, update ratios and saturated/dead fractions over time;
+// Train / Pause / Resume / Step / Reset, presets that cancel a run in progress, Save run and Open
+// run (demo/runFile.ts). The result is window.initscope.lastTraining (design.md section 8).
+import { InitscopeError } from '../src/index';
+import { $, describeAdapter, download, formHash, setOptions, writeFields } from './dom';
+import { clear, StepCurves, type CurveSpec } from './plots';
 import { csvDataset, setupCSV } from './csvData';
 import { drawMaps } from './maps';
-import { distributions, LayerCurves } from './timeline';
-import { flattenTrainState, isLenet, parseTrainHash, toTrainHash, TRAIN_ACTIVATIONS, TRAIN_DEFAULTS, TRAIN_PRESETS, type TrainState } from './trainState';
+import { readRunFile, runFileText, type SessionView } from './runFile';
+import { distributions, LayerCurves, Timeline } from './timeline';
+import { TrainingClient } from './trainClient';
+import type { AdapterLine, WindowEvent } from './trainProtocol';
+import { flattenTrainState, parseTrainHash, toTrainHash, TRAIN_ACTIVATIONS, TRAIN_DEFAULTS, TRAIN_PRESETS, type TrainState } from './trainState';
 
 export type { LastTraining } from './session';
 
 interface Hooks {
-  engine(): Promise<Engine>;
   setPhase(phase: 'idle' | 'running' | 'done' | 'error', text: string): void;
   showNotes(notes: string[]): void;
+  /** The adapter the training host uses, for the page's adapter line. */
+  showAdapter(line: AdapterLine): void;
+  /** The training host's device was lost. */
+  showLost(reason: string, message: string): void;
 }
 
 const COLORS = ['#c33', '#36c'];
@@ -52,7 +57,8 @@ export function setupTraining(hooks: Hooks, initialHash: string, initSelect: rea
   const form = $<HTMLFormElement>('train-controls');
   const parsed = parseTrainHash(initialHash);
   let state: TrainState = parsed.state;
-  let session: Session | undefined;
+  let session: SessionView | undefined;
+  let adapter = '';
   /** Sessions started on this page: window.initscope.training says which one is training, and how far. */
   let sessions = 0;
   /** The loop in progress (one at a time) and what stops it. */
@@ -60,7 +66,10 @@ export function setupTraining(hooks: Hooks, initialHash: string, initSelect: rea
   const loss = new StepCurves('train-loss', 'loss (training batch)', true);
   const accuracy = new StepCurves('train-accuracy', 'accuracy: training batch and held-out sample (dashed)', false, [0, 1]);
   const layerCurves = PANELS.map((prefix, i) => new LayerCurves(prefix, i === 0 ? 'A' : 'B'));
-  const datasets = new Map<string, Promise<Dataset>>();
+  /** The training host, started on the first Train (a worker; the page's thread where a worker has no WebGPU). */
+  let client: Promise<TrainingClient> | undefined;
+  /** The view that the host's window messages grow (the one advancing). */
+  let receiving: { view: SessionView; onWindow(): void } | undefined;
 
   const fill = (name: string, values: readonly string[]) => {
     for (const el of form.querySelectorAll<HTMLSelectElement>(`select[name=${name}], select[name=b_${name}]`)) {
@@ -88,19 +97,34 @@ export function setupTraining(hooks: Hooks, initialHash: string, initSelect: rea
     saveHash();
   };
 
-  const loadData = (s: TrainState) => {
-    if (s.dataset === 'csv') return csvDataset();
-    const key = s.dataset === 'mnist' ? 'mnist' : `spiral/${s.seed}`;
-    let d = datasets.get(key);
-    if (!d) {
-      d = import('../src/data/index').then(async ({ mnist, spiral, standardize }) => standardize(s.dataset === 'mnist' ? await mnist() : spiral({ classes: 3, points: 1000, seed: s.seed })));
-      datasets.set(key, d);
-      d.catch(() => datasets.delete(key));
-    }
-    return d;
+  /** A window from the host: the runs' new records and statistics, the held-out point, filters. */
+  const applyWindow = (w: WindowEvent) => {
+    const r = receiving;
+    if (!r) return;
+    w.runs.forEach((run, i) => {
+      const v = r.view.runs[i];
+      v.history.push(...run.records);
+      if (run.stats) v.timeline.add(run.stats.step, run.stats.layers);
+      v.diverged = run.diverged;
+    });
+    r.view.done = w.done;
+    if (w.test) r.view.testCurve.push(w.test);
+    if (w.filters) r.view.filters = w.filters;
+    r.onWindow();
+  };
+  const host = () => {
+    client ??= TrainingClient.open({
+      phase: (text) => hooks.setPhase('running', text),
+      window: applyWindow,
+      lost: (reason, message) => { session = undefined; hooks.showLost(reason, message); },
+    }).then((c) => {
+      window.initscope.trainingHost = { where: c.where, lose: () => c.request({ kind: 'lose' }).then(() => undefined) };
+      return c;
+    }, (e: unknown) => { client = undefined; throw e; });
+    return client;
   };
 
-  function draw(s: Session): void {
+  function draw(s: SessionView): void {
     const curves: CurveSpec[] = s.runs.map((r, i) => ({ label: r.name, color: COLORS[i] }));
     const steps = s.runs[0].history.map((h) => h.step);
     loss.update(curves, steps, s.runs.map((r) => steps.map((_, j) => r.history[j]?.loss ?? null)));
@@ -121,41 +145,41 @@ export function setupTraining(hooks: Hooks, initialHash: string, initSelect: rea
   }
 
   /** A LeNet-5's first-layer filters (6 x 1 x 5 x 5), as pictures, for each run. */
-  async function drawFilters(s: Session): Promise<void> {
+  function drawFilters(s: SessionView): void {
     for (const [i, r] of s.runs.entries()) {
       const prefix = PANELS[i];
-      const lenet = isLenet(s.state);
-      $(`${prefix}-filters-box`).hidden = !lenet;
-      if (!lenet) continue;
-      const { W } = await r.net.readParameters(0);
-      if (s !== session) return;
-      drawMaps(`${prefix}-filters`, [{ title: `after ${r.history.length} steps`, data: W, channels: 6, height: 5, width: 5 }]);
+      const filters = s.filters?.[i];
+      $(`${prefix}-filters-box`).hidden = !filters;
+      if (filters) drawMaps(`${prefix}-filters`, [{ title: `after ${r.history.length} steps`, data: filters, channels: 6, height: 5, width: 5 }]);
     }
   }
 
   let drawPending = false;
-  /** Redraws on the next frame, while the GPU runs the next window. */
-  const scheduleDraw = (s: Session) => {
+  /** Redraws on the next frame, while the host trains the next window. */
+  const scheduleDraw = (s: SessionView) => {
     if (drawPending) return;
     drawPending = true;
-    requestAnimationFrame(() => { drawPending = false; if (s === session) draw(s); });
+    requestAnimationFrame(() => { drawPending = false; if (s === session) { draw(s); drawFilters(s); } });
   };
 
-  async function newSession(s: TrainState, signal: AbortSignal): Promise<Session | undefined> {
-    hooks.setPhase('running', 'starting WebGPU...');
-    const engine = await hooks.engine();
-    hooks.setPhase('running', `loading ${s.dataset}...`);
-    const data = await loadData(s);
+  async function newSession(s: TrainState, signal: AbortSignal): Promise<SessionView | undefined> {
+    hooks.setPhase('running', 'starting the training worker...');
+    const c = await host();
+    const data = s.dataset === 'csv' ? await csvDataset() : undefined;
     if (signal.aborted) return undefined;
-    return createSession(engine, data, s, (text) => hooks.setPhase('running', text));
+    const started = await c.request({ kind: 'start', state: s, data });
+    hooks.showAdapter(started.adapter);
+    adapter = describeAdapter(started.adapter);
+    return { state: s, runs: started.names.map((name) => ({ name, history: [], timeline: new Timeline(), diverged: false })), done: 0, testCurve: [], testCount: started.testCount };
   }
 
   function dropSession(): void {
-    for (const r of session?.runs ?? []) r.net.destroy();
+    if (session && !session.fromFile) void client?.then((c) => c.request({ kind: 'drop' })).catch(() => undefined);
     session = undefined;
     $<HTMLButtonElement>('train-download').disabled = true;
+    $<HTMLButtonElement>('train-save-run').disabled = true;
     for (const c of PANELS) {
-      for (const part of ['dist-activation', 'dist-weightGrad']) $(`${c}-${part}`).replaceChildren();
+      for (const part of ['dist-activation', 'dist-weightGrad']) clear(`${c}-${part}`);
       $(`${c}-title`).textContent = '';
     }
     loss.reset();
@@ -165,35 +189,55 @@ export function setupTraining(hooks: Hooks, initialHash: string, initSelect: rea
     $<HTMLProgressElement>('train-progress').value = 0;
   }
 
-  /** Trains the session up to `until` steps, window by window, drawing and reporting progress. */
-  async function advance(s: Session, until: number, signal: AbortSignal): Promise<void> {
+  /** Trains the session up to `until` steps in the host, window by window, drawing and reporting
+   *  progress; the signal stops it after the step in flight (a pause keeps the runs level). */
+  async function advance(s: SessionView, until: number, signal: AbortSignal): Promise<void> {
+    if (signal.aborted || s.done >= until) return;
+    const c = await host();
     const started = performance.now();
     const from = s.done;
-    while (s.done < until && await trainWindow(s, until, signal, () => paused)) {
-      if (s === session) window.initscope.training = { session: sessions, step: s.done };
-      scheduleDraw(s);
-      await drawFilters(s);
-      const elapsed = performance.now() - started;
-      const eta = s.done > from ? (elapsed / (s.done - from)) * (until - s.done) : NaN;
-      $<HTMLProgressElement>('train-progress').value = s.done / s.state.steps;
-      hooks.setPhase('running', `training: step ${s.done} of ${s.state.steps}, loss ${s.runs.map((r) => r.history.at(-1)?.loss.toFixed(3)).join(' / ')}, ` +
-        `${(elapsed / 1000).toFixed(1)} s` + (Number.isFinite(eta) ? `, about ${(eta / 1000).toFixed(0)} s left` : ''));
-    }
+    receiving = {
+      view: s,
+      onWindow: () => {
+        if (s === session) window.initscope.training = { session: sessions, step: s.done };
+        scheduleDraw(s);
+        const elapsed = performance.now() - started;
+        const eta = s.done > from ? (elapsed / (s.done - from)) * (until - s.done) : NaN;
+        $<HTMLProgressElement>('train-progress').value = s.done / s.state.steps;
+        if (!signal.aborted) {
+          hooks.setPhase('running', `training: step ${s.done} of ${s.state.steps}, loss ${s.runs.map((r) => r.history.at(-1)?.loss.toFixed(3)).join(' / ')}, ` +
+            `${(elapsed / 1000).toFixed(1)} s` + (Number.isFinite(eta) ? `, about ${(eta / 1000).toFixed(0)} s left` : ''));
+        }
+      },
+    };
+    const stop = () => c.abort(paused);
+    signal.addEventListener('abort', stop);
+    try { await c.request({ kind: 'advance', until }); } finally { signal.removeEventListener('abort', stop); receiving = undefined; }
   }
 
-  async function finish(s: Session, started: number): Promise<void> {
+  async function finish(s: SessionView, started: number): Promise<void> {
     hooks.setPhase('running', 'evaluating on the test set...');
-    const { accuracies, last } = await summarize(s);
-    window.initscope.lastTraining = last;
+    const { accuracies, last } = await (await host()).request({ kind: 'summarize' });
+    s.accuracies = accuracies;
+    s.last = last;
+    show(s);
+    hooks.setPhase('done', `${s.done < s.state.steps ? 'Paused after' : 'Trained'} ${s.done} steps in ${((performance.now() - started) / 1000).toFixed(1)} s; ` +
+      `test accuracy ${accuracies.map((a) => `${(100 * a).toFixed(1)}%`).join(' vs ')}`);
+  }
+
+  /** A finished (or paused) session's plots, test line and record, from the host or a run file. */
+  function show(s: SessionView): void {
+    const accuracies = s.accuracies ?? [];
+    window.initscope.lastTraining = s.last;
     draw(s);
+    drawFilters(s);
     const paused = s.done < s.state.steps;
     $('train-test').textContent = s.runs.map((r, i) => `${r.name}: test accuracy ${(100 * accuracies[i]).toFixed(1)}%` +
       (r.diverged ? ' (stopped: the loss became NaN or infinite; try a smaller learning rate)' : '')).join(' | ') +
-      ` on ${s.data.test.labels.length} held-out examples` + (paused ? ` after ${s.done} of ${s.state.steps} steps (paused)` : '');
+      ` on ${s.testCount} held-out examples` + (paused ? ` after ${s.done} of ${s.state.steps} steps (paused)` : '');
     $<HTMLProgressElement>('train-progress').value = s.done / s.state.steps;
     $<HTMLButtonElement>('train-download').disabled = false;
-    hooks.setPhase('done', `${paused ? 'Paused after' : 'Trained'} ${s.done} steps in ${((performance.now() - started) / 1000).toFixed(1)} s; ` +
-      `test accuracy ${accuracies.map((a) => `${(100 * a).toFixed(1)}%`).join(' vs ')}`);
+    $<HTMLButtonElement>('train-save-run').disabled = false;
     $('train-pause').textContent = paused ? 'Resume' : 'Pause';
   }
 
@@ -220,8 +264,8 @@ export function setupTraining(hooks: Hooks, initialHash: string, initSelect: rea
     const started = performance.now();
     const s = await newSession({ ...state, b: { ...state.b } }, signal);
     if (!s) { if (paused) hooks.setPhase('idle', 'Paused before the first step: press Train.'); return; }
-    if (signal.aborted && !paused) { for (const r of s.runs) r.net.destroy(); return; }
     session = s;
+    if (signal.aborted && !paused) { dropSession(); return; }
     window.initscope.training = { session: ++sessions, step: 0 };
     $('train-pause').textContent = 'Pause';
     await advance(s, s.state.steps, signal);
@@ -229,9 +273,10 @@ export function setupTraining(hooks: Hooks, initialHash: string, initSelect: rea
   });
   let paused = false;
   const pause = () => { paused = true; loop?.abort.abort(); };
-  const resume = (until: (s: Session) => number) => startLoop(async (signal) => {
+  const resume = (until: (s: SessionView) => number) => startLoop(async (signal) => {
     const s = session;
-    if (!s) { await train(); return; }
+    // A session opened from a run file has no nets: Resume trains its settings anew.
+    if (!s || s.fromFile) { await train(); return; }
     paused = false;
     const started = performance.now();
     $('train-pause').textContent = 'Pause';
@@ -263,21 +308,65 @@ export function setupTraining(hooks: Hooks, initialHash: string, initSelect: rea
   $('train-step').addEventListener('click', () => { paused = true; void resume((s) => Math.min(s.state.steps, s.done + 1)); });
   // The trained net of A as a checkpoint (net.save() queues behind the window in flight).
   $('train-download').addEventListener('click', () => {
-    const run = session?.runs[0];
-    if (!run) return;
-    void run.net.save().then((bytes) => download(`initscope-${session?.state.net ?? 'net'}-${run.history.length}-steps.safetensors`,
+    const s = session;
+    if (!s) return;
+    void host().then((c) => c.request({ kind: 'save', run: 0 })).then((bytes) => download(`initscope-${s.state.net}-${s.runs[0].history.length}-steps.safetensors`,
       new Blob([bytes], { type: 'application/octet-stream' })), (e: unknown) => hooks.setPhase('error', (e as Error).message));
   });
+  // The run as one file that redraws without a GPU.
+  $('train-save-run').addEventListener('click', () => {
+    if (session?.accuracies) download(`initscope-run-${session.state.dataset}-${session.done}-steps.json`, new Blob([runFileText(session, adapter)], { type: 'application/json' }));
+  });
+  /** Shows a run file's session in place of the one on the page (its nets stay in the host until the next Train). */
+  const openRun = (name: string, text: string) => startLoop(() => {
+    dropSession();
+    try {
+      const { view, notes, adapter: from } = readRunFile(text);
+      state = view.state;
+      write();
+      saveHash();
+      const opened: SessionView = { ...view, fromFile: name };
+      session = opened;
+      show(opened);
+      hooks.showNotes(notes);
+      hooks.setPhase('done', `Opened ${name}: ${view.done} steps trained on ${from}; test accuracy ${(view.accuracies ?? []).map((a) => `${(100 * a).toFixed(1)}%`).join(' vs ')}`);
+    } catch (e) {
+      hooks.showNotes([`${name} was not opened: ${(e as Error).message}`]);
+      hooks.setPhase('error', `${name} was not opened: ${(e as Error).message}`);
+    }
+    return Promise.resolve();
+  });
+  const openInput = $<HTMLInputElement>('train-open-run');
+  openInput.addEventListener('change', () => { const f = openInput.files?.[0]; if (f) void f.text().then((t) => openRun(f.name, t)); });
+  $('train-view').addEventListener('drop', (e) => {
+    const f = e.dataTransfer?.files[0];
+    if (!f?.name.endsWith('.json')) return;
+    e.preventDefault();
+    void f.text().then((t) => openRun(f.name, t));
+  });
+  /** #run=URL: a hosted run file, fetched and opened. */
+  const openRunUrl = (url: string) => {
+    hooks.setPhase('running', `fetching ${url}...`);
+    void fetch(url).then((r) => { if (!r.ok) throw new Error(`HTTP ${r.status}`); return r.text(); })
+      .then((t) => openRun(url, t), (e: unknown) => { hooks.showNotes([`${url} was not opened: ${(e as Error).message}`]); hooks.setPhase('error', `${url} was not opened: ${(e as Error).message}`); });
+  };
   $('train-reset').addEventListener('click', () => { loop?.abort.abort(); void startLoop(() => { dropSession(); hooks.setPhase('idle', 'Reset: press Train or pick a preset.'); return Promise.resolve(); }); });
   // A CSV file loaded (dropped or chosen) becomes the dataset; Train trains on it.
   setupCSV((notes) => hooks.showNotes(notes), () => { state = { ...state, dataset: 'csv', net: 'mlp' }; write(); saveHash(); });
   write();
   hooks.showNotes(parsed.notes);
   return {
-    start: () => { saveHash(); if (/[#&]steps=/.test(initialHash)) void train(); },
+    start: () => {
+      const run = new URLSearchParams(initialHash.replace(/^#/, '')).get('run');
+      if (run) { openRunUrl(run); return; }
+      saveHash();
+      if (/[#&]steps=/.test(initialHash)) void train();
+    },
     /** Shows a training hash's settings (a link or an edited URL). */
     load: (hash: string) => { const r = parseTrainHash(hash); state = r.state; hooks.showNotes(r.notes); write(); saveHash(); },
     /** After a lost device: the nets are gone; train again from the settings. */
     restart: () => { session = undefined; paused = false; void train(); },
+    /** Opens a run file's text (as a drop does). */
+    openRun,
   };
 }

@@ -119,7 +119,9 @@ test('the root page forwards its hash to the demo', async ({ page }) => {
 test('a device lost while training shows the panel; "Start again" trains again on a new device', async ({ page }) => {
   await page.goto('/demo/#view=train&dataset=spiral&width=32&layers=2&batch=32&steps=300&seed=0');
   await page.waitForFunction(() => (window.initscope.training?.step ?? 0) > 0, null, { timeout: 120_000 });
-  await page.evaluate(() => { window.initscope.engine!.device.destroy(); });
+  // Training runs in a worker with its own device: lose that one.
+  expect(await page.evaluate(() => window.initscope.trainingHost!.where)).toBe('worker');
+  await page.evaluate(() => window.initscope.trainingHost!.lose());
   await expect(page.locator('#lost')).toBeVisible();
   await expect(page.locator('body')).toHaveAttribute('data-state', 'error');
   await page.locator('#restart').click();
