@@ -46,8 +46,8 @@ export function setupCSV(notes: (lines: string[]) => void, use: () => void): voi
   view.addEventListener('dragover', (e) => e.preventDefault());
   view.addEventListener('drop', (e) => {
     const file = e.dataTransfer?.files[0];
-    // A .json file is a saved run (train.ts opens it).
-    if (!file || file.name.endsWith('.json')) return;
+    // A .json file is a saved run (train.ts opens it), a folder is images (imageData.ts).
+    if (!file || file.name.endsWith('.json') || e.dataTransfer?.items[0]?.webkitGetAsEntry()?.isDirectory) return;
     e.preventDefault();
     read(file);
   });

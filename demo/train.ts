@@ -8,6 +8,7 @@ import { InitscopeError } from '../src/index';
 import { $, describeAdapter, download, formHash, setOptions, writeFields } from './dom';
 import { clear, StepCurves, type CurveSpec } from './plots';
 import { csvDataset, setupCSV } from './csvData';
+import { imagesDataset, setupImages } from './imageData';
 import { drawMaps } from './maps';
 import { readRunFile, runFileText, type SessionView } from './runFile';
 import { distributions, LayerCurves, Timeline } from './timeline';
@@ -165,7 +166,7 @@ export function setupTraining(hooks: Hooks, initialHash: string, initSelect: rea
   async function newSession(s: TrainState, signal: AbortSignal): Promise<SessionView | undefined> {
     hooks.setPhase('running', 'starting the training worker...');
     const c = await host();
-    const data = s.dataset === 'csv' ? await csvDataset() : undefined;
+    const data = s.dataset === 'csv' ? await csvDataset() : s.dataset === 'images' ? await imagesDataset() : undefined;
     if (signal.aborted) return undefined;
     const started = await c.request({ kind: 'start', state: s, data });
     hooks.showAdapter(started.adapter);
@@ -353,6 +354,8 @@ export function setupTraining(hooks: Hooks, initialHash: string, initSelect: rea
   $('train-reset').addEventListener('click', () => { loop?.abort.abort(); void startLoop(() => { dropSession(); hooks.setPhase('idle', 'Reset: press Train or pick a preset.'); return Promise.resolve(); }); });
   // A CSV file loaded (dropped or chosen) becomes the dataset; Train trains on it.
   setupCSV((notes) => hooks.showNotes(notes), () => { state = { ...state, dataset: 'csv', net: 'mlp' }; write(); saveHash(); });
+  // So does a folder of images per class.
+  setupImages((notes) => hooks.showNotes(notes), () => { state = { ...state, dataset: 'images', net: 'mlp' }; write(); saveHash(); });
   write();
   hooks.showNotes(parsed.notes);
   return {

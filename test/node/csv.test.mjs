@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createEngine } from 'initscope';
 import { createNodeGPU } from 'initscope/node';
-import { fromCSV, standardize } from 'initscope/data';
+import { fromCSV, fromImages, standardize } from 'initscope/data';
 
 test('fromCSV: features from every column but the label, classes sorted, per class the last 20% the test set', () => {
   // 7 rows of "b", 5 of "a" (interleaved), with quoted cells and a CRLF line end.
@@ -53,4 +53,10 @@ test('a CSV dataset trains: two separable blobs reach test accuracy 1', async ()
   const { accuracy } = await trainer.evaluate(d.test.x, d.test.labels);
   assert.equal(accuracy, 1);
   engine.destroy();
+});
+
+test('fromImages in Node: options refused by field, then a clear refusal (no image decoder here), as rejected promises', async () => {
+  await assert.rejects(fromImages([], { size: 0 }), { code: 'invalid-option', field: 'size' });
+  await assert.rejects(fromImages([], { channels: 2 }), { code: 'invalid-option', field: 'channels' });
+  await assert.rejects(fromImages([]), { code: 'invalid-state', message: /needs createImageBitmap and OffscreenCanvas/ });
 });
