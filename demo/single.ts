@@ -2,11 +2,13 @@
 // and backward with per-layer statistics. A change or a preset during a run cancels it: the
 // newest settings run next and only their results are drawn, so plots always match the form.
 // The result is window.initscope.lastResult (design.md section 8), B's as lastResult.compare.
+// "Load weights" puts a trained net (A) beside its initialisation (B) instead (trainedNet.ts).
 import type { BackwardResult, Engine, ForwardResult, HistogramRange, MLP, TensorStats } from '../src/index';
 import { $, formHash, setOptions, writeFields } from './dom';
 import { histograms, lines, type HistogramRow, type LineSeries } from './plots';
 import { sharedRanges, type PassResult } from './ranges';
 import { drawMaps } from './maps';
+import { setupTrainedNet } from './trainedNet';
 import { convOptions, netName, FORM_NAMES, mlpOptions, parseHash, PRESETS, stateB, toHash, DEFAULTS, type DemoState } from './state';
 
 export interface LastResult { forward: ForwardResult; backward?: BackwardResult; compare?: PassResult }
@@ -66,6 +68,13 @@ function render(results: Array<{ name: string; r: PassResult }>, log: boolean): 
   if (results[1]) table('fractions-b', results[1].r); else $('fractions-b').replaceChildren();
 }
 
+/** The dense and conv layers of a pass (a loaded LeNet's pool and flatten layers have no Z or dL/dW to draw). */
+function weightedOnly(r: PassResult): PassResult {
+  const keep = r.forward.layers.map((l) => l.type === 'dense' || l.type === 'conv');
+  return { forward: { ...r.forward, layers: r.forward.layers.filter((_, i) => keep[i]) },
+    ...(r.backward ? { backward: { ...r.backward, layers: r.backward.layers.filter((_, i) => keep[i]) } } : {}) };
+}
+
 /** Milliseconds per unit of work measured on this page's adapter: per weight made, per multiply-add of a pass. */
 const rates: { init?: number; pass?: number } = {};
 
@@ -105,6 +114,8 @@ export function setupSingle(hooks: Hooks, initial: { state: DemoState; notes: st
     const r = parseHash(formHash(form, ['backward', 'compare']));
     setState(r.state, r.notes);
   };
+
+  const trained = setupTrainedNet({ engine: () => hooks.engine(), showNotes: (n) => hooks.showNotes(n), onLost: (l) => hooks.onLost(l), run: () => run() });
 
   async function netFor(e: Engine, slot: number, s: DemoState, stale: () => boolean,
     progress: (phase: string, work: number, kind: 'init' | 'pass') => void): Promise<MLP | undefined> {
@@ -166,31 +177,36 @@ export function setupSingle(hooks: Hooks, initial: { state: DemoState; notes: st
     const timer = setInterval(tick, 200);
     try {
       const e = await hooks.engine();
-      const configs = s.compare ? [s, stateB(s)] : [s];
-      const netsNow: MLP[] = [];
-      for (const [i, c] of configs.entries()) {
+      // A loaded checkpoint (trainedNet.ts) runs beside its initialisation instead of the form's nets.
+      const pair = await trained.current();
+      if (stale()) return;
+      const configs: DemoState[] = pair ? [{ ...s, net: 'mlp' }, { ...s, net: 'mlp' }] : s.compare ? [s, stateB(s)] : [s];
+      const acts = pair ? [pair.activation, pair.activation] : configs.map((c) => c.act);
+      const names = pair ? [`A: trained (${pair.name})`, 'B: the same net at its initialisation'] : configs.map((c, i) => `${i === 0 ? 'A' : 'B'}: ${netName(c)}`);
+      const netsNow: MLP[] = pair ? [pair.trained, pair.initial] : [];
+      for (const [i, c] of (pair ? [] : configs).entries()) {
         const net = await netFor(e, i, c, stale, progress);
         if (!net || stale()) return;
         netsNow.push(net);
       }
-      const work = (s.net === 'conv' ? s.width ** 2 * s.size ** 2 * s.image ** 2 : s.width ** 2) * s.layers * s.batch * (s.backward ? 3 : 1);
+      const work = pair ? 0 : (s.net === 'conv' ? s.width ** 2 * s.size ** 2 * s.image ** 2 : s.width ** 2) * s.layers * s.batch * (s.backward ? 3 : 1);
       const passes = async (range: HistogramRange, label: string) => {
         const out: PassResult[] = [];
         for (const [i, net] of netsNow.entries()) {
           progress(`${s.backward ? 'forward + backward' : 'forward'} pass${configs.length > 1 ? ` of ${i === 0 ? 'A' : 'B'}` : ''}${label}`, work, 'pass');
           const t0 = performance.now();
-          out.push(await pass(net, configs[i], range));
-          rates.pass = (performance.now() - t0) / work;
+          out.push(weightedOnly(await pass(net, configs[i], range)));
+          if (work) rates.pass = (performance.now() - t0) / work;
           if (stale()) return undefined;
         }
         return out;
       };
       let results = await passes('auto', s.range === 'fixed' ? ' (1 of 2: the ranges)' : '');
-      if (results && s.range === 'fixed') results = await passes(sharedRanges(results, configs.map((c) => c.act)), ' (2 of 2: fixed ranges)');
+      if (results && s.range === 'fixed') results = await passes(sharedRanges(results, acts), ' (2 of 2: fixed ranges)');
       if (!results || stale()) return;
       const result: LastResult = { ...results[0], ...(results[1] ? { compare: results[1] } : {}) };
       window.initscope.lastResult = result;
-      render(configs.map((c, i) => ({ name: `${i === 0 ? 'A' : 'B'}: ${netName(c)}`, r: results[i] })), s.counts === 'log');
+      render(configs.map((_, i) => ({ name: names[i], r: results[i] })), s.counts === 'log');
       await showMaps(netsNow, configs, results, stale);
       bar.value = 1;
       const gpu = results[0].forward.gpuTimeMs;

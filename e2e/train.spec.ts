@@ -150,4 +150,12 @@ test('net=lenet5: LeNet-5 trains on MNIST in the training view; its first filter
   const header = JSON.parse(bytes.subarray(8, 8 + n).toString('utf8')) as Record<string, { shape: number[] }>;
   expect(header['layers.0.weight'].shape).toEqual([6, 1, 5, 5]);
   expect(header['layers.7.weight'].shape).toEqual([10, 84]);
+  // Loaded into the single pass beside its initialisation: its conv and dense layers are drawn,
+  // the pool and flatten layers (no Z, no dL/dW) passed over.
+  await page.goto('/demo/#backward=1');
+  await page.locator('#single-load').setInputFiles({ name: 'lenet.safetensors', mimeType: 'application/octet-stream', buffer: bytes });
+  await expect(page.locator('#fractions-a-title')).toHaveText('A: trained (lenet.safetensors)', { timeout: 60_000 });
+  const loaded = await page.evaluate(() => window.initscope.lastResult!);
+  expect(loaded.forward.layers.map((l) => l.type)).toEqual(['conv', 'conv', 'dense', 'dense', 'dense']);
+  expect(loaded.compare!.backward!.layers.map((l) => l.type)).toEqual(['conv', 'conv', 'dense', 'dense', 'dense']);
 });

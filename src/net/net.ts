@@ -5,7 +5,7 @@ import { writeFloats } from '../gpu/buffers';
 import { initDispatch, STREAM_INPUT } from '../kernels/init';
 import { InitscopeError, invalid, refuseUnknownKeys, validated } from '../model/errors';
 import { DEFAULT_BINS, parseHistogram, type HistogramOptions } from '../model/histogram';
-import { isWeightedLayer, resolveLayer, weightedLayers, widthOf, type NetSpec, type WeightedLayerSpec } from '../model/net';
+import { isWeightedLayer, resolveLayer, weightedLayers, widthOf, type NetOptions, type NetSpec, type WeightedLayerSpec } from '../model/net';
 import { checkArray } from '../model/options';
 import type { BuiltPlan, PlanKind as BuildKind, Upstream } from '../scheduler/build';
 import { PlanExecutor, type PlanRun } from '../scheduler/executor';
@@ -51,7 +51,8 @@ function buildKind(kind: PlanKind, stats: boolean, upstream: Upstream): BuildKin
 export class Net {
   private readonly spec: NetSpec;
   private readonly inputWidth: number;
-  private readonly options: unknown;
+  /** The createNet options it was made from, as plain JSON data. */
+  private readonly madeFrom: unknown;
   private readonly res: NetResources;
   private readonly executor: PlanExecutor;
   private queue: Promise<unknown>;
@@ -66,7 +67,7 @@ export class Net {
   constructor(private core: EngineCore, source: NetSource) {
     this.spec = source.spec;
     this.inputWidth = widthOf(this.spec.input);
-    this.options = source.options;
+    this.madeFrom = source.options;
     const entries = source.entries;
     const types = entries.map((e) => {
       const type = source.types?.[e.type] ?? LAYER_TYPES[e.type];
@@ -99,6 +100,12 @@ export class Net {
       resources: this.res,
       run: (where, op) => this.serial(where, async () => { await op(); this.forwardCurrent = false; }),
     });
+  }
+
+  /** The createNet options this net was made from (createMLP's written as createNet's, or a
+   *  checkpoint's), a copy: `engine.createNet(net.options)` makes the same net at its initialisation. */
+  get options(): NetOptions {
+    return structuredClone(this.madeFrom) as NetOptions;
   }
 
   private serial<T>(where: string, op: () => Promise<T>): Promise<T> {
@@ -406,7 +413,7 @@ export class Net {
         slot: (index, param) => parameterSlot(this.spec, this.res, index, param),
         check: (tensors, where) => checkCheckpoint(this.spec, this.res, tensors, where),
         write: (tensors) => { writeCheckpoint(this.spec, this.res, this.core.ctx.device.queue, tensors); this.forwardCurrent = false; },
-        options: this.options,
+        options: this.madeFrom,
         read: (buffer, floats, label) => this.executor.readRegion(buffer, 0, floats, label),
         write32: (buffer, values) => writeFloats(this.core.ctx.device.queue, buffer, 0, values),
       },
@@ -467,7 +474,7 @@ export class Net {
    *  `layers.{i}.norm.*`), F32, with the createNet options under the metadata key `initscope`.
    *  `engine.loadNet(bytes)` makes the net again. */
   save(): Promise<Uint8Array<ArrayBuffer>> {
-    return this.serial('save', () => saveCheckpoint(this.spec, this.res, this.executor, this.options));
+    return this.serial('save', () => saveCheckpoint(this.spec, this.res, this.executor, this.madeFrom));
   }
 
   /** Frees the net's GPU buffers at once; queued calls and every later call reject with code

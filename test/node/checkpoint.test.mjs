@@ -86,7 +86,17 @@ test('save gives safetensors with PyTorch names, layouts and dtypes; loadNet mak
   await mlp.setInput(random(10, 3, 1));
   await again.setInput(random(10, 3, 1));
   assert.deepEqual(Array.from(await (await again.forward(), again.readActivations(1))), Array.from(await (await mlp.forward(), mlp.readActivations(1))));
-  for (const n2 of [net, loaded, other, mlp, again]) n2.destroy();
+  // net.options: the createNet options it was made from (a copy); createNet of them is the same
+  // net at its initialisation, bit for bit, for a loaded net as for a created one.
+  assert.deepEqual(loaded.options, OPTIONS);
+  assert.deepEqual(again.options.layers, [{ type: 'dense', units: 6 }, { type: 'dense', units: 3, activation: 'linear' }]);
+  const copy = mlp.options;
+  copy.seed = 99;
+  assert.equal(mlp.options.seed, 1, 'a copy: changing it changes nothing');
+  const fresh = engine.createNet(again.options);
+  const made = engine.createMLP({ dims: [5, 6, 3], batch: 2, activation: 'tanh', output: 'linear', bias: true, seed: 1 });
+  for (const l of [0, 1]) assert.deepEqual(Array.from((await fresh.readParameters(l)).W), Array.from((await made.readParameters(l)).W), `layer ${l}: the initial W`);
+  for (const n2 of [net, loaded, other, mlp, again, fresh, made]) n2.destroy();
 });
 
 test('hostile files are refused by name (invalid-option) before anything is allocated', async () => {
