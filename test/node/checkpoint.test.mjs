@@ -1,11 +1,13 @@
 // Checkpoints (design.md section 9): net.save() as safetensors with PyTorch's names and layouts,
 // engine.loadNet(bytes) making the same net again (bit for bit), the header held against the
-// format's specification, and hostile files refused by name with nothing allocated.
+// format's specification, hostile files refused by name with nothing allocated, and a file written
+// by PyTorch (fixtures/torch: the script, the file and its outputs) giving PyTorch's outputs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createEngine } from 'initscope';
 import { createNodeGPU } from 'initscope/node';
 import { TextDecoder, TextEncoder } from 'node:util';
+import { readFile } from 'node:fs/promises';
 import { random } from './helpers.mjs';
 
 const gpu = await createNodeGPU();
@@ -97,6 +99,44 @@ test('save gives safetensors with PyTorch names, layouts and dtypes; loadNet mak
   const made = engine.createMLP({ dims: [5, 6, 3], batch: 2, activation: 'tanh', output: 'linear', bias: true, seed: 1 });
   for (const l of [0, 1]) assert.deepEqual(Array.from((await fresh.readParameters(l)).W), Array.from((await made.readParameters(l)).W), `layer ${l}: the initial W`);
   for (const n2 of [net, loaded, other, mlp, again, fresh, made]) n2.destroy();
+});
+
+test('a checkpoint written by PyTorch (fixtures/torch/make_checkpoint.py) loads with { spec }, gives PyTorch\'s eval-mode outputs and saves back PyTorch\'s tensors byte for byte', async () => {
+  const dir = new URL('./fixtures/torch/', import.meta.url);
+  const bytes = new Uint8Array(await readFile(new URL('conv_bn_dense.safetensors', dir)));
+  const expected = JSON.parse(await readFile(new URL('conv_bn_dense.json', dir), 'utf8'));
+  const net = await engine.loadNet(bytes, { spec: expected.spec });
+  const trainer = net.trainer({ loss: 'cross_entropy' });
+  const x = Float32Array.from(expected.x);
+  const { loss } = await trainer.evaluate(x, Int32Array.from(expected.labels));
+  console.log(`PyTorch's file: eval loss ${loss} here, ${expected.eval_loss} in PyTorch`);
+  assert.ok(Math.abs(loss - expected.eval_loss) <= 1e-5 * expected.eval_loss, `eval loss ${loss} vs PyTorch's ${expected.eval_loss}`);
+  // Every example against every class: the cross-entropy of (example i, class c) is
+  // logsumexp(logits_i) - logits_ic, which gives PyTorch's logits up to each row's constant.
+  const classes = 4;
+  for (let i = 0; i < 4; i++) {
+    const logits = expected.eval_logits.slice(i * classes, (i + 1) * classes);
+    const top = Math.max(...logits);
+    const lse = top + Math.log(logits.reduce((s, z) => s + Math.exp(z - top), 0));
+    for (let c = 0; c < classes; c++) {
+      const got = (await trainer.evaluate(x.slice(i * 64, (i + 1) * 64), Int32Array.of(c))).loss;
+      assert.ok(Math.abs(got - (lse - logits[c])) <= 1e-5 + 1e-5 * (lse - logits[c]), `example ${i}, class ${c}: ${got} vs PyTorch's ${lse - logits[c]}`);
+    }
+  }
+  // Saved again by the engine: every tensor PyTorch wrote, with its name, dtype, shape and bytes
+  // (evaluation leaves the running statistics alone), so PyTorch reads the engine's file as its own.
+  const torchFile = readHeader(bytes);
+  const saved = await net.save();
+  const ours = readHeader(saved);
+  for (const [name, t] of Object.entries(torchFile.header)) {
+    if (name === '__metadata__') continue;
+    const o = ours.header[name];
+    assert.ok(o, `${name} is in the engine's file`);
+    assert.deepEqual([o.dtype, o.shape], [t.dtype, t.shape], name);
+    const data = (h, file, at) => file.subarray(h.dataStart + at.data_offsets[0], h.dataStart + at.data_offsets[1]);
+    assert.deepEqual(data(ours, saved, o), data(torchFile, bytes, t), `${name}: the same bytes`);
+  }
+  net.destroy();
 });
 
 test('hostile files are refused by name (invalid-option) before anything is allocated', async () => {
