@@ -19,7 +19,8 @@ export type { TensorStats, Histogram, ForwardResult, BackwardResult, ForwardLaye
 export { formatPlan, summarizePlan, type Plan, type PlanPass, type PlanSummary } from './scheduler/plan';
 export { formatProfile, type PlanProfile, type DispatchTime } from './scheduler/profile';
 export { InitscopeError, type ErrorCode } from './model/errors';
-export { Trainer, type TrainOptions, type TrainProgress, type DataOptions } from './train/trainer';
+export { Trainer } from './train/trainer';
+export type { TrainOptions, TrainProgress, DataOptions } from './train/host';
 export type { TrainRecord, TrainResult, TrainLayerStats } from './train/records';
 export type { NestedStats } from './stats/layers';
 export type { TrainerOptions, LossName, OptimizerOption, ScheduleOption } from './model/train';

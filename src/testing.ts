@@ -1,6 +1,6 @@
 // Test-only hooks (dist/testing.js; not an export of the package): the kernel programs, so a test
 // can hold their uniform structs and bindings against the WGSL files; a net with a layer type the
-// test brings; NaN-poisoned outputs.
+// test brings; NaN-poisoned outputs; the reproductions' float64 singular values.
 import { writeFloats } from './gpu/buffers';
 import { BIAS_GRAD_PROGRAM } from './kernels/biasGrad';
 import { DZ_STORE_PROGRAM } from './kernels/dzStore';
@@ -40,6 +40,7 @@ export function createMLPWithLayers(engine: Engine, options: MLPOptions, extensi
 export { defineProgram, makeDispatch, foldWorkgroups } from './kernels/program';
 export { PipelineCache } from './gpu/pipelines';
 export { buildShader } from './gpu/shaders';
+export { singularValues } from './reproduce/linalg';
 export type { LayerType, StatsDeclaration } from './scheduler/layerType';
 
 /** Fills every output a pass writes (the arena after X, dW, the stats) with NaN, so a test can

@@ -5,71 +5,17 @@
 import { writeFloats } from '../gpu/buffers';
 import { ReadbackRing } from '../gpu/readback';
 import { InitscopeError, invalid, refuseUnknownKeys, validated } from '../model/errors';
-import type { NetSpec } from '../model/net';
 import { learningRate, STEP_FIELDS, type TrainerSpec } from '../model/train';
-import type { BuiltPlan, NetGraph } from '../scheduler/build';
-import type { NetBuffers, StepContext } from '../scheduler/layerType';
-import type { KernelContext } from '../kernels/program';
-import type { BufferAllocator } from '../gpu/buffers';
-import type { LayerEntry } from '../model/layers';
-import type { NetLayout } from '../model/layout';
-import type { SlotTable } from '../stats/slots';
+import type { BuiltPlan } from '../scheduler/build';
 import { recordPlan } from '../scheduler/plan';
 import { PlanCache } from '../scheduler/planCache';
 import { buildTrainPlan, type TrainBuffers, type TrainPlanKind } from '../scheduler/train';
 import { statsSlotWords } from '../stats/layout';
 import { seededUniform, type SeededUniform } from '../model/random';
-import { loadTrainer, saveTrainer, type CheckpointHost } from './resume';
+import { loadTrainer, saveTrainer } from './resume';
+import type { DataOptions, TrainerHost, TrainOptions } from './host';
 import { checkFinite, DeviceDataset, encodeTargets, type TargetShape } from './data';
 import { decodeMetrics, decodeTrainStats, type TrainRecord, type TrainResult } from './records';
-
-/** The GPU side of a net that a trainer uses (net/resources.ts' NetResources is one), named here
- *  so that src/train imports nothing from src/net: the net makes trainers, not the other way. */
-export interface TrainerResources {
-  readonly ctx: KernelContext;
-  readonly allocator: BufferAllocator;
-  readonly batch: number;
-  readonly buffers: NetBuffers;
-  readonly layout: NetLayout;
-  readonly graph: NetGraph;
-  readonly entries: LayerEntry[];
-  readonly slots: SlotTable;
-  readonly histogramBins: number;
-  readonly maskCount: number;
-  readonly onRestore: Set<() => void>;
-  trainModePasses: number;
-  ensure(when: 'backward' | 'update'): Promise<void>;
-  step(): StepContext;
-}
-
-/** What a trainer needs from its net: the GPU side, the net's queue, and a way to say the
- *  net's forward activations are stale. */
-export interface TrainerHost {
-  res: TrainerResources;
-  spec: NetSpec;
-  /** The net's checkpoint, for trainer.save() / load(). */
-  checkpoint: CheckpointHost;
-  serial<T>(where: string, op: () => Promise<T>): Promise<T>;
-  markStale(): void;
-}
-
-/** Options of {@link Trainer.train}. */
-export interface TrainOptions {
-  /** Steps per readback window (default 50): records arrive, and statistics are taken, once per window. */
-  every?: number;
-  /** Per-layer statistics on the last step of every window. */
-  stats?: boolean;
-  /** Called after every window with the steps done so far. */
-  onProgress?: (progress: TrainProgress) => void;
-  /** Stops training after the step in flight when aborted. */
-  signal?: AbortSignal;
-}
-
-/** What onProgress receives: steps done in this call (`step` of `steps`), the last record and every record of the window just read, the time so far and an estimate of the rest. */
-export interface TrainProgress { step: number; steps: number; record: TrainRecord; records: TrainRecord[]; elapsedMs: number; etaMs: number }
-
-/** Options of {@link Trainer.setData}. */
-export interface DataOptions { shuffle?: boolean; seed?: number }
 
 /** Metrics words hold this many steps: the largest `every`, and the batches of one evaluation window. */
 const METRICS_SLOTS = 4096;
