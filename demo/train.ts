@@ -237,7 +237,8 @@ export function setupTraining(hooks: Hooks, initialHash: string, initSelect: rea
       (r.diverged ? ' (stopped: the loss became NaN or infinite; try a smaller learning rate)' : '')).join(' | ') +
       ` on ${s.testCount} held-out examples` + (paused ? ` after ${s.done} of ${s.state.steps} steps (paused)` : '');
     $<HTMLProgressElement>('train-progress').value = s.done / s.state.steps;
-    $<HTMLButtonElement>('train-download').disabled = false;
+    // A run file has no nets behind it: nothing to download.
+    $<HTMLButtonElement>('train-download').disabled = Boolean(s.fromFile);
     $<HTMLButtonElement>('train-save-run').disabled = false;
     $('train-pause').textContent = paused ? 'Resume' : 'Pause';
   }
@@ -318,7 +319,8 @@ export function setupTraining(hooks: Hooks, initialHash: string, initSelect: rea
   $('train-save-run').addEventListener('click', () => {
     if (session?.accuracies) download(`initscope-run-${session.state.dataset}-${session.done}-steps.json`, new Blob([runFileText(session, adapter)], { type: 'application/json' }));
   });
-  /** Shows a run file's session in place of the one on the page (its nets stay in the host until the next Train). */
+  /** Shows a run file's session in place of the one on the page (whose nets the host drops); saved
+   *  again, it keeps the adapter it was trained on. */
   const openRun = (name: string, text: string) => startLoop(() => {
     dropSession();
     try {
@@ -326,6 +328,7 @@ export function setupTraining(hooks: Hooks, initialHash: string, initSelect: rea
       state = view.state;
       write();
       saveHash();
+      adapter = from;
       const opened: SessionView = { ...view, fromFile: name };
       session = opened;
       show(opened);

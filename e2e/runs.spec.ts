@@ -1,7 +1,8 @@
 // Runs you can share: "Save run" writes one JSON file (settings, every step's loss and accuracy,
 // the per-layer statistics of each window, the held-out curve, the test accuracies); opening it
 // (the file input, or #run=URL of a hosted file) in a browser without WebGPU redraws the same
-// plots (compared pixel by pixel) and the same lastTraining. Broken files are refused by field.
+// plots (compared pixel by pixel), the same lastTraining, and saved again the same file. Broken
+// files are refused by field.
 import { readFile } from 'node:fs/promises';
 import { Buffer } from 'node:buffer';
 import { test, expect, type Page } from '@playwright/test';
@@ -62,6 +63,11 @@ test('Save run, then open it without a GPU: the same plots and the same lastTrai
     expect(await viewer.evaluate(() => window.initscope.lastTraining!), how).toEqual(trained);
     await expect(viewer.locator('#train-test')).toHaveText(testLine);
     await expect(viewer.locator('#train-controls select[name=b_init]')).toHaveValue('small');
+    await expect(viewer.locator('#train-download'), 'a run file has no weights to download').toBeDisabled();
+    // Saved again from the opened view: the same file (every plot's data), but for the time it was saved.
+    const [again] = await Promise.all([viewer.waitForEvent('download'), viewer.locator('#train-save-run').click()]);
+    const resaved = JSON.parse((await readFile(await again.path())).toString('utf8')) as typeof json & { saved: string };
+    expect({ ...resaved, saved: undefined }, `${how}: saved again, the same data`).toEqual({ ...json, saved: undefined });
     const after = await pictures(viewer);
     for (const [i, png] of after.entries()) {
       // Drawn fresh rather than grown by setData, the bands' anti-aliasing differs by a shade here

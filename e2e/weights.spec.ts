@@ -28,6 +28,7 @@ test('a trained net loaded into the single pass, beside its initialisation; a br
   console.log(`std of A per layer, trained 150 steps: ${trained.map((v) => v.toFixed(3)).join(', ')}; at initialisation: ${initial.map((v) => v.toFixed(3)).join(', ')}`);
   // Training on MNIST spreads the output logits (cross-entropy pushes them apart).
   expect(trained[3]).toBeGreaterThan(1.5 * initial[3]);
+  if (process.env.UPDATE_DOCS === '1') await page.locator('#app').screenshot({ path: 'docs/demo-trained-vs-init.png' });
 
   // B is the initialisation: the same digits through a net made from the form's settings (the
   // same seed) by the page's engine give B's statistics exactly.

@@ -1,6 +1,6 @@
 """PyTorch's numbers for the README's reading-list rows (cross-checks run by hand, not by the tests).
 
-python3 bench/torch/reading_list.py glorot|he|saxe|lsuv|random-walk|fixup|lottery [mnist.bin] [--seed 0]
+python3 bench/torch/reading_list.py glorot|he|saxe|lsuv|random-walk|data-init|fixup|lottery [mnist.bin] [--seed 0]
 Each mirrors `npm run reproduce -- NAME` at its default sizes (src/reproduce/*.ts): the same nets,
 initialisations, optimisers, batch sizes and step counts; MNIST from bench/torch/export-mnist.mjs
 (the engine's rows, standardised). Random numbers are torch's, so single numbers differ from the
@@ -14,7 +14,7 @@ import torch
 from torch import nn
 
 p = argparse.ArgumentParser()
-p.add_argument('name', choices=['glorot', 'he', 'saxe', 'lsuv', 'random-walk', 'fixup', 'lottery'])
+p.add_argument('name', choices=['glorot', 'he', 'saxe', 'lsuv', 'random-walk', 'data-init', 'fixup', 'lottery'])
 p.add_argument('data', nargs='?', default='mnist.bin')
 p.add_argument('--seed', type=int, default=0)
 a = p.parse_args()
@@ -154,6 +154,68 @@ def random_walk():
             print(f'{act:6s} {name:12s} mean {np.mean(growth):8.3f}  std {np.std(growth):.3f}')
 
 
+def data_init():
+    """Krähenbühl et al. 2015 as src/net/dataInit.ts does it: per unit mean 0 / variance 1 on the
+    first batch, layer by layer; then 3 rounds of W_l *= z_l = (C_l / geometric mean C)^(1/4), each
+    bias by the product of the z's up to its layer (so a ReLU net's units switch as before and the
+    output keeps its scale); C_l = E[dW^2] / E[W^2] from L = sum(A_L * G), G ~ N(0, 1). Then 100
+    SGD steps (lr 0.02, momentum 0.9, batch 64); the loss is the mean of the last 10."""
+    x, y, _, _ = load(a.data)
+    layers, width, steps = 10, 128, 100
+    dims = [784] + [width] * (layers - 1) + [10]
+    xb = x[:64]
+    for act_name, act in [('tanh', torch.tanh), ('relu', torch.relu)]:
+        for label, gain, data in [('xavier', 1, False), ('kaiming', 2, False), ('data-init (from kaiming)', 2, True)]:
+            torch.manual_seed(a.seed)
+            Ws = [torch.randn(dims[l], dims[l + 1]) * math.sqrt(gain / dims[l]) for l in range(layers)]
+            bs = [torch.zeros(dims[l + 1]) for l in range(layers)]
+            G = torch.randn(64, 10)
+
+            def forward(h, W, b):
+                zs = []
+                for l in range(layers):
+                    zs.append(h @ W[l] + b[l])
+                    h = act(zs[-1]) if l < layers - 1 else zs[-1]
+                return h, zs
+
+            def rates():
+                W = [w.clone().requires_grad_() for w in Ws]
+                out, _ = forward(xb, W, bs)
+                grads = torch.autograd.grad((out * G).sum(), W)
+                return [(g.pow(2).mean() / w.pow(2).mean()).item() for g, w in zip(grads, W)]
+            if data:
+                for l in range(layers):
+                    with torch.no_grad():
+                        z = forward(xb, Ws, bs)[1][l]
+                    m, s = z.mean(0), z.std(0, unbiased=False)
+                    Ws[l] = Ws[l] / s
+                    bs[l] = (bs[l] - m) / s
+                for _ in range(3):
+                    r = rates()
+                    log_mean = sum(math.log(v) for v in r) / layers
+                    upstream = 1.0
+                    for l in range(layers):
+                        z = math.exp((math.log(r[l]) - log_mean) / 4)
+                        upstream *= z
+                        Ws[l] = Ws[l] * z
+                        bs[l] = bs[l] * upstream
+            r = rates()
+            params = [t.clone().requires_grad_() for t in Ws + bs]
+            opt = torch.optim.SGD(params, lr=0.02, momentum=0.9)
+            order = batches(len(x), 64, a.seed)
+            losses = []
+            for _ in range(steps):
+                rows = next(order)
+                out, _ = forward(x[rows], params[:layers], params[layers:])
+                loss = nn.functional.cross_entropy(out, y[rows])
+                losses.append(loss.item())
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+            print(f'{act_name:5s} {label:26s} rate spread x{max(r) / min(r):.3g}  loss step 0 {losses[0]:.3f}  '
+                  f'loss at {steps} {sum(losses[-10:]) / 10:.3f}')
+
+
 def fixup():
     x, y, xt, yt = load(a.data)
     blocks, width, steps = 32, 64, 300
@@ -268,4 +330,4 @@ def lottery():
                 mask *= (l.weight.data.abs() > threshold).float()
 
 
-{'glorot': glorot, 'he': he, 'saxe': saxe, 'lsuv': lsuv, 'random-walk': random_walk, 'fixup': fixup, 'lottery': lottery}[a.name]()
+{'glorot': glorot, 'he': he, 'saxe': saxe, 'lsuv': lsuv, 'random-walk': random_walk, 'data-init': data_init, 'fixup': fixup, 'lottery': lottery}[a.name]()

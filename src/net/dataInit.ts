@@ -2,10 +2,12 @@
 // it: first, layer by layer in order, each unit's weights and bias are set from a data batch so its
 // pre-activation has mean 0 and variance 1 (W[:, j] /= s_j, b_j = (b_j - m_j) / s_j; a conv's
 // units are its channels, over the batch and every position); then every layer is rescaled so the
-// change rate C_l = E[dW_l^2] / E[W_l^2] is the same for all. Scaling W_l (and b_l) by z_l in a
-// ReLU or linear net multiplies C_l by (prod z)^2 / z_l^4, so z_l = (C_l / geometric mean C)^(1/4)
-// equalises the rates in one step and keeps the output's scale; biases and other activations make
-// it approximate, hence a few iterations. dW comes from backward('randn') on the batch.
+// change rate C_l = E[dW_l^2] / E[W_l^2] is the same for all. Scaling W_l by z_l, and b_l by the
+// product P_l of the z's up to layer l, scales a ReLU or linear chain's Z_l by P_l (every unit
+// switches as before) and multiplies C_l by (prod z)^2 / z_l^4, so z_l = (C_l / geometric mean
+// C)^(1/4) equalises the rates in one step and keeps the output's scale (prod z = 1). Other
+// activations and residual blocks make it approximate, hence a few iterations. dW comes from
+// backward('randn') on the batch.
 import { invalid, refuseUnknownKeys } from '../model/errors';
 import type { WeightedLayerSpec } from '../model/net';
 
@@ -85,10 +87,12 @@ export async function dataInit(host: DataInitHost, layers: WeightedLayerSpec[], 
   let rates = ratesBefore;
   for (let it = 0; it < o.iterations; it++) {
     const logMean = rates.reduce((s, r) => s + Math.log(r), 0) / rates.length;
+    let upstream = 1;
     for (const [k, layer] of layers.entries()) {
       const z = rates[k] > 0 && Number.isFinite(rates[k]) ? Math.exp((Math.log(rates[k]) - logMean) / 4) : 1;
+      upstream *= z;
       const { W, b } = await host.readParameters(layer);
-      host.writeParameters(layer, W.map((v) => v * z), b?.map((v) => v * z));
+      host.writeParameters(layer, W.map((v) => v * z), b?.map((v) => v * upstream));
       scales[k] *= z;
     }
     rates = await changeRates(host, layers);

@@ -331,7 +331,7 @@ test('a checkpoint of a net with blocks, a multiplier and a mask: section 9 name
   for (const m of [net, loaded]) m.destroy();
 });
 
-test('dataInit: every unit of every layer gets mean 0, variance 1 on the batch (W and b against float64), then equal change rates E[dW^2] / E[W^2]', async () => {
+test('dataInit: every unit of every layer gets mean 0, variance 1 on the batch (W and b against float64), then equal change rates E[dW^2] / E[W^2], with and without biases, the output kept', async () => {
   const engine = engines.cpu;
   const batch = 40;
   const dims = [13, 17, 11, 5];
@@ -360,6 +360,20 @@ test('dataInit: every unit of every layer gets mean 0, variance 1 on the batch (
   assert.ok(spread(r.ratesBefore) > 1.5, `the rates differ before: ${r.ratesBefore}`);
   assert.ok(spread(r.ratesAfter) < 1.01, `a ReLU net without bias: the rates equal after (${r.ratesAfter})`);
   await assert.rejects(relu.dataInit(undefined, { iterations: -1 }), (e) => e.field === 'iterations');
+  // With biases too: each b_l scales by the product of the z's up to its layer, so the rates equal
+  // and the net computes what it computed after the within-layer step (prod z = 1).
+  const biased = (seed) => engine.createNet({ input: 32, batch: 64, seed, activation: 'relu', bias: { init: 0.3 }, layers: [
+    { type: 'dense', units: 48 }, { type: 'dense', units: 40 }, { type: 'dense', units: 8, activation: 'linear' }] });
+  const [within, rescaled] = [biased(2), biased(2)];
+  const Xb = random(64 * 32, 6, 1);
+  await within.dataInit(Xb, { iterations: 0 });
+  const rb = await rescaled.dataInit(Xb);
+  assert.ok(spread(rb.ratesBefore) > 1.5, `the rates differ before: ${rb.ratesBefore}`);
+  assert.ok(spread(rb.ratesAfter) < 1.01, `a ReLU net with biases: the rates equal after (${rb.ratesAfter})`);
+  for (const n of [within, rescaled]) await n.forward({ stats: false });
+  assertClose('the output after rescaling', await rescaled.readActivations(2), await within.readActivations(2), 1e-5, 1e-4);
   net.destroy();
   relu.destroy();
+  within.destroy();
+  rescaled.destroy();
 });
