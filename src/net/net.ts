@@ -5,7 +5,7 @@ import { writeFloats } from '../gpu/buffers';
 import { initDispatch, STREAM_INPUT } from '../kernels/init';
 import { InitscopeError, invalid, refuseUnknownKeys, validated } from '../model/errors';
 import { DEFAULT_BINS, parseHistogram, type HistogramOptions } from '../model/histogram';
-import { isWeightedLayer, resolveLayer, weightedLayers, widthOf, type NetOptions, type NetSpec, type WeightedLayerSpec } from '../model/net';
+import { resolveLayer, weightedLayers, widthOf, type NetOptions, type NetSpec } from '../model/net';
 import { checkArray } from '../model/options';
 import type { BuiltPlan, PlanKind as BuildKind, Upstream } from '../scheduler/build';
 import { PlanExecutor, type PlanRun } from '../scheduler/executor';
@@ -22,6 +22,7 @@ import { Trainer } from '../train/trainer';
 import { registerInternals } from './internals';
 import { lsuv, parseLsuvOptions, type LsuvOptions, type LsuvResult } from './lsuv';
 import { NetPlans } from './plans';
+import { checkParameters, checkWeighted } from './checks';
 import { weightedOf, readGradients, readParameters, readRegion, type LayerGradients, type LayerParameters } from './readers';
 import type { EngineCore } from './core';
 import type { NetSource } from './sources';
@@ -153,28 +154,7 @@ export class Net {
   /** Replaces layer l's W, b or PReLU alpha (l = 0..L-1, or [i, j] inside a residual block). */
   setParameters(l: LayerPath, params: { W?: Float32Array; b?: Float32Array; alpha?: Float32Array }): Promise<void> {
     const where = 'setParameters';
-    return validated(() => {
-      const layer = this.checkWeighted(where, l);
-      const { entry, index } = weightedOf(this.res, layer.unit);
-      const at = this.res.layout.entries[index].at;
-      if (typeof params !== 'object' || params === null) throw invalid(where, 'params', params, 'an object { W?, b?, alpha? }');
-      refuseUnknownKeys(where, undefined, params, ['W', 'b', 'alpha']);
-      if (params.W !== undefined) {
-        const s = entry.type === 'conv' ? entry.shape : undefined;
-        checkArray(where, 'W', params.W, entry.regions.W.floats, s
-          ? `Cout x Cin x kh x kw = ${s.cout} x ${s.cin} x ${s.kh} x ${s.kw}, row-major (Conv2d.weight)`
-          : `dims[l] x ${entry.activation.pieces > 1 ? 'k*' : ''}dims[l+1] = ${entry.inputWidth} x ${entry.cols}, row-major`);
-      }
-      if (params.b !== undefined) {
-        if (at.b === undefined) throw invalid(where, 'b', params.b, 'absent: this net was made with bias: false');
-        checkArray(where, 'b', params.b, entry.cols, `${entry.cols} columns`);
-      }
-      if (params.alpha !== undefined) {
-        if (at.alpha === undefined) throw invalid(where, 'alpha', params.alpha, `absent: only prelu has alpha (activation is ${entry.activation.name})`);
-        checkArray(where, 'alpha', params.alpha, entry.outputWidth, `one per unit = ${entry.outputWidth}`);
-      }
-      return { index, at };
-    }, ({ index, at }) => this.serial(where, () => {
+    return validated(() => checkParameters(this.spec, this.res, where, l, params), ({ index, at }) => this.serial(where, () => {
       this.forwardCurrent = false;
       const q = this.core.ctx.device.queue;
       if (params.W) writeFloats(q, this.res.buffers.own[index].W, 0, params.W);
@@ -210,17 +190,6 @@ export class Net {
       throw new InitscopeError(`${where}: the forward activations are missing or stale; call net.forward() after ` +
         'setInput/setParameters and before backward()', 'invalid-state');
     }
-  }
-
-  /** Refuses a layer index or path that is out of range or names a layer without a W (pool, flatten, dropout, a block). */
-  private checkWeighted(where: string, l: unknown): WeightedLayerSpec {
-    const layer = resolveLayer(where, this.spec, l);
-    if (!isWeightedLayer(layer)) {
-      const known = weightedLayers(this.spec).map((x) => (x.path.length > 1 ? `[${x.path.join(', ')}]` : String(x.index)));
-      const what = this.spec.units.length > this.spec.layers.length ? 'index or path' : 'index';
-      throw invalid(where, 'layer', l, `the ${what} of a dense or conv layer (${known.join(', ')}); layer ${JSON.stringify(l)} is a ${layer.type}`);
-    }
-    return layer;
   }
 
   /** Runs the plan of a call once with every dispatch in a pass of its own and returns the time of
@@ -363,7 +332,7 @@ export class Net {
 
   /** Z_l of the last forward, batch x (pieces x dims[l+1]). */
   readPreactivations(l: LayerPath): Promise<Float32Array> {
-    return validated(() => this.checkWeighted('readPreactivations', l),
+    return validated(() => checkWeighted(this.spec, 'readPreactivations', l),
       (layer) => this.serial('readPreactivations', () => readRegion(this.res, this.executor, this.spec, layer, 'z')));
   }
 
@@ -386,13 +355,13 @@ export class Net {
 
   /** The current parameters of layer l (W, and b / alpha where the net has them). */
   readParameters(l: LayerPath): Promise<LayerParameters> {
-    return validated(() => this.checkWeighted('readParameters', l),
+    return validated(() => checkWeighted(this.spec, 'readParameters', l),
       (layer) => this.serial('readParameters', () => readParameters(this.res, this.executor, layer.unit)));
   }
 
   /** dL/dW_l, dL/db_l, dL/dalpha_l and dL/dA_{l-1} (dL/dX for l = 0) of the last backward. */
   readGradients(l: LayerPath): Promise<LayerGradients> {
-    return validated(() => this.checkWeighted('readGradients', l),
+    return validated(() => checkWeighted(this.spec, 'readGradients', l),
       (layer) => this.serial('readGradients', () => readGradients(this.res, this.executor, layer.unit)));
   }
 
@@ -426,7 +395,7 @@ export class Net {
    *  stays 0 through every update (the optimiser state there too). */
   setMask(l: LayerPath, mask: Uint8Array | Float32Array): Promise<void> {
     return validated(() => {
-      const layer = this.checkWeighted('setMask', l);
+      const layer = checkWeighted(this.spec, 'setMask', l);
       const { entry } = weightedOf(this.res, layer.unit);
       return { layer, values: checkMask('setMask', mask, entry.regions.W.floats, `the shape and layout of layer ${JSON.stringify(l)}'s W`) };
     }, ({ layer, values }) => this.serial('setMask', async () => {
@@ -439,7 +408,7 @@ export class Net {
    *  conv layer, each on its own: 'all'), on the GPU; resolves to the mask (an array of them for 'all'). */
   prune(l: LayerPath | 'all', options: { fraction: number }): Promise<Uint8Array | Uint8Array[]> {
     return validated(() => {
-      const layers = l === 'all' ? weightedLayers(this.spec) : [this.checkWeighted('prune', l)];
+      const layers = l === 'all' ? weightedLayers(this.spec) : [checkWeighted(this.spec, 'prune', l)];
       const fraction = (options as { fraction?: unknown } | undefined)?.fraction;
       if (typeof fraction !== 'number' || !(fraction >= 0 && fraction <= 1)) throw invalid('prune', 'fraction', fraction, 'a number from 0 to 1 (of the weights still kept)');
       refuseUnknownKeys('prune', undefined, options, ['fraction']);
