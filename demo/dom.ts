@@ -1,7 +1,6 @@
-import type { AdapterLine } from './trainProtocol';
-
 // The page helpers both views use: elements by id, select options, and the form <-> hash text
 // (the hash parsers of state.ts and trainState.ts validate what a form says, like a URL).
+import type { AdapterLine } from './trainProtocol';
 
 export const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 

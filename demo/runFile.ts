@@ -4,7 +4,7 @@
 // opening the file (a drop, the file input, or #run=URL of a hosted file) redraws every plot
 // without a GPU. Opened files are checked field by field: a refusal names the field.
 import { InitscopeError, type TrainLayerStats } from '../src/index';
-import type { LastTraining } from './session';
+import { lastTraining, type LastTraining } from './session';
 import { Timeline } from './timeline';
 import { parseTrainHash, toTrainHash, TRAIN_DEFAULTS, type TrainState } from './trainState';
 
@@ -27,7 +27,7 @@ export function runFileText(s: SessionView, adapter: string): string {
   return JSON.stringify({
     format: RUN_FORMAT, version: RUN_VERSION, saved: new Date().toISOString(), adapter, state: s.state, done: s.done, testCount: s.testCount,
     runs: s.runs.map((r) => ({ name: r.name, diverged: r.diverged, history: r.history, timeline: { steps: r.timeline.steps, layers: r.timeline.layers } })),
-    testCurve: s.testCurve, accuracies: s.accuracies, last: s.last, filters: s.filters?.map((f) => Array.from(f)),
+    testCurve: s.testCurve, accuracies: s.accuracies, filters: s.filters?.map((f) => Array.from(f)),
   });
 }
 
@@ -100,10 +100,8 @@ export function readRunFile(text: string): { view: SessionView; notes: string[];
   const accuracies = arrayAt(json.accuracies, 'accuracies', runs.length, runs.length).map((a, i) => numberAt(a, `accuracies[${i}]`));
   const filters = json.filters === undefined ? undefined
     : arrayAt(json.filters, 'filters', runs.length, runs.length).map((f, i) => Float32Array.from(arrayAt(f, `filters[${i}]`, 150, 150).map((x, j) => numberAt(x, `filters[${i}][${j}]`))));
-  const summary = (r: RunView, testAccuracy: number) => ({ steps: r.history.length, history: r.history, testAccuracy });
-  const last: LastTraining = { ...summary(runs[0], accuracies[0]), testCurve, ...(runs[1] ? { compare: summary(runs[1], accuracies[1]) } : {}) };
   const view: SessionView = {
-    state, runs, testCurve, accuracies, last, filters,
+    state, runs, testCurve, accuracies, last: lastTraining(runs, accuracies, testCurve), filters,
     done: numberAt(json.done, 'done'), testCount: numberAt(json.testCount, 'testCount'),
   };
   return { view, notes, adapter: typeof json.adapter === 'string' ? json.adapter : 'unknown' };

@@ -86,12 +86,17 @@ export async function trainWindow(s: Session, until: number, signal: AbortSignal
   return true;
 }
 
-/** Test accuracy of every run on the whole test set, and the record of design.md section 8. */
-export async function summarize(s: Session): Promise<{ accuracies: number[]; last: LastTraining }> {
+/** Test accuracy of every run on the whole test set. */
+export async function summarize(s: Session): Promise<{ accuracies: number[] }> {
   const accuracies: number[] = [];
   for (const r of s.runs) accuracies.push((await r.trainer.evaluate(s.data.test.x, s.data.test.labels)).accuracy);
-  const summary = (r: Run, testAccuracy: number): Summary =>
+  return { accuracies };
+}
+
+/** design.md section 8's record from the runs' histories, their test accuracies and the held-out
+ *  curve: made on the page, from the session it grew from the host's windows or from a run file. */
+export function lastTraining(runs: ReadonlyArray<{ history: Summary['history'] }>, accuracies: number[], testCurve: LastTraining['testCurve']): LastTraining {
+  const summary = (r: { history: Summary['history'] }, testAccuracy: number): Summary =>
     ({ steps: r.history.length, history: r.history.map(({ step, loss, accuracy }) => ({ step, loss, accuracy })), testAccuracy });
-  const last: LastTraining = { ...summary(s.runs[0], accuracies[0]), testCurve: s.testCurve, ...(s.runs[1] ? { compare: summary(s.runs[1], accuracies[1]) } : {}) };
-  return { accuracies, last };
+  return { ...summary(runs[0], accuracies[0]), testCurve, ...(runs[1] ? { compare: summary(runs[1], accuracies[1]) } : {}) };
 }

@@ -14,6 +14,7 @@ import { readRunFile, runFileText, type SessionView } from './runFile';
 import { distributions, LayerCurves, Timeline } from './timeline';
 import { TrainingClient } from './trainClient';
 import type { AdapterLine, WindowEvent } from './trainProtocol';
+import { lastTraining } from './session';
 import { flattenTrainState, parseTrainHash, toTrainHash, TRAIN_ACTIVATIONS, TRAIN_DEFAULTS, TRAIN_PRESETS, type TrainState } from './trainState';
 
 export type { LastTraining } from './session';
@@ -218,9 +219,9 @@ export function setupTraining(hooks: Hooks, initialHash: string, initSelect: rea
 
   async function finish(s: SessionView, started: number): Promise<void> {
     hooks.setPhase('running', 'evaluating on the test set...');
-    const { accuracies, last } = await (await host()).request({ kind: 'summarize' });
+    const { accuracies } = await (await host()).request({ kind: 'summarize' });
     s.accuracies = accuracies;
-    s.last = last;
+    s.last = lastTraining(s.runs, accuracies, s.testCurve);
     show(s);
     hooks.setPhase('done', `${s.done < s.state.steps ? 'Paused after' : 'Trained'} ${s.done} steps in ${((performance.now() - started) / 1000).toFixed(1)} s; ` +
       `test accuracy ${accuracies.map((a) => `${(100 * a).toFixed(1)}%`).join(' vs ')}`);

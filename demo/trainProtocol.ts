@@ -27,7 +27,7 @@ export interface Replies {
   hello: { gpu: boolean };
   start: { names: string[]; testCount: number; adapter: AdapterLine };
   advance: { done: number };
-  summarize: { accuracies: number[]; last: LastTraining };
+  summarize: { accuracies: number[] };
   save: Uint8Array<ArrayBuffer>;
   drop: null;
   lose: null;

@@ -32,12 +32,17 @@ function describe(o: NetOptions): string {
   return `input ${input}, ${layers.join(', ')}; ${nameOf(o.activation, 'tanh')}, init ${nameOf(o.init, 'xavier')}, seed ${o.seed ?? 0}, batch ${o.batch}`;
 }
 
+/** MNIST's test digits, standardised, parsed once for every file loaded on this page. */
+let testDigits: Promise<Float32Array> | undefined;
+
 async function inputFor(o: NetOptions): Promise<{ x: Float32Array | 'randn'; text: string }> {
   const width = Array.isArray(o.input) ? o.input.reduce((a, b) => a * b, 1) : o.input;
   if (width !== MNIST_FEATURES) return { x: 'randn', text: 'randn input' };
-  const { mnist, standardize } = await import('../src/data/index');
-  const test = standardize(await mnist()).test;
-  return { x: test.x.slice(0, o.batch * MNIST_FEATURES), text: `the first ${o.batch} MNIST test digits` };
+  if (!testDigits) {
+    testDigits = import('../src/data/index').then(async ({ mnist, standardize }) => standardize(await mnist()).test.x);
+    testDigits.catch(() => { testDigits = undefined; });
+  }
+  return { x: (await testDigits).slice(0, o.batch * MNIST_FEATURES), text: `the first ${o.batch} MNIST test digits` };
 }
 
 /** Wires the file input and its "back to the form" button; `current` is the pair to run, if a file is loaded. */
