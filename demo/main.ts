@@ -112,6 +112,8 @@ function setup(): void {
   setupPapers(hooks);
   const view = viewOf(location.hash);
   showView(view);
+  // Read before showInitial writes the settings into the hash.
+  const opensOnLecture = view === 'single' && location.hash.replace(/^#/, '') === '';
   if (view === 'train') training.start(); else if (view === 'single') single.showInitial();
   window.addEventListener('hashchange', () => {
     const to = viewOf(location.hash);
@@ -134,6 +136,7 @@ function setup(): void {
     void histogramsPng().then((png) => { if (png) download('initscope-histograms.png', png); });
   });
   setPhase('idle', view === 'train' ? 'Pick a preset or press Train.' : view === 'papers' ? 'Pick a paper and press Run.' : 'Pick a preset or press Run.');
+  if (opensOnLecture) void single.openOnLecture();
 }
 
 /** Without WebGPU the page says so; the training view still opens saved runs (they need no GPU). */

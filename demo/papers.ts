@@ -1,21 +1,13 @@
 // The reading-list view (#view=papers): one preset per paper (src/reproduce/), each with what to
-// look for; Run runs its reproduction on this page's GPU at the sizes shown (smaller ones than
-// the CLI's defaults where a CPU adapter would take minutes), prints its progress lines, draws its
-// tables and says whether the paper's direction holds. Results are exposed as
+// look for; Run runs its reproduction on this page's GPU at the sizes shown (the reproduction's
+// pageSizes: smaller than the CLI's defaults where a CPU adapter would take minutes, and checked by
+// `npm run papers` to hold there), prints its progress lines, draws its tables and says whether
+// the paper's direction holds. A documented negative result says so before Run. Results are exposed as
 // window.initscope.lastReproduction for tests.
 import type { Engine } from '../src/index';
 import { mnist, standardize, type Dataset } from '../src/data/index';
 import { REPRODUCTIONS, type Reproduction, type ReproductionResult } from '../src/reproduce/index';
 import { $ } from './dom';
-
-/** Sizes the page runs at: every reproduction's own, made smaller where its CLI run takes minutes on a CPU. */
-const PAGE_SIZES: Record<string, Record<string, number>> = {
-  glorot: { width: 1024 },
-  saxe: { depth: 8, steps: 300 },
-  'random-walk': { seeds: 8 },
-  fixup: { blocks: 16, steps: 150 },
-  lottery: { rounds: 4, steps: 150, checks: 1 },
-};
 
 interface Hooks {
   engine: () => Promise<Engine>;
@@ -42,10 +34,12 @@ export function setupPapers(hooks: Hooks): void {
   let chosen: Reproduction = REPRODUCTIONS[0];
   let data: Promise<Dataset> | undefined;
   let running = false;
-  const sizesOf = (r: Reproduction) => ({ ...Object.fromEntries(Object.entries(r.sizes).map(([k, s]) => [k, s.value])), ...PAGE_SIZES[r.name] });
+  const sizesOf = (r: Reproduction) => ({ ...Object.fromEntries(Object.entries(r.sizes).map(([k, s]) => [k, s.value])), ...r.pageSizes });
   const show = (r: Reproduction) => {
     chosen = r;
     $('papers-look').textContent = `${r.paper}. ${r.claim[0].toUpperCase()}${r.claim.slice(1)}. Look at ${r.lookFor}.`;
+    $('papers-negative').textContent = r.negative ?? '';
+    $('papers-negative').hidden = r.negative === undefined;
     $('papers-sizes').textContent = `Sizes: ${Object.entries(sizesOf(r)).map(([k, v]) => `${k} ${v} (${r.sizes[k].means})`).join('; ')}`;
     for (const b of $('papers-presets').querySelectorAll('button')) b.setAttribute('aria-pressed', String(b.dataset.name === r.name));
   };

@@ -3,6 +3,7 @@
 // newest settings run next and only their results are drawn, so plots always match the form.
 // The result is window.initscope.lastResult (design.md section 8), B's as lastResult.compare.
 // "Load weights" puts a trained net (A) beside its initialisation (B) instead (trainedNet.ts).
+// Opened with no settings in the URL, it runs the lecture's first case at once.
 import type { BackwardResult, Engine, ForwardResult, HistogramRange, MLP, TensorStats } from '../src/index';
 import { $, formHash, setOptions, writeFields } from './dom';
 import { histograms, lines, type HistogramRow, type LineSeries } from './plots';
@@ -20,6 +21,9 @@ interface Hooks {
   /** Called when the device is lost: nets made on it are gone. */
   onLost(listener: () => void): void;
 }
+
+/** The width the page opens at on a CPU adapter (the lecture's 4096 takes about a minute there). */
+const CPU_WIDTH = 1024;
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
@@ -267,6 +271,18 @@ export function setupSingle(hooks: Hooks, initial: { state: DemoState; notes: st
     /** Shows the hash's settings (on a hash change). */
     load(hash: string) { const r = parseHash(hash); setState(r.state, r.notes); },
     showInitial() { setState(state, initial.notes); },
+    /** The page opened with no settings: the lecture's first case (the defaults) runs without a
+     *  click; on a CPU adapter at width CPU_WIDTH, which the note says. */
+    async openOnLecture() {
+      hooks.setPhase('running', 'Starting WebGPU to run the lecture\'s experiment...');
+      let e: Engine;
+      try { e = await hooks.engine(); } catch (err) { hooks.setPhase('error', (err as Error).message); return; }
+      if (e.kernelTarget === 'cpu') {
+        setState({ ...state, width: CPU_WIDTH }, [`This adapter runs on the CPU, so the page opened at width ${CPU_WIDTH} instead of the lecture's ` +
+          `${DEFAULTS.width} (seconds instead of a minute; the std per layer is the same to about 0.01). Set width to ${DEFAULTS.width} for the lecture's sizes.`]);
+      }
+      run();
+    },
     run,
   };
 }

@@ -1,15 +1,19 @@
 import { test as base, expect, type Page } from '@playwright/test';
 
-/** A page with the harness loaded and WebGPU checked. */
-export const test = base.extend<{ harness: Page }>({
-  harness: async ({ page }, use) => {
+/** One page with the harness loaded and WebGPU checked, shared by every harness test of a worker:
+ *  the tests only read from it (each makes and destroys its own nets), and its engines keep their
+ *  compiled pipelines between tests, which on a CPU adapter is most of a small test's time. */
+export const test = base.extend<object, { harness: Page }>({
+  harness: [async ({ browser }, use, workerInfo) => {
+    const page = await browser.newPage({ baseURL: workerInfo.project.use.baseURL });
     page.on('console', (msg) => { if (msg.type() === 'error') console.log(`[page] ${msg.text()}`); });
     await page.goto('/e2e/harness.html');
     await expect(page.locator('#status')).toHaveText('ready');
     const hasGPU = await page.evaluate(() => Boolean(navigator.gpu));
     expect(hasGPU, 'this browser exposes navigator.gpu (start Chromium with --enable-unsafe-webgpu)').toBe(true);
     await use(page);
-  },
+    await page.close();
+  }, { scope: 'worker' }],
 });
 
 export { expect };

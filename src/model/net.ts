@@ -172,7 +172,6 @@ function parseLayer(raw: unknown, place: Place, input: Shape, d: NetDefaults, la
         : isPositiveInteger(size) ? [size, size] : (() => { throw invalid(WHERE, `${at}.size`, size, 'a positive integer or [kh, kw]'); })();
       const stride = integerField(`${at}.stride`, o.stride, 1, 1, 'a positive integer');
       const padding = integerField(`${at}.padding`, o.padding, 0, 0, 'an integer >= 0');
-      if (padding >= kh || padding >= kw) throw invalid(WHERE, `${at}.padding`, padding, `less than the filter size ${kh} x ${kw} (a window of only padding)`);
       const [, h, w] = input;
       const ho = outputSize(h, kh, stride, padding);
       const wo = outputSize(w, kw, stride, padding);

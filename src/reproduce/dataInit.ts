@@ -47,6 +47,9 @@ export const DATA_INIT: Reproduction = {
   claim: 'a data-dependent start equalises every layer\'s change rate E[dW^2] / E[W^2] and trains faster in the first hundred steps than xavier or kaiming',
   lookFor: 'the spread (max / min over layers) of the change rates at the start, and the loss after the first hundred steps',
   sizes: { layers: { value: 10, means: 'dense layers' }, width: { value: 128, means: 'units per layer' }, steps: { value: 100, means: 'SGD steps (lr 0.02, momentum 0.9, batch 64)' } },
+  // Smaller than the CLI's run: the rates equalise at any size, and the negative result shows too.
+  pageSizes: { layers: 6, width: 64, steps: 60 },
+  negative: 'A documented negative result: the change rates equalise as the paper says, but the early-loss claim does not hold in this engine\'s runs, and PyTorch on the same nets agrees (bench/torch/reading_list.py).',
   async run(ctx): Promise<ReproductionResult> {
     const sizes = { layers: sizeOf(this, ctx, 'layers'), width: sizeOf(this, ctx, 'width'), steps: sizeOf(this, ctx, 'steps') };
     const rows: Array<Array<string | number>> = [];

@@ -46,6 +46,7 @@ export const FIXUP: Reproduction = {
   lookFor: "the std of each block's output at the start (flat with Fixup, doubling in variance per block with kaiming) and the test accuracy",
   sizes: { blocks: { value: 32, means: 'residual blocks of two dense layers' }, width: { value: 64, means: 'units per layer' },
     steps: { value: 300, means: 'SGD steps (lr 0.05, momentum 0.9, batch 64)' } },
+  pageSizes: { blocks: 16, steps: 100 },
   async run(ctx): Promise<ReproductionResult> {
     const sizes = { blocks: sizeOf(this, ctx, 'blocks'), width: sizeOf(this, ctx, 'width'), steps: sizeOf(this, ctx, 'steps') };
     const results = [];

@@ -52,6 +52,9 @@ export const SAXE: Reproduction = {
   lookFor: 'the steps to reach the loss per depth (each the best of three learning rates), and the spread of the singular values of the product of the W\'s at the start',
   sizes: { depth: { value: 32, means: 'the deepest net (depths 2, 4, ... up to it)' }, width: { value: 64, means: 'units per hidden layer (the paper: 256; 64 keeps the orthogonal start fast on a CPU adapter)' },
     steps: { value: 600, means: 'the most SGD steps per run (batch 64)' } },
+  // Depth 16 is where the Gaussian product's spread (~1000) slows training 2x; width 32 keeps the
+  // 24 trainings within a minute or two on a CPU adapter.
+  pageSizes: { depth: 16, width: 32, steps: 160 },
   async run(ctx): Promise<ReproductionResult> {
     const deepest = sizeOf(this, ctx, 'depth');
     const width = sizeOf(this, ctx, 'width');

@@ -5,6 +5,9 @@
 import type { ActivationName, InitOption } from '../index';
 import { fmt, sizeOf, type Reproduction, type ReproductionContext, type ReproductionResult } from './types';
 
+/** The lecture's "too large" 0.05 at Din = 4096, as a gain over 1/sqrt(Din): 0.05 * sqrt(4096). */
+const LARGE_GAIN = 3.2;
+
 const sizes = (layers: number, width: number, batch: number) => ({ layers: { value: layers, means: 'dense layers' },
   width: { value: width, means: 'units per layer' }, batch: { value: batch, means: 'rows of N(0,1) input' } });
 
@@ -33,19 +36,21 @@ const setup = (ctx: ReproductionContext, r: Reproduction, activation: string) =>
 export const GLOROT: Reproduction = {
   name: 'glorot',
   paper: 'Glorot & Bengio 2010, Understanding the difficulty of training deep feedforward neural networks',
-  claim: 'with tanh, N(0, 0.01^2) weights collapse the activations to 0, N(0, 0.05^2) saturates them, and 1/sqrt(Din) keeps their std steady',
-  lookFor: 'the std of each layer\'s activation: shrinking to 0 (small), saturating at +-1 (0.05), steady (xavier)',
-  // The lecture's experiment: 6 layers of 4096, batch 16 (where 0.05 is "too large").
+  claim: `with tanh, N(0, 0.01^2) weights collapse the activations to 0, weights ${LARGE_GAIN} times 1/sqrt(Din) (the lecture's 0.05 at Din = 4096) saturate them, and 1/sqrt(Din) keeps their std steady`,
+  lookFor: `the std of each layer's activation: shrinking to 0 (small), saturating at +-1 (${LARGE_GAIN}/sqrt(Din)), steady (xavier)`,
+  // The lecture's experiment: 6 layers of 4096, batch 16. The "too large" weights are a gain over
+  // 1/sqrt(Din), so they saturate at any width (a fixed 0.05 does at 4096, not at 1024).
   sizes: sizes(6, 4096, 16),
+  pageSizes: { width: 1024 },
   async run(ctx): Promise<ReproductionResult> {
-    const inits: InitOption[] = ['small', { name: 'normal', std: 0.05 }, 'xavier'];
+    const inits: InitOption[] = ['small', { name: 'normal', std: LARGE_GAIN / Math.sqrt(sizeOf(this, ctx, 'width')) }, 'xavier'];
     const [small, large, xavier] = await columns(ctx, this, 'tanh', inits);
     const L = small.std.length - 1;
     const rows = small.std.map((_, l) => [l + 1, fmt(small.std[l], 3), fmt(large.std[l], 3), fmt(large.saturated[l], 3), fmt(xavier.std[l], 3)]);
     const holds = small.std[L] < 0.1 * small.std[0] && large.saturated[L] > 0.2 && xavier.std[L] > 0.3 * xavier.std[0];
     return { name: this.name, paper: this.paper, claim: this.claim, setup: setup(ctx, this, 'tanh'),
-      tables: [{ title: 'std of A per layer (and the saturated fraction with N(0, 0.05^2))', columns: ['layer', 'small', 'normal 0.05', 'saturated', 'xavier'], rows }],
-      verdict: holds ? `layer ${L + 1}: small's std ${fmt(small.std[L], 2)} (${fmt(small.std[L] / small.std[0], 2)} of layer 1's), 0.05 has ${fmt(100 * large.saturated[L], 2)}% saturated, xavier's std ${fmt(xavier.std[L], 3)}` : 'the direction does not hold in this run',
+      tables: [{ title: `std of A per layer (and the saturated fraction with ${LARGE_GAIN}/sqrt(Din))`, columns: ['layer', 'small', `${LARGE_GAIN}/sqrt(Din)`, 'saturated', 'xavier'], rows }],
+      verdict: holds ? `layer ${L + 1}: small's std ${fmt(small.std[L], 2)} (${fmt(small.std[L] / small.std[0], 2)} of layer 1's), ${LARGE_GAIN}/sqrt(Din) has ${fmt(100 * large.saturated[L], 2)}% saturated, xavier's std ${fmt(xavier.std[L], 3)}` : 'the direction does not hold in this run',
       holds, numbers: { smallStd: small.std[L], largeSaturated: large.saturated[L], xavierStd: xavier.std[L] } };
   },
 };
@@ -56,6 +61,7 @@ export const HE: Reproduction = {
   claim: 'with ReLU, 1/sqrt(Din) halves the activations\' variance at every layer; sqrt(2/Din) keeps it',
   lookFor: 'the std of each layer\'s activation: falling by sqrt 2 per layer (xavier), flat (kaiming)',
   sizes: sizes(10, 512, 64),
+  pageSizes: {},
   async run(ctx): Promise<ReproductionResult> {
     const [xavier, kaiming] = await columns(ctx, this, 'relu', ['xavier', 'kaiming']);
     const L = xavier.std.length - 1;
@@ -77,6 +83,7 @@ export const LSUV: Reproduction = {
   lookFor: 'Var(Z) per layer: 1 after LSUV at every depth',
   // The orthogonal start is made on the GPU by an iteration of matmuls: width 128 keeps it seconds on a CPU adapter.
   sizes: sizes(10, 128, 64),
+  pageSizes: {},
   async run(ctx): Promise<ReproductionResult> {
     const [orthogonal, lsuv] = await columns(ctx, this, 'relu', ['orthogonal', 'lsuv']);
     const rows = orthogonal.zvar.map((_, l) => [l + 1, fmt(orthogonal.zvar[l], 3), fmt(lsuv.zvar[l], 3)]);

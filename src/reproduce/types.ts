@@ -40,6 +40,12 @@ export interface Reproduction {
   sizes: Record<string, { value: number; means: string }>;
   /** What to look for, in one sentence (the demo's preset text). */
   lookFor: string;
+  /** The sizes the demo's preset runs at (a CPU adapter takes seconds to a few minutes there); the
+   *  paper's direction holds at them (`npm run papers` checks every preset). */
+  pageSizes: Record<string, number>;
+  /** Set for a documented negative result: what does not hold here and who agrees. The page says
+   *  it before Run, and `npm run papers` reports it without failing on it. */
+  negative?: string;
   run(ctx: ReproductionContext): Promise<ReproductionResult>;
 }
 

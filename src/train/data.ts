@@ -3,6 +3,7 @@
 // gives the same batches everywhere).
 import { writeFloats, type BufferAllocator } from '../gpu/buffers';
 import { describeValue, InitscopeError, invalid } from '../model/errors';
+import { dataFingerprint } from '../model/fingerprint';
 import type { LossName } from '../model/train';
 import type { GpuDataset } from '../scheduler/train';
 
@@ -50,6 +51,8 @@ export function checkFinite(where: string, field: string, values: Float32Array):
 export class DeviceDataset {
   readonly gpu: GpuDataset;
   private readonly order: Uint32Array<ArrayBuffer>;
+  /** The rows' fingerprint (features and targets): a trainer's checkpoint keeps it. */
+  fingerprint = '';
 
   constructor(private allocator: BufferAllocator, private queue: GPUQueue, name: string, x: Float32Array, targets: Float32Array, rows: number,
     targetCols: number) {
@@ -63,6 +66,7 @@ export class DeviceDataset {
   write(x: Float32Array, targets: Float32Array): void {
     writeFloats(this.queue, this.gpu.x, 0, x);
     writeFloats(this.queue, this.gpu.targets, 0, targets);
+    this.fingerprint = dataFingerprint(x, targets);
     this.order.forEach((_, i, order) => { order[i] = i; });
     this.writeOrder();
   }

@@ -33,7 +33,7 @@ export interface ResumableTrainer {
   data?: { set: DeviceDataset; shuffle: boolean; uniform: SeededUniform; position: number };
 }
 
-interface TrainerMeta { t: number; optimizer: string; loss: string; data?: { rows: number; position: number; shuffle: boolean; rng: number; order: number[] } }
+interface TrainerMeta { t: number; optimizer: string; loss: string; data?: { rows: number; fingerprint?: string; position: number; shuffle: boolean; rng: number; order: number[] } }
 
 const WHERE = 'trainer.load';
 
@@ -60,13 +60,16 @@ export async function saveTrainer(host: CheckpointHost, tr: ResumableTrainer): P
   }
   const d = tr.data;
   const meta: TrainerMeta = { t: tr.t, optimizer: tr.spec.optimizer.name, loss: tr.spec.loss,
-    ...(d ? { data: { rows: d.set.gpu.rows, position: d.position, shuffle: d.shuffle, rng: d.uniform.state, order: Array.from(d.set.rowOrder) } } : {}) };
+    ...(d ? { data: { rows: d.set.gpu.rows, fingerprint: d.set.fingerprint, position: d.position, shuffle: d.shuffle, rng: d.uniform.state, order: Array.from(d.set.rowOrder) } } : {}) };
   return encodeSafetensors(tensors, { initscope: JSON.stringify(host.options), initscope_trainer: JSON.stringify(meta), format: 'pt' });
 }
 
+/** How load treats the rows: `otherData: true` resumes on rows other than the saved run's (same count). */
+export interface LoadOptions { otherData?: boolean }
+
 /** Checks a trainer checkpoint against this trainer and its net (refusing by name, nothing
  *  written), then writes the net's tensors, the optimiser's state, the step count and the data order. */
-export function loadTrainer(host: CheckpointHost, tr: ResumableTrainer, bytes: Uint8Array): { t: number } {
+export function loadTrainer(host: CheckpointHost, tr: ResumableTrainer, bytes: Uint8Array, options: LoadOptions = {}): { t: number } {
   const { tensors, metadata } = decodeSafetensors(bytes, WHERE);
   let meta: TrainerMeta;
   try { meta = JSON.parse(metadata.initscope_trainer ?? 'null') as TrainerMeta; } catch (e) {
@@ -90,6 +93,11 @@ export function loadTrainer(host: CheckpointHost, tr: ResumableTrainer, bytes: U
   const d = tr.data;
   if (meta.data && (!d || d.set.gpu.rows !== meta.data.rows)) {
     throw new InitscopeError(`${WHERE}: the run trained on ${meta.data.rows} rows; call setData with the same rows first${d ? ` (this trainer has ${d.set.gpu.rows})` : ''}`, 'invalid-state', 'data');
+  }
+  // A file saved before fingerprints were kept has none: only its row count is checked.
+  if (meta.data?.fingerprint !== undefined && d && meta.data.fingerprint !== d.set.fingerprint && options.otherData !== true) {
+    throw new InitscopeError(`${WHERE}: the run trained on other rows (fingerprint ${meta.data.fingerprint}; setData's rows have ${d.set.fingerprint}): ` +
+      'call setData with the same x and labels, or load(bytes, { otherData: true }) to resume on these rows', 'invalid-state', 'data');
   }
   host.write(net);
   for (const { slot, name, buffer } of slots) {

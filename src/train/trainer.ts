@@ -12,7 +12,7 @@ import { PlanCache } from '../scheduler/planCache';
 import { buildTrainPlan, type TrainBuffers, type TrainPlanKind } from '../scheduler/train';
 import { statsSlotWords } from '../stats/layout';
 import { seededUniform, type SeededUniform } from '../model/random';
-import { loadTrainer, saveTrainer } from './resume';
+import { loadTrainer, saveTrainer, type LoadOptions } from './resume';
 import type { DataOptions, TrainerHost, TrainOptions } from './host';
 import { checkFinite, DeviceDataset, encodeTargets, type TargetShape } from './data';
 import { decodeMetrics, decodeTrainStats, type TrainRecord, type TrainResult } from './records';
@@ -137,13 +137,19 @@ export class Trainer {
 
   /** Resumes a run from trainer.save()'s bytes: parameters, optimiser state, step count and data
    *  order, so the next steps are the ones the saved run would have taken (call setData with the
-   *  same rows first). A file that does not fit is refused by name before anything is written. */
-  load(bytes: Uint8Array): Promise<void> {
-    return this.serial('trainer.load', () => {
-      this.t = loadTrainer(this.host.checkpoint, this.resumable(), bytes).t;
+   *  same rows first). A file that does not fit is refused by name before anything is written; so
+   *  are rows other than the saved run's (the file keeps their fingerprint), unless
+   *  `{ otherData: true }` says to resume on these rows. */
+  load(bytes: Uint8Array, options: LoadOptions = {}): Promise<void> {
+    return validated(() => {
+      const o = checkOptions(options, ['otherData']);
+      if (o.otherData !== undefined && typeof o.otherData !== 'boolean') throw invalid('trainer.load', 'otherData', o.otherData, 'true or false');
+      return o;
+    }, (o) => this.serial('trainer.load', () => {
+      this.t = loadTrainer(this.host.checkpoint, this.resumable(), bytes, o).t;
       this.host.markStale();
       return Promise.resolve();
-    });
+    }));
   }
 
   private resumable() {

@@ -231,7 +231,7 @@ test('trainer.save() / load(): a run resumed mid-epoch takes the same steps as t
   }
 });
 
-test('trainer.load refuses a net checkpoint, another optimiser and a run on other rows, by name, before writing anything', async () => {
+test('trainer.load refuses a net checkpoint, another optimiser, another row count and other rows of the same count, by name, before writing anything', async () => {
   const x = random(12 * 6, 2, 1);
   const labels = Int32Array.from({ length: 12 }, (_, i) => i % 3);
   const net = engine.createNet({ ...RESUME, seed: 1 });
@@ -246,6 +246,16 @@ test('trainer.load refuses a net checkpoint, another optimiser and a run on othe
   const other = net.trainer({ optimizer: { name: 'adam', lr: 0.01 } });
   await other.setData(random(8 * 6, 3, 1), Int32Array.from({ length: 8 }, (_, i) => i % 3));
   await assert.rejects(other.load(bytes), (e) => e.code === 'invalid-state' && /trained on 12 rows; call setData with the same rows first \(this trainer has 8\)/.test(e.message));
+  // The same row count, other rows: the fingerprint refuses them; { otherData: true } resumes on them.
+  const same = net.trainer({ optimizer: { name: 'adam', lr: 0.01 } });
+  const moved = x.slice();
+  moved[5] += 0.25;
+  await same.setData(moved, labels);
+  await assert.rejects(same.load(bytes), (e) => e.code === 'invalid-state' && e.field === 'data' && /trained on other rows \(fingerprint [0-9a-f]{16}; setData's rows have [0-9a-f]{16}\)/.test(e.message));
+  await same.setData(x, Int32Array.from(labels, (c, i) => (i === 11 ? (c + 1) % 3 : c)));
+  await assert.rejects(same.load(bytes), (e) => e.field === 'data', 'one label changed is other rows too');
+  await assert.rejects(same.load(bytes, { otherData: 'yes' }), (e) => e.code === 'invalid-option' && e.field === 'otherData');
   assert.deepEqual((await net.readParameters(0)).W, before, 'nothing written by a refused load');
+  await same.load(bytes, { otherData: true });
   net.destroy();
 });

@@ -1,9 +1,10 @@
 // Conv and pool layers (createNet, design.md section 9) on the GPU against float64: forward (Z, A of
 // every layer), backward (dW, db, dX of every layer), on both kernel sets, with strides 1 and 2,
-// padding 0..2, kh != kw, Cin 1 and 3, batch 1 and 3, sizes that are not tile multiples, and every
+// padding 0..2 (also as large as the filter or larger: 1x1, 3x2, 2x3 with padding 2), kh != kw, Cin 1 and 3, batch 1 and 3, sizes that are not tile multiples, and every
 // output poisoned with NaN first; then three training steps (SGD momentum, Adam) against float64.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { createEngine } from 'initscope';
 import { createNodeGPU } from 'initscope/node';
 import { referenceActivation, referenceLayersBackward, referenceLayersForward, referenceLayersTraining, referenceLayersTrainStep } from 'initscope/reference';
@@ -48,6 +49,19 @@ const NETS = [
       { type: 'dense', units: 3 },
     ],
     shapes: [[2, 4, 6], [2, 2, 3], [12], [3]],
+  },
+  {
+    name: 'padding 2 with kernels 3x2, 2x3 and 1x1 (windows of only padding give the bias), strides 1 and 2, tanh',
+    input: [2, 5, 4], activation: 'tanh',
+    layers: [
+      { type: 'conv', filters: 3, size: [3, 2], padding: 2 },              // [3, 7, 7]
+      { type: 'conv', filters: 2, size: [2, 3], stride: 2, padding: 2 },   // [2, 5, 5]
+      { type: 'conv', filters: 3, size: 1, stride: 2, padding: 2 },        // [3, 5, 5]
+      { type: 'conv', filters: 2, size: 1, padding: 2 },                   // [2, 9, 9]
+      { type: 'flatten' },
+      { type: 'dense', units: 3, activation: 'linear' },
+    ],
+    shapes: [[3, 7, 7], [2, 5, 5], [3, 5, 5], [2, 9, 9], [162], [3]],
   },
   ...['batch', 'layer'].map((norm) => ({
     name: `conv + ${norm === 'batch' ? 'BatchNorm2d' : 'GroupNorm (one group)'} + ReLU, max pool, a conv without norm (the last weighted layer is dense)`,
@@ -137,6 +151,26 @@ for (const spec of NETS) {
     }
   });
 }
+
+test('padding as large as the filter equals PyTorch (fixtures/torch/make_conv_padding.py: kernel 3x2, padding 2, stride 2): Z, dX, dW, db; both kernel sets', async () => {
+  const fx = JSON.parse(readFileSync(new URL('./fixtures/torch/conv_padding.json', import.meta.url), 'utf8'));
+  const s = fx.shape;
+  for (const [kernels, engine] of Object.entries(engines)) {
+    const net = engine.createNet({ input: [s.cin, s.h, s.w], batch: s.batch, activation: 'linear', bias: true,
+      layers: [{ type: 'conv', filters: s.cout, size: [s.kh, s.kw], stride: s.stride, padding: s.padding }] });
+    await net.setParameters(0, { W: Float32Array.from(fx.weight), b: Float32Array.from(fx.bias) });
+    await net.setInput(Float32Array.from(fx.x));
+    await poisonForTesting(net);
+    const r = await net.forwardBackward(Float32Array.from(fx.g));
+    assert.deepEqual(r.forward.layers[0].shape, fx.output, `${kernels}: output shape`);
+    assertClose(`${kernels} Z`, await net.readActivations(0), fx.z, 1e-5, 1e-5);
+    const g = await net.readGradients(0);
+    assertClose(`${kernels} dX`, g.input, fx.dx, 1e-5, 1e-5);
+    assertClose(`${kernels} dW`, g.W, fx.dweight, 1e-5, 1e-5);
+    assertClose(`${kernels} db`, g.b, fx.dbias, 1e-5, 1e-5);
+    net.destroy();
+  }
+});
 
 test('conv statistics: a dead channel counts once over its Ho x Wo positions (deadUnitFraction of channels)', async () => {
   for (const [kernels, engine] of Object.entries(engines)) {
