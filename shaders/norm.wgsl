@@ -14,7 +14,8 @@
 //   layer_forward, layer_backward: one thread per row.  Workgroup 64, folded into 2-D.
 // Backward (per unit for batch, per row for layer, g = dA f'(Y) (x gamma for layer)):
 //   dX = invstd / n * (n g - sum g - xhat sum(g xhat)) (x gamma for batch); dgamma = sum_rows
-//   dA f'(Y) xhat, dbeta = sum_rows dA f'(Y).
+//   dA f'(Y) xhat, dbeta = sum_rows dA f'(Y). Batch norm in eval mode (the running estimates, an
+//   input gradient in inference mode): dX = gamma invstd g.
 
 struct NormParams {
   rows: u32, units: u32, x_off: u32, y_off: u32,
@@ -96,7 +97,8 @@ fn batch_backward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups
   for (var r = 0u; r < params.rows; r++) {
     for (var p = 0u; p < PLANE; p++) {
       let xhat = (act[at(params.x_off, r, c, p)] - mean) * invstd;
-      act[at(params.dx_off, r, c, p)] = k * (n * dy(r, c, p) - s1 - xhat * s2);
+      // Eval mode: mean and invstd are the running estimates, constants of X, so dX = gamma invstd dY.
+      act[at(params.dx_off, r, c, p)] = select(small[params.gamma_off + c] * invstd * dy(r, c, p), k * (n * dy(r, c, p) - s1 - xhat * s2), TRAIN);
     }
   }
 }

@@ -6,6 +6,8 @@ export type { DataInitOptions, DataInitResult } from './net/dataInit';
 export type { Dispatch, KernelTarget } from './kernels/program';
 export { Net, type PassOptions, type UpstreamGradient, type PlanKind, type LayerPath } from './net/net';
 export { NetSnapshot } from './net/masks';
+export type { InputGradientTarget } from './model/inputGradient';
+export type { LoadOptions } from './train/resume';
 /** createMLP's net: a {@link Net} of dense layers (the name the lecture's experiment knows it by). */
 export { Net as MLP } from './net/net';
 export type { MLPOptions } from './model/options';

@@ -6,8 +6,10 @@ import { InitscopeError, invalid, refuseUnknownKeys, validated } from '../model/
 import { weightedLayers, type NetOptions } from '../model/net';
 import { parseTrainerOptions, type TrainerOptions } from '../model/train';
 import { Trainer } from '../train/trainer';
+import { parseInputGradientTarget, type InputGradientTarget } from '../model/inputGradient';
 import { checkWeighted } from './checks';
 import { checkCheckpoint, checkpointTensors, parameterSlot, saveCheckpoint, writeCheckpoint } from './checkpoint';
+import { inputGradient } from './inputGradient';
 import { dataInit, parseDataInitOptions, type DataInitHost, type DataInitOptions, type DataInitResult } from './dataInit';
 import { lsuv, parseLsuvOptions, type LsuvOptions, type LsuvResult } from './lsuv';
 import { checkMask, NetSnapshot, prune, restore, setMask, snapshot } from './masks';
@@ -92,6 +94,20 @@ export class Net extends NetPasses {
       serial: (where, op) => this.serial(where, op),
       markStale: () => { this.forwardCurrent = false; },
     }, spec);
+  }
+
+  /** Per row of `x` (any number of rows of the net's input, row-major), the gradient with respect
+   *  to that row of a class's pre-softmax score (`{ class: c }`, one class or one per row) or of the
+   *  row's own loss (`{ labels }`: cross-entropy of the softmax of the scores, or `loss: 'mse'` to
+   *  the one-hot label), in inference mode as `evaluate()` runs (batch norm on its running
+   *  estimates, no dropout, masks applied), in batches of the net's batch (design.md section 10).
+   *  The net is left as it was: parameters, running estimates, its input and the last pass's
+   *  activations and gradients. Resolves to x's length and layout. */
+  inputGradient(x: Float32Array, target: InputGradientTarget): Promise<Float32Array> {
+    return validated(() => {
+      const top = this.res.entries[this.res.entries.length - 1];
+      return { rows: parseInputGradientTarget(x, target, this.inputWidth, top.outputWidth), x: x.slice() };
+    }, ({ rows, x: copy }) => this.serial('inputGradient', () => inputGradient(this.res, this.executor, this.plans, copy, rows)));
   }
 
   /** Sets layer l's mask (W's shape and layout; 1 keep, 0 prune): W is 0 where the mask is, and

@@ -29,7 +29,7 @@ export class NetPlans {
   async get(kind: PlanKind): Promise<BuiltPlan> {
     if (kind.backward) await this.res.ensure('backward');
     const bins = this.res.histogramBins;
-    return this.plans.get(`${kind.forward}|${kind.backward ?? ''}|${kind.stats}|${bins}`,
+    return this.plans.get(`${kind.forward}|${kind.backward ?? ''}|${kind.stats}|${kind.eval === true}|${bins}`,
       () => buildPlan(this.res.step(), this.res.graph, kind, bins, this.range));
   }
 

@@ -66,7 +66,7 @@ export function referenceChannelNormForward(norm: ReferenceChannelNorm, Z: Array
   return { y, xhat, invstd };
 }
 
-/** dZ, dgamma, dbeta given dL/dY (train mode: the batch's statistics). */
+/** dZ, dgamma, dbeta given dL/dY (train mode: the batch's statistics; eval-mode batch norm: the running estimates). */
 export function referenceChannelNormBackward(norm: ReferenceChannelNorm, fwd: ChannelNormForward, dY: ArrayLike<number>, batch: number,
   channels: number, plane: number): { dZ: Float64Array; dgamma: Float64Array; dbeta: Float64Array } {
   const dZ = new Float64Array(dY.length);
@@ -78,6 +78,11 @@ export function referenceChannelNormBackward(norm: ReferenceChannelNorm, fwd: Ch
     dbeta[c] += dY[i];
   }
   groupsOf(norm.kind, batch, channels, plane).forEach((g, k) => {
+    // Eval-mode batch norm: mean and variance are the running estimates, constants: dZ = gamma invstd dY.
+    if (norm.kind === 'batch' && norm.mode === 'eval') {
+      for (const i of g) dZ[i] = dY[i] * norm.gamma[channelOf(i, channels, plane)] * fwd.invstd[k];
+      return;
+    }
     // d xhat = dY gamma; dZ = invstd / n (n dxhat - sum dxhat - xhat sum(dxhat xhat)).
     const dxhat = g.map((i) => dY[i] * norm.gamma[channelOf(i, channels, plane)]);
     const s1 = dxhat.reduce((s, v) => s + v, 0);

@@ -10,3 +10,4 @@ export * from './layers';
 export * from './channelNorm';
 export * from './prune';
 export * from './dataInit';
+export * from './inputGradient';

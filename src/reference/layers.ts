@@ -14,7 +14,9 @@ export type ReferenceLayerActivation = Pick<ReferenceActivation, 'name' | 'param
 
 /** One layer for the reference (batch is the net's). */
 export type ReferenceLayer =
-  | { type: 'dense'; din: number; units: number; activation: ReferenceLayerActivation; W: ArrayLike<number>; b?: ArrayLike<number> }
+  | { type: 'dense'; din: number; units: number; activation: ReferenceLayerActivation; W: ArrayLike<number>; b?: ArrayLike<number>;
+    /** BatchNorm1d or LayerNorm between the matmul and the activation (a channel norm of plane 1). */
+    norm?: ReferenceChannelNorm }
   | { type: 'conv'; shape: Omit<ReferenceConvShape, 'batch'>; activation: ReferenceLayerActivation; W: ArrayLike<number>; b?: ArrayLike<number>;
     /** BatchNorm2d or one-group GroupNorm between the conv and its activation. */
     norm?: ReferenceChannelNorm }
@@ -71,6 +73,8 @@ export function referenceLayersForward(layers: ReferenceLayer[], batch: number, 
         const ho = Math.floor((s.h + 2 * s.padding - s.kh) / s.stride) + 1;
         const wo = Math.floor((s.w + 2 * s.padding - s.kw) / s.stride) + 1;
         n = referenceChannelNormForward(layer.norm, z, batch, s.cout, ho * wo);
+      } else if (layer.type === 'dense' && layer.norm) {
+        n = referenceChannelNormForward(layer.norm, z, batch, layer.units, 1);
       }
       a = (n ? n.y : z).map((v) => activate(act.name, v, act.param));
     } else if (layer.type === 'flatten') {
@@ -112,9 +116,9 @@ export function referenceLayersBackward(layers: ReferenceLayer[], batch: number,
       const beforeAct = n ? n.y : fwd.Z[l]!;
       let dZ: Float64Array = beforeAct.map((v, i) => dA[i] * derivative(act.name, v, act.param));
       let normGrads: { dgamma: Float64Array; dbeta: Float64Array } | undefined;
-      if (layer.type === 'conv' && layer.norm && n) {
-        const plane = dZ.length / (batch * layer.shape.cout);
-        const back = referenceChannelNormBackward(layer.norm, n, dZ, batch, layer.shape.cout, plane);
+      if (layer.norm && n) {
+        const channels = layer.type === 'conv' ? layer.shape.cout : layer.units;
+        const back = referenceChannelNormBackward(layer.norm, n, dZ, batch, channels, dZ.length / (batch * channels));
         dZ = back.dZ;
         normGrads = { dgamma: back.dgamma, dbeta: back.dbeta };
       }
@@ -132,7 +136,7 @@ export function referenceLayersBackward(layers: ReferenceLayer[], batch: number,
             }
           }
         }
-        grads[l] = { dW, db, dInput: dX };
+        grads[l] = { dW, db, ...normGrads, dInput: dX };
       } else {
         const { dX, dW, db } = referenceConvBackward({ ...layer.shape, batch }, input, layer.W, dZ);
         grads[l] = { dW, db, ...normGrads, dInput: dX };

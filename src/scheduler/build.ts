@@ -107,9 +107,11 @@ async function upstreamDispatch(step: StepContext, graph: NetGraph, upstream: 'o
     rule: upstream === 'ones' ? { mode: 0, scale: 0, value: 1 } : { mode: 1, scale: 1, value: 0 } });
 }
 
-export interface PlanKind { forward: boolean; backward?: Upstream; stats: boolean }
+/** `eval`: inference mode (batch norm on its running estimates, nothing updated), as for an input gradient. */
+export interface PlanKind { forward: boolean; backward?: Upstream; stats: boolean; eval?: boolean }
 
-export async function buildPlan(step: StepContext, graph: NetGraph, kind: PlanKind, bins: number, range: HistogramRange): Promise<BuiltPlan> {
+export async function buildPlan(base: StepContext, graph: NetGraph, kind: PlanKind, bins: number, range: HistogramRange): Promise<BuiltPlan> {
+  const step: StepContext = kind.eval ? { ...base, mode: 'eval' } : base;
   const dispatches: Dispatch[] = [];
   const statsBatches: StatsBatch[] = [];
   const passes: PlanPass[] = [];
@@ -127,7 +129,7 @@ export async function buildPlan(step: StepContext, graph: NetGraph, kind: PlanKi
     if (kind.stats) dispatches.push(...await sectionStats(step, graph, bins, range, 'backward', statsBatches));
   }
   const name = [kind.forward ? 'forward' : '', kind.backward ? `backward(${kind.backward})` : ''].filter(Boolean).join('+') +
-    (kind.stats ? ' with stats' : '');
+    (kind.stats ? ' with stats' : '') + (kind.eval ? ' (eval)' : '');
   const forward = graph.slots.range('forward');
   const backward = graph.slots.range('backward');
   const first = kind.forward ? forward.first : backward.first;
