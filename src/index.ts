@@ -26,3 +26,4 @@ export type { TrainOptions, TrainProgress, DataOptions } from './train/host';
 export type { TrainRecord, TrainResult, TrainLayerStats } from './train/records';
 export type { NestedStats } from './stats/layers';
 export type { TrainerOptions, LossName, OptimizerOption, ScheduleOption } from './model/train';
+export { saliency, fgsm, pgd, type SaliencyOptions, type AttackOptions, type PgdOptions, type Preprocessing } from './inside/index';

@@ -96,9 +96,10 @@ export function spiral(options: SpiralOptions = {}): Dataset {
   return { train: toSplit(train), test: toSplit(test), features: 2, classes };
 }
 
-/** The lecture's preprocessing: subtract the training set's per-feature mean and divide by the
- *  training set's global std (one number), applied to both splits alike. Returns new arrays. */
-export function standardize(data: Dataset): Dataset {
+/** The lecture's preprocessing of a dataset, as numbers: the training set's per-feature mean and
+ *  global std (one number). `standardize` applies it; attacks and saliency maps take it as their
+ *  `preprocessing`, to work in the data's own units (MNIST's pixels in [0, 1]). */
+export function standardization(data: Dataset): { mean: Float64Array; std: number } {
   const { features } = data;
   const rows = data.train.labels.length;
   if (!Number.isInteger(features) || features < 1 || data.train.x.length !== rows * features) {
@@ -109,7 +110,14 @@ export function standardize(data: Dataset): Dataset {
   for (let f = 0; f < features; f++) mean[f] /= Math.max(rows, 1);
   let sumSq = 0;
   for (let r = 0; r < rows; r++) for (let f = 0; f < features; f++) sumSq += (data.train.x[r * features + f] - mean[f]) ** 2;
-  const std = Math.sqrt(sumSq / Math.max(rows * features, 1)) || 1;
+  return { mean, std: Math.sqrt(sumSq / Math.max(rows * features, 1)) || 1 };
+}
+
+/** The lecture's preprocessing: subtract the training set's per-feature mean and divide by the
+ *  training set's global std (one number), applied to both splits alike. Returns new arrays. */
+export function standardize(data: Dataset): Dataset {
+  const { features } = data;
+  const { mean, std } = standardization(data);
   const apply = (split: Split): Split => ({
     x: Float32Array.from(split.x, (v, i) => (v - mean[i % features]) / std),
     labels: split.labels,

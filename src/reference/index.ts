@@ -11,3 +11,4 @@ export * from './channelNorm';
 export * from './prune';
 export * from './dataInit';
 export * from './inputGradient';
+export * from './attacks';

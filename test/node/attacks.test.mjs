@@ -1,0 +1,90 @@
+// What is built on net.inputGradient (design.md section 10), against the float64 references of
+// src/reference/attacks.ts on a small conv net with a per-feature preprocessing, on both kernel
+// sets: saliency maps (max over 2 channels of |dS_c/dx|), FGSM and PGD in the data's units (the
+// same signs, the same clipped inputs, within the bounds and the eps-ball), and their refusals.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createEngine, fgsm, pgd, saliency } from 'initscope';
+import { createNodeGPU } from 'initscope/node';
+import { referenceActivation, referenceFgsm, referencePgd, referenceSaliency } from 'initscope/reference';
+import { assertClose, random } from './helpers.mjs';
+
+const gpu = await createNodeGPU();
+const engines = { cpu: await createEngine({ gpu, kernels: 'cpu' }), gpu: await createEngine({ gpu, kernels: 'gpu' }) };
+const FEATURES = 2 * 5 * 4;
+const ROWS = 6;
+
+/** [2, 5, 4] -> conv 3 filters 3x3 padding 1 (tanh) -> flatten -> dense 4: random parameters on the GPU and in float64. */
+async function smallNet(engine) {
+  const net = engine.createNet({ input: [2, 5, 4], batch: 4, activation: 'tanh', bias: true,
+    layers: [{ type: 'conv', filters: 3, size: 3, padding: 1 }, { type: 'flatten' }, { type: 'dense', units: 4, activation: 'linear' }] });
+  const Wc = random(3 * 18, 1, 1.5 / Math.sqrt(18));
+  const bc = random(3, 2, 0.3);
+  const Wd = random(60 * 4, 3, 3 / Math.sqrt(60));
+  const bd = random(4, 4, 0.3);
+  await net.setParameters(0, { W: Wc, b: bc });
+  await net.setParameters(2, { W: Wd, b: bd });
+  const ref = [
+    { type: 'conv', activation: referenceActivation('tanh'), W: Wc, b: bc, shape: { cin: 2, h: 5, w: 4, cout: 3, kh: 3, kw: 3, stride: 1, padding: 1 } },
+    { type: 'flatten' },
+    { type: 'dense', din: 60, units: 4, activation: referenceActivation('linear'), W: Wd, b: bd },
+  ];
+  return { net, ref };
+}
+
+const x = random(ROWS * FEATURES, 7, 1).map((v) => Math.abs(v));
+const labels = Int32Array.from({ length: ROWS }, (_, r) => r % 4);
+const mean = random(FEATURES, 8, 0.2).map((v) => 0.4 + v);
+const preprocessing = { mean, std: 0.35 };
+const setup = { bounds: [0, 1], mean, std: 0.35 };
+
+/** Entries where got and want differ by more than float32 rounding. */
+const differing = (got, want) => Array.from(want).filter((w, i) => Math.abs(got[i] - w) > 1e-6).length;
+
+test('saliency: max over channels of |dS_c/dx| in the data\'s units equals float64; both kernel sets', async () => {
+  for (const [kernels, engine] of Object.entries(engines)) {
+    const { net, ref } = await smallNet(engine);
+    const got = await saliency(net, x, { class: labels, preprocessing });
+    const want = referenceSaliency(ref, x, labels, 2, setup);
+    assert.equal(got.length, ROWS * 20, 'rows x H x W');
+    const scale = Math.max(...want);
+    assertClose(`${kernels} saliency`, got, want, 1e-5 * scale, 1e-4);
+    net.destroy();
+  }
+});
+
+test('FGSM and PGD equal the float64 attacks: the same signs and clipped inputs, within [0, 1] and the eps-ball; both kernel sets', async () => {
+  for (const [kernels, engine] of Object.entries(engines)) {
+    const { net, ref } = await smallNet(engine);
+    for (const eps of [0.05, 0.2]) {
+      const one = await fgsm(net, x, labels, eps, { bounds: [0, 1], preprocessing });
+      const oneRef = referenceFgsm(ref, x, labels, eps, setup);
+      assert.ok(differing(one, oneRef) <= 0.005 * x.length, `${kernels} FGSM eps ${eps}: ${differing(one, oneRef)} of ${x.length} entries differ`);
+      const many = await pgd(net, x, labels, eps, { steps: 4, stepSize: eps / 2, preprocessing });
+      const manyRef = referencePgd(ref, x, labels, eps, 4, eps / 2, setup);
+      assert.ok(differing(many, manyRef) <= 0.02 * x.length, `${kernels} PGD eps ${eps}: ${differing(many, manyRef)} of ${x.length} entries differ`);
+      for (const [name, adv] of [['FGSM', one], ['PGD', many]]) {
+        adv.forEach((v, i) => {
+          assert.ok(v >= 0 && v <= 1, `${kernels} ${name}: entry ${i} = ${v} outside [0, 1]`);
+          assert.ok(Math.abs(v - x[i]) <= eps + 1e-6, `${kernels} ${name}: entry ${i} moved ${Math.abs(v - x[i])} > eps ${eps}`);
+        });
+      }
+      // FGSM moves every entry with a gradient by eps unless a bound stops it.
+      const moved = Array.from(one).filter((v, i) => Math.abs(Math.abs(v - x[i]) - eps) < 1e-6 || v === 0 || v === 1).length;
+      assert.equal(moved, x.length, `${kernels} FGSM eps ${eps}: every entry moved by eps or clipped`);
+    }
+    net.destroy();
+  }
+});
+
+test('the attacks and saliency refuse what does not fit, naming the field', async () => {
+  const { net } = await smallNet(engines.cpu);
+  await assert.rejects(fgsm(net, x, labels, -0.1), (e) => e.code === 'invalid-option' && e.field === 'eps');
+  await assert.rejects(fgsm(net, x, labels, 0.1, { bounds: [1, 0] }), (e) => e.field === 'bounds');
+  await assert.rejects(fgsm(net, x, labels, 0.1, { preprocessing: { mean: new Float32Array(3) } }), (e) => e.field === 'preprocessing.mean' && /one value per feature \(40\), got 3/.test(e.message));
+  await assert.rejects(fgsm(net, x, labels, 0.1, { preprocessing: { std: 0 } }), (e) => e.field === 'preprocessing.std');
+  await assert.rejects(pgd(net, x, labels, 0.1, { steps: 0 }), (e) => e.field === 'steps');
+  await assert.rejects(fgsm(net, x, Int32Array.of(0, 1), 0.1), (e) => e.field === 'target.labels');
+  await assert.rejects(saliency(net, x, { class: 9 }), (e) => e.field === 'target.class');
+  net.destroy();
+});
