@@ -47,10 +47,13 @@ export class PipelineCache {
 
   private async compile(key: string, req: PipelineRequest): Promise<KernelPipeline> {
     const { code, pieces } = buildShader(req.shader, req.constants);
+    // Each error scope is popped right after the call it guards, before any await: plans compile
+    // their pipelines concurrently, and a scope left open across an await would catch another's errors.
     this.device.pushErrorScope('validation');
     const module = this.device.createShaderModule({ label: key, code });
+    const moduleScope = this.device.popErrorScope();
     const info = await module.getCompilationInfo();
-    const scopeError = await this.device.popErrorScope();
+    const scopeError = await moduleScope;
     const errors = info.messages.filter((m) => m.type === 'error');
     if (errors.length || scopeError) {
       const lines = code.split('\n');
@@ -67,12 +70,14 @@ export class PipelineCache {
       })),
     });
     this.device.pushErrorScope('validation');
-    const pipeline = await this.device.createComputePipelineAsync({
+    const pending = this.device.createComputePipelineAsync({
       label: key,
       layout: this.device.createPipelineLayout({ label: key, bindGroupLayouts: [layout] }),
       compute: { module, entryPoint: req.entryPoint },
-    }).catch((e: unknown) => { throw new InitscopeError(`pipeline ${key} failed: ${(e as Error).message}`, 'gpu-error'); });
-    const pipelineError = await this.device.popErrorScope();
+    });
+    const pipelineScope = this.device.popErrorScope();
+    const pipeline = await pending.catch((e: unknown) => { throw new InitscopeError(`pipeline ${key} failed: ${(e as Error).message}`, 'gpu-error'); });
+    const pipelineError = await pipelineScope;
     if (pipelineError) throw new InitscopeError(`pipeline ${key} failed: ${pipelineError.message}`, 'gpu-error');
     return { key, pipeline, layout };
   }

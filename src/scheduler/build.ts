@@ -110,24 +110,35 @@ async function upstreamDispatch(step: StepContext, graph: NetGraph, upstream: 'o
 /** `eval`: inference mode (batch norm on its running estimates, nothing updated), as for an input gradient. */
 export interface PlanKind { forward: boolean; backward?: Upstream; stats: boolean; eval?: boolean }
 
+/** Every entry's forward dispatches, in order. The entries' pipelines compile concurrently (on a
+ *  CPU adapter a first plan's compiles are most of its time). */
+export async function forwardDispatches(step: StepContext, graph: NetGraph): Promise<Dispatch[]> {
+  return (await Promise.all(graph.entries.map((entry, i) => graph.types[i].forward(step, entry, entryIO(step, graph, i))))).flat();
+}
+
+/** Every entry's backward dispatches, last entry first; compiled concurrently as the forward's. */
+export async function backwardDispatches(step: StepContext, graph: NetGraph): Promise<Dispatch[]> {
+  const order = graph.entries.map((_, i) => graph.entries.length - 1 - i);
+  return (await Promise.all(order.map((i) => graph.types[i].backward(step, graph.entries[i], entryIO(step, graph, i))))).flat();
+}
+
 export async function buildPlan(base: StepContext, graph: NetGraph, kind: PlanKind, bins: number, range: HistogramRange): Promise<BuiltPlan> {
   const step: StepContext = kind.eval ? { ...base, mode: 'eval' } : base;
-  const dispatches: Dispatch[] = [];
-  const statsBatches: StatsBatch[] = [];
   const passes: PlanPass[] = [];
-  if (kind.forward) {
-    passes.push({ name: 'forward', first: 0 });
-    for (const [i, entry] of graph.entries.entries()) dispatches.push(...await graph.types[i].forward(step, entry, entryIO(step, graph, i)));
-    if (kind.stats) dispatches.push(...await sectionStats(step, graph, bins, range, 'forward', statsBatches));
-  }
-  if (kind.backward) {
-    passes.push({ name: 'backward', first: dispatches.length });
-    if (kind.backward !== 'array') dispatches.push(await upstreamDispatch(step, graph, kind.backward));
-    for (let i = graph.entries.length - 1; i >= 0; i--) {
-      dispatches.push(...await graph.types[i].backward(step, graph.entries[i], entryIO(step, graph, i)));
-    }
-    if (kind.stats) dispatches.push(...await sectionStats(step, graph, bins, range, 'backward', statsBatches));
-  }
+  const none = Promise.resolve([] as Dispatch[]);
+  // The pieces are made at once and joined in order (each section's stats batches too).
+  const batchesOf: { forward: StatsBatch[]; backward: StatsBatch[] } = { forward: [], backward: [] };
+  const [forwardPart, forwardStats, upstream, backwardPart, backwardStats] = await Promise.all([
+    kind.forward ? forwardDispatches(step, graph) : none,
+    kind.forward && kind.stats ? sectionStats(step, graph, bins, range, 'forward', batchesOf.forward) : none,
+    kind.backward && kind.backward !== 'array' ? upstreamDispatch(step, graph, kind.backward).then((d) => [d]) : none,
+    kind.backward ? backwardDispatches(step, graph) : none,
+    kind.backward && kind.stats ? sectionStats(step, graph, bins, range, 'backward', batchesOf.backward) : none,
+  ]);
+  const statsBatches = [...batchesOf.forward, ...batchesOf.backward];
+  if (kind.forward) passes.push({ name: 'forward', first: 0 });
+  if (kind.backward) passes.push({ name: 'backward', first: forwardPart.length + forwardStats.length });
+  const dispatches = [...forwardPart, ...forwardStats, ...upstream, ...backwardPart, ...backwardStats];
   const name = [kind.forward ? 'forward' : '', kind.backward ? `backward(${kind.backward})` : ''].filter(Boolean).join('+') +
     (kind.stats ? ' with stats' : '') + (kind.eval ? ' (eval)' : '');
   const forward = graph.slots.range('forward');

@@ -8,7 +8,7 @@ import type { Dispatch } from '../kernels/program';
 import type { HistogramRange } from '../model/histogram';
 import type { LossName, OptimizerSpec } from '../model/train';
 import type { StatsBatch } from '../stats/batch';
-import { entryIO, sectionStats, type BuiltPlan, type NetGraph } from './build';
+import { backwardDispatches, entryIO, forwardDispatches, sectionStats, type BuiltPlan, type NetGraph } from './build';
 import type { StepContext } from './layerType';
 
 /** The GPU objects of a trainer that its plans bind. */
@@ -50,9 +50,7 @@ export async function buildTrainPlan(step: StepContext, graph: NetGraph, t: Trai
       perm: kind.data.perm, step: t.step }));
   }
   const forwardStep: StepContext = { ...step, mode: kind.mode, dropout: kind.mode === 'train' ? t.step : undefined };
-  for (const [i, entry] of graph.entries.entries()) {
-    dispatches.push(...await graph.types[i].forward(forwardStep, entry, entryIO(forwardStep, graph, i)));
-  }
+  dispatches.push(...await forwardDispatches(forwardStep, graph));
   const out = layout.entries[last].at;
   dispatches.push(await lossDispatch(ctx, { label: `loss (${kind.loss})`, loss: kind.loss, rows: batch, cols: top.outputWidth,
     aOffset: out.out, daOffset: out.dout, tOffset: layout.t, arena: buffers.arena, metrics: t.metrics, step: t.step,
@@ -60,7 +58,7 @@ export async function buildTrainPlan(step: StepContext, graph: NetGraph, t: Trai
   if (kind.mode === 'eval') return { plan: { name: `evaluate (${kind.loss})`, dispatches }, statsBatches };
 
   const backwardStep: StepContext = { ...step, training: true, dropout: t.step };
-  for (let i = last; i >= 0; i--) dispatches.push(...await graph.types[i].backward(backwardStep, graph.entries[i], entryIO(backwardStep, graph, i)));
+  dispatches.push(...await backwardDispatches(backwardStep, graph));
   if (kind.stats) {
     dispatches.push(...await sectionStats(step, graph, bins, range, 'forward', statsBatches));
     dispatches.push(...await sectionStats(step, graph, bins, range, 'backward', statsBatches));

@@ -1,0 +1,39 @@
+// The test step of `npm test`: the Node tests (test/node, on Dawn) and the browser tests
+// (Playwright, headless Chromium) run at once, since on a 2-core machine without a GPU each keeps
+// about one core busy (docs/tests.md has the measurement). Their lines are prefixed [node] and
+// [browser], and each suite's output is also kept whole in test-logs/{node,browser}.log.
+// Exits non-zero when either fails, after both have finished.
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+
+const SUITES = [
+  { name: 'node', command: process.execPath, args: ['--test', '--test-reporter=spec', 'test/node/'] },
+  { name: 'browser', command: 'npx', args: ['playwright', 'test'] },
+];
+
+mkdirSync('test-logs', { recursive: true });
+const started = performance.now();
+const minutes = () => ((performance.now() - started) / 60_000).toFixed(1);
+
+function run({ name, command, args }) {
+  return new Promise((resolve) => {
+    const log = createWriteStream(`test-logs/${name}.log`);
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+    for (const stream of [child.stdout, child.stderr]) {
+      createInterface({ input: stream }).on('line', (line) => {
+        log.write(`${line}\n`);
+        process.stdout.write(`[${name}] ${line}\n`);
+      });
+    }
+    child.on('close', (code, signal) => {
+      log.end();
+      console.log(`[${name}] finished after ${minutes()} min: ${code === 0 ? 'passed' : `FAILED (exit ${code ?? signal})`}`);
+      resolve(code === 0);
+    });
+  });
+}
+
+const results = await Promise.all(SUITES.map(run));
+console.log(`tests: ${minutes()} min; ${SUITES.map((s, i) => `${s.name} ${results[i] ? 'passed' : 'FAILED'}`).join(', ')} (logs in test-logs/)`);
+process.exit(results.every(Boolean) ? 0 : 1);
