@@ -18,11 +18,13 @@ function lossGradient(layers: ReferenceLayer[], x: ArrayLike<number>, labels: Ar
 
 const clip = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
+/** FGSM: x + eps sign(dL/dx) per row (its own cross-entropy), clipped to the bounds. */
 export function referenceFgsm(layers: ReferenceLayer[], x: ArrayLike<number>, labels: ArrayLike<number>, eps: number, s: ReferenceAttackSetup): Float64Array {
   const g = lossGradient(layers, x, labels, s);
   return Float64Array.from(x, (v, i) => clip(v + eps * Math.sign(g[i]), s.bounds[0], s.bounds[1]));
 }
 
+/** PGD: `steps` steps of stepSize sign(dL/dx) from x, each projected onto |x' - x| <= eps and the bounds. */
 export function referencePgd(layers: ReferenceLayer[], x: ArrayLike<number>, labels: ArrayLike<number>, eps: number, steps: number, stepSize: number,
   s: ReferenceAttackSetup): Float64Array {
   let adv = Float64Array.from(x);

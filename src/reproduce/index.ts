@@ -1,6 +1,7 @@
 // The reading list's reproductions by name (`npm run reproduce -- NAME`; the demo's presets).
 import { DATA_INIT } from './dataInit';
 import { FIXUP } from './fixup';
+import { GOODFELLOW } from './goodfellow';
 import { LOTTERY } from './lottery';
 import { RANDOM_WALK } from './randomWalk';
 import { SAXE } from './saxe';
@@ -9,5 +10,5 @@ import type { Reproduction } from './types';
 
 export type { Reproduction, ReproductionResult } from './types';
 
-/** Every reproduction, in the reading list's order. */
-export const REPRODUCTIONS: Reproduction[] = [GLOROT, HE, SAXE, LSUV, RANDOM_WALK, DATA_INIT, FIXUP, LOTTERY];
+/** Every reproduction: the reading list's, in its order, then the lecture's Part III (adversarial examples). */
+export const REPRODUCTIONS: Reproduction[] = [GLOROT, HE, SAXE, LSUV, RANDOM_WALK, DATA_INIT, FIXUP, LOTTERY, GOODFELLOW];
