@@ -18,7 +18,8 @@ const PORT = Number(process.env.INITSCOPE_TEST_PORT ?? 5179);
 export default defineConfig({
   testDir: 'e2e',
   timeout: 15 * 60_000,
-  expect: { timeout: 10_000 },
+  // The Node suite runs beside this one (scripts/test.mjs): the page's steps may wait for the cores.
+  expect: { timeout: 30_000 },
   workers: 1,
   fullyParallel: false,
   reporter: [['list']],

@@ -1,8 +1,9 @@
-// Backward kernels against the float64 reference: dW, db, dalpha and dX for every activation,
-// with the GPU kernels and the CPU-adapter kernels (dz_store, then matmul_outer for dW and dX),
+// Backward kernels against the float64 reference: dW, db, dalpha and dX for every activation
+// (the CPU-adapter kernels: dz_store, then matmul_outer for dW and dX; the GPU kernels on the
+// activations of fixtures.ts kernelSets),
 // with and without bias, batch 1, 3 and 33, shapes that are not tile multiples, NaN-poisoned
 // outputs; plus kinks (z = 0) and maxout ties, and |z| up to 1e4.
-import { ACTIVATIONS, expect, test } from './fixtures';
+import { ACTIVATIONS, expect, kernelSets, test } from './fixtures';
 
 // Gradients: |got - ref| <= 1e-5 * max|ref| + 1e-4 * |ref| per tensor (the goal is agreement
 // to 1e-4 of the tensor's largest magnitude; this is ten times tighter on the absolute part).
@@ -17,11 +18,11 @@ const CASES = [
 
 for (const activation of ACTIVATIONS) {
   for (const bias of [false, true]) {
-    test(`backward ${activation}${bias ? ' + bias' : ''} matches float64`, async ({ harness }) => {
-      const report = await harness.evaluate(async ({ activation, bias, cases, ATOL_FRACTION, RTOL }) => {
+    test(`backward ${activation}${bias ? ' + bias' : ''} matches float64 (${kernelSets(activation).join(' and ')} kernels)`, async ({ harness }) => {
+      const report = await harness.evaluate(async ({ activation, bias, cases, sets, ATOL_FRACTION, RTOL }) => {
         const { reference, compare, randomArray, randomNet, engine } = window.harness;
         const out: string[] = [];
-        for (const kernels of ['gpu', 'cpu'] as const) for (const [ci, { dims, batch }] of cases.entries()) {
+        for (const kernels of sets) for (const [ci, { dims, batch }] of cases.entries()) {
           const e = await engine(kernels);
           const act = activation === 'leaky_relu' ? { name: 'leaky_relu' as const, slope: 0.1 }
             : activation === 'maxout' ? { name: 'maxout' as const, k: 2 } : activation;
@@ -51,7 +52,7 @@ for (const activation of ACTIVATIONS) {
           net.destroy();
         }
         return out;
-      }, { activation, bias, cases: CASES, ATOL_FRACTION, RTOL });
+      }, { activation, bias, cases: CASES, sets: kernelSets(activation), ATOL_FRACTION, RTOL });
       expect(report).toEqual([]);
     });
   }

@@ -19,3 +19,12 @@ export const test = base.extend<object, { harness: Page }>({
 export { expect };
 
 export const ACTIVATIONS = ['linear', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'prelu', 'elu', 'selu', 'gelu', 'gelu_tanh', 'silu', 'maxout'] as const;
+
+/** The kernel sets a per-activation test runs: the CPU-adapter set on every activation, the GPU set
+ *  on those whose code paths differ in it (the identity, a smooth and a kinked function, PReLU's
+ *  alpha, a tail approximation, maxout's pieces). The activation's f and f' are one WGSL file
+ *  (activations.wgsl) shared by both sets; on a CPU adapter each activation costs the GPU set
+ *  seconds of pipeline compiling, most of these tests' time. */
+export function kernelSets(activation: typeof ACTIVATIONS[number]): Array<'gpu' | 'cpu'> {
+  return ['linear', 'tanh', 'relu', 'prelu', 'gelu', 'maxout'].includes(activation) ? ['gpu', 'cpu'] : ['cpu'];
+}

@@ -3,7 +3,7 @@
 // fused epilogue, split-K + epilogue, maxout, 64x64 and 128x128 tiles) and with the CPU-adapter
 // kernels (matmul_outer + epilogue), with sizes that are not tile multiples
 // (K = 1999 leaves a k tail in the last split), outputs poisoned with NaN first.
-import { ACTIVATIONS, expect, test } from './fixtures';
+import { ACTIVATIONS, expect, kernelSets, test } from './fixtures';
 
 // Z and A: |got - ref| <= ATOL + RTOL * |ref|. float32 sums of up to 1000 products of O(1)
 // values carry ~1e-6 absolute error; the gelu erfc approximation 1.2e-7 relative.
@@ -20,11 +20,11 @@ const CASES = [
 
 for (const activation of ACTIVATIONS) {
   for (const bias of [false, true]) {
-    test(`forward ${activation}${bias ? ' + bias' : ''} matches float64`, async ({ harness }) => {
-      const report = await harness.evaluate(async ({ activation, bias, cases, ATOL, RTOL }) => {
+    test(`forward ${activation}${bias ? ' + bias' : ''} matches float64 (${kernelSets(activation).join(' and ')} kernels)`, async ({ harness }) => {
+      const report = await harness.evaluate(async ({ activation, bias, cases, sets, ATOL, RTOL }) => {
         const { reference, compare, randomArray, randomNet, engine } = window.harness;
         const out: string[] = [];
-        for (const kernels of ['gpu', 'cpu'] as const) for (const [ci, { dims, batch }] of cases.entries()) {
+        for (const kernels of sets) for (const [ci, { dims, batch }] of cases.entries()) {
           const e = await engine(kernels);
           const act = activation === 'leaky_relu' ? { name: 'leaky_relu' as const, slope: 0.1 }
             : activation === 'maxout' ? { name: 'maxout' as const, k: 3 } : activation;
@@ -44,7 +44,7 @@ for (const activation of ACTIVATIONS) {
           net.destroy();
         }
         return out;
-      }, { activation, bias, cases: CASES, ATOL, RTOL });
+      }, { activation, bias, cases: CASES, sets: kernelSets(activation), ATOL, RTOL });
       expect(report).toEqual([]);
     });
   }

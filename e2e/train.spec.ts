@@ -24,6 +24,8 @@ test('small vs Xavier side by side: Xavier learns (>= 0.8), small random weights
   expect(t.testAccuracy).toBeGreaterThanOrEqual(0.8);
   expect(t.compare!.testAccuracy).toBeLessThanOrEqual(0.2);
   expect(t.compare!.history).toHaveLength(300);
+  // Small random weights: the loss stays near ln 10 = 2.30 (chance) to the end.
+  expect(Math.min(...t.compare!.history.slice(-100).map((h) => h.loss))).toBeGreaterThan(2.0);
   expect(t.testCurve.length).toBeGreaterThanOrEqual(10);
   expect(t.testCurve.at(-1)!.compare).toBeLessThanOrEqual(0.2);
   // One loss plot with both nets; per-layer plots for both.

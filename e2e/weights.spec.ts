@@ -16,7 +16,7 @@ test('a trained net loaded into the single pass, beside its initialisation; a br
   await page.goto('/demo/#act=tanh&init=xavier&width=32&layers=3&batch=32&seed=2&backward=1');
   await page.locator('#single-load').setInputFiles({ name: 'mine.safetensors', mimeType: 'application/octet-stream', buffer: bytes });
   await expect(page.locator('#single-load-info')).toHaveText('mine.safetensors: input 784, dense 32, dense 32, dense 32, dense 10; tanh, init xavier, seed 2, batch 32. ' +
-    'Run shows it (A) beside the same net at its initialisation (B), on the first 32 MNIST test digits.');
+    'Run shows it (A) beside the same net at its initialisation (B), on the first 32 MNIST test digits.', { timeout: 60_000 });
   await expect(page.locator('body')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
   await expect(page.locator('#fractions-a-title')).toHaveText('A: trained (mine.safetensors)');
   await expect(page.locator('#fractions-b-title')).toHaveText('B: the same net at its initialisation');

@@ -2,15 +2,18 @@
 // (Playwright, headless Chromium) run at once, since on a 2-core machine without a GPU each keeps
 // about one core busy (docs/tests.md has the measurement). Their lines are prefixed [node] and
 // [browser], and each suite's output is also kept whole in test-logs/{node,browser}.log.
-// Exits non-zero when either fails, after both have finished.
+// The tests tagged @timing (the page's main thread measured while it trains) run alone after
+// both. Exits non-zero when any fails, after all have finished.
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 const SUITES = [
   { name: 'node', command: process.execPath, args: ['--test', '--test-reporter=spec', 'test/node/'] },
-  { name: 'browser', command: 'npx', args: ['playwright', 'test'] },
+  { name: 'browser', command: 'npx', args: ['playwright', 'test', '--grep-invert', '@timing'] },
 ];
+/** Tests that time the page's main thread: alone, after both suites. */
+const ALONE = { name: 'timing', command: 'npx', args: ['playwright', 'test', '--grep', '@timing'] };
 
 mkdirSync('test-logs', { recursive: true });
 const started = performance.now();
@@ -34,6 +37,7 @@ function run({ name, command, args }) {
   });
 }
 
-const results = await Promise.all(SUITES.map(run));
-console.log(`tests: ${minutes()} min; ${SUITES.map((s, i) => `${s.name} ${results[i] ? 'passed' : 'FAILED'}`).join(', ')} (logs in test-logs/)`);
+const results = [...await Promise.all(SUITES.map(run)), await run(ALONE)];
+const names = [...SUITES, ALONE].map((s) => s.name);
+console.log(`tests: ${minutes()} min; ${names.map((name, i) => `${name} ${results[i] ? 'passed' : 'FAILED'}`).join(', ')} (logs in test-logs/)`);
 process.exit(results.every(Boolean) ? 0 : 1);

@@ -37,7 +37,7 @@ export const LOTTERY: Reproduction = {
   sizes: { rounds: { value: 7, means: 'pruning rounds after the full net (0.8^7: 21% of the hidden weights left)' },
     // The paper trains 50k steps per round; 300 (2.2 epochs of the 8004 rows) keeps the 15 trainings near 8 minutes on a CPU adapter.
     steps: { value: 300, means: 'Adam steps per round (batch 60)' }, checks: { value: 3, means: 'test evaluations per round' } },
-  pageSizes: { rounds: 3, steps: 100, checks: 1 },
+  pageSizes: { rounds: 2, steps: 100, checks: 1 },
   async run(ctx: ReproductionContext): Promise<ReproductionResult> {
     const rounds = sizeOf(this, ctx, 'rounds');
     const steps = sizeOf(this, ctx, 'steps');
