@@ -42,7 +42,7 @@ export function biasGradDispatch(ctx: KernelContext, req: BiasGradRequest): Prom
       rows: req.rows, units: req.units, da_off: req.daOffset, z_off: req.zOffset, alpha_off: req.alphaOffset,
       db_off: req.dbOffset ?? 0, dalpha_off: req.dalphaOffset ?? 0, slope: req.act.param,
     },
-    workgroups: foldWorkgroups(Math.ceil(req.units / 256)),
+    workgroups: foldWorkgroups(ctx, Math.ceil(req.units / 256)),
     reads: req.reads,
     writes: req.writes,
   });

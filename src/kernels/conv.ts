@@ -66,7 +66,7 @@ export function convForwardDispatch(ctx: KernelContext, r: ConvForwardRequest): 
     label: r.label, entryPoint: 'forward', constants: constants(s, r.act, r.biasOffset !== undefined),
     buffers: { act: r.arena, small: r.small, weights: r.weights, dz: r.dummy, part: r.partials },
     uniforms: { batch: s.batch, x_off: r.xOffset, z_off: r.zOffset, a_off: r.aOffset, bias_off: r.biasOffset ?? 0, slope: r.act.param },
-    workgroups: foldWorkgroups(Math.ceil(threads / 64)), reads: r.reads, writes: r.writes,
+    workgroups: foldWorkgroups(ctx, Math.ceil(threads / 64)), reads: r.reads, writes: r.writes,
   });
 }
 
@@ -84,7 +84,7 @@ export function convInputGradDispatch(ctx: KernelContext, r: ConvInputGradReques
     label: r.label, entryPoint: 'input_grad', constants: constants(s, LINEAR, false),
     buffers: { act: r.arena, small: r.small, weights: r.weights, dz: r.dz, part: r.partials },
     uniforms: { batch: s.batch, x_off: r.dxOffset },
-    workgroups: foldWorkgroups(Math.ceil((s.batch * s.h * blocks(s.w) * blocks(s.cin)) / 64)), reads: r.reads, writes: r.writes,
+    workgroups: foldWorkgroups(ctx, Math.ceil((s.batch * s.h * blocks(s.w) * blocks(s.cin)) / 64)), reads: r.reads, writes: r.writes,
   });
 }
 
@@ -106,12 +106,12 @@ export async function convWeightGradDispatches(ctx: KernelContext, r: ConvWeight
     await makeDispatch(ctx, CONV_PROGRAM, {
       label: `${r.label} (split-K partials)`, entryPoint: 'weight_grad', constants: c,
       buffers: { act: r.arena, small: r.small, weights: r.dummy, dz: r.dz, part: r.partials }, uniforms,
-      workgroups: foldWorkgroups(Math.ceil((threadsPerSplit * splits) / 64)), reads: r.reads, writes: ['partials'],
+      workgroups: foldWorkgroups(ctx, Math.ceil((threadsPerSplit * splits) / 64)), reads: r.reads, writes: ['partials'],
     }),
     await makeDispatch(ctx, CONV_PROGRAM, {
       label: `${r.label} (reduce)`, entryPoint: 'reduce_weight_grad', constants: c,
       buffers: { act: r.arena, small: r.small, weights: r.dW, dz: r.dummy, part: r.partials }, uniforms,
-      workgroups: foldWorkgroups(Math.ceil(outputs / 64)), reads: ['partials'], writes: r.writes,
+      workgroups: foldWorkgroups(ctx, Math.ceil(outputs / 64)), reads: ['partials'], writes: r.writes,
     }),
   ];
 }

@@ -38,7 +38,7 @@ export function dropoutDispatch(ctx: KernelContext, r: DropoutRequest): Promise<
     constants: { DROP: drop, T_STEP: STEP_FIELDS.T_STEP, KEEP_FROM: Math.round(r.p * 2 ** 24) },
     buffers: { act: r.arena, step: r.step ?? r.dummy },
     uniforms: { count: r.count, x_off: r.from, y_off: r.to, seed: r.seed, stream: STREAM_DROPOUT + r.unit, scale: 1 / (1 - r.p) },
-    workgroups: foldWorkgroups(Math.ceil(r.count / 256)),
+    workgroups: foldWorkgroups(ctx, Math.ceil(r.count / 256)),
     reads: r.reads,
     writes: r.writes,
   });

@@ -36,7 +36,7 @@ export function dzStoreDispatch(ctx: KernelContext, req: DzStoreRequest): Promis
     constants: { ACT: dz.act.id, MAXOUT_K: dz.act.pieces },
     buffers: { act: req.arena, small: req.small, dz_out: req.out },
     uniforms: { rows: req.rows, cols, units: dz.units, da_off: dz.daOffset, z_off: dz.zOffset, alpha_off: dz.alphaOffset, slope: dz.act.param },
-    workgroups: foldWorkgroups(Math.ceil((req.rows * cols) / 64)),
+    workgroups: foldWorkgroups(ctx, Math.ceil((req.rows * cols) / 64)),
     reads: req.reads,
     writes: req.writes,
   });

@@ -43,7 +43,7 @@ export function epilogueDispatch(ctx: KernelContext, req: EpilogueRequest): Prom
       rows: req.rows, units: req.units, splits: req.splits, z_off: req.zOffset ?? 0, a_off: req.aOffset,
       bias_off: req.biasOffset ?? 0, alpha_off: req.alphaOffset, slope: req.act.param,
     },
-    workgroups: foldWorkgroups(Math.ceil((req.rows * req.units) / 256)),
+    workgroups: foldWorkgroups(ctx, Math.ceil((req.rows * req.units) / 256)),
     reads: req.reads,
     writes: req.writes,
   });

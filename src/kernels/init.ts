@@ -38,7 +38,7 @@ export function initDispatch(ctx: KernelContext, req: InitRequest): Promise<Disp
     constants: {},
     buffers: { out: req.buffer },
     uniforms: { offset: req.offset, count: req.count, seed: req.seed, stream: req.stream, mode: req.rule.mode, scale: req.rule.scale, value: req.rule.value },
-    workgroups: foldWorkgroups(Math.ceil(req.count / 1024)),
+    workgroups: foldWorkgroups(ctx, Math.ceil(req.count / 1024)),
     reads: [],
     writes: [req.label],
   });

@@ -1,7 +1,7 @@
 import code from '../../shaders/matmul.wgsl?raw';
 import type { ActivationSpec } from '../model/activations';
 import { ACTIVATIONS_WGSL, DZ_WGSL } from './includes';
-import { defineProgram, makeDispatch, MAX_WORKGROUPS_PER_DIM, type Dispatch, type KernelContext } from './program';
+import { defineProgram, makeDispatch, maxWorkgroupsPerDimension, type Dispatch, type KernelContext } from './program';
 
 /** matmul.wgsl: register-blocked shared-memory tiles with the dZ prologue and the bias +
  *  activation epilogue (GPU adapters). */
@@ -77,11 +77,11 @@ export interface MatmulRequest {
   writes: string[];
 }
 
-/** The grid of a matmul: (column blocks, row blocks, splits). Row blocks past 65535 (a batch of
- *  millions) fold into z: z = fold * splits + split, row block = wid.y + fold * rowBlocks. */
-export function matmulGrid(M: number, N: number, tile: MatmulTile, splits: number): { workgroups: [number, number, number]; rowBlocks: number } {
+/** The grid of a matmul: (column blocks, row blocks, splits). Row blocks past the device's limit
+ *  (65535: a batch of millions) fold into z: z = fold * splits + split, row block = wid.y + fold * rowBlocks. */
+export function matmulGrid(M: number, N: number, tile: MatmulTile, splits: number, limit: number): { workgroups: [number, number, number]; rowBlocks: number } {
   const blocks = Math.ceil(M / (tile.wgY * tile.tm));
-  const folds = Math.ceil(blocks / MAX_WORKGROUPS_PER_DIM);
+  const folds = Math.ceil(blocks / limit);
   const rowBlocks = Math.ceil(blocks / folds);
   return { workgroups: [Math.ceil(N / (tile.wgX * tile.tn)), rowBlocks, splits * folds], rowBlocks };
 }
@@ -93,7 +93,7 @@ export function matmulDispatch(ctx: KernelContext, req: MatmulRequest): Promise<
   if ((req.lhs.kind === 'dz' || req.rhs.kind === 'dz') && !dz) throw new Error(`${req.label}: dz operand without dz`);
   if (out.kind === 'activation' && out.act.pieces !== 1) throw new Error(`${req.label}: maxout needs the epilogue kernel`);
   const split = out.kind === 'partials' ? out : { splits: 1, kPerSplit: req.K };
-  const grid = matmulGrid(req.M, req.N, tile, split.splits);
+  const grid = matmulGrid(req.M, req.N, tile, split.splits, maxWorkgroupsPerDimension(ctx));
   return makeDispatch(ctx, MATMUL_PROGRAM, {
     label: req.label,
     constants: {

@@ -43,7 +43,7 @@ export function outerDispatch(ctx: KernelContext, req: OuterRequest): Promise<Di
       M: req.M, N: req.N, K: req.K, m_blocks: mBlocks, l_off: lhs.offset, l_k_stride: lhs.kStride, l_m_stride: lhs.iStride,
       r_off: rhs.offset, r_k_stride: rhs.kStride, r_n_stride: rhs.iStride, out_off: req.outOffset,
     },
-    workgroups: foldWorkgroups(Math.ceil((mBlocks * Math.ceil(req.N / 8)) / 64)),
+    workgroups: foldWorkgroups(ctx, Math.ceil((mBlocks * Math.ceil(req.N / 8)) / 64)),
     reads: req.reads,
     writes: req.writes,
   });

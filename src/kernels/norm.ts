@@ -52,7 +52,7 @@ export function normDispatch(ctx: KernelContext, req: NormRequest): Promise<Disp
     constants: { ACT: req.act.id, TRAIN: req.train, PLANE: req.plane },
     buffers: { act: req.arena, small: req.small },
     uniforms: { rows: req.rows, units: req.units, ...req.offsets, slope: req.act.param, eps: NORM_EPS, momentum: BATCH_NORM_MOMENTUM },
-    workgroups: foldWorkgroups(Math.ceil((perUnit ? req.units : req.rows) / 64)),
+    workgroups: foldWorkgroups(ctx, Math.ceil((perUnit ? req.units : req.rows) / 64)),
     reads: req.reads,
     writes: req.writes,
   });

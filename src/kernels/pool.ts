@@ -30,7 +30,7 @@ export function poolForwardDispatch(ctx: KernelContext, r: PoolRequest): Promise
   return makeDispatch(ctx, POOL_PROGRAM, {
     label: r.label, entryPoint: 'forward', constants: constants(r), buffers: { act: r.arena },
     uniforms: { batch: s.batch, x_off: r.xOffset, y_off: r.yOffset },
-    workgroups: foldWorkgroups(Math.ceil((s.batch * s.c * s.ho * s.wo) / 64)), reads: r.reads, writes: r.writes,
+    workgroups: foldWorkgroups(ctx, Math.ceil((s.batch * s.c * s.ho * s.wo) / 64)), reads: r.reads, writes: r.writes,
   });
 }
 
@@ -40,6 +40,6 @@ export function poolBackwardDispatch(ctx: KernelContext, r: PoolRequest & { dyOf
   return makeDispatch(ctx, POOL_PROGRAM, {
     label: r.label, entryPoint: 'backward', constants: constants(r), buffers: { act: r.arena },
     uniforms: { batch: s.batch, x_off: r.xOffset, dy_off: r.dyOffset, dx_off: r.dxOffset },
-    workgroups: foldWorkgroups(Math.ceil((s.batch * s.c * s.h * s.w) / 64)), reads: r.reads, writes: r.writes,
+    workgroups: foldWorkgroups(ctx, Math.ceil((s.batch * s.c * s.h * s.w) / 64)), reads: r.reads, writes: r.writes,
   });
 }

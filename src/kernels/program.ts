@@ -87,9 +87,10 @@ export function packUniforms(program: Program, values: Partial<Record<string, nu
 export async function makeDispatch<P extends Program>(ctx: KernelContext, program: P, req: DispatchRequest<P>): Promise<Dispatch> {
   // Grids fold past the per-dimension limit where sizes can reach it (foldWorkgroups, the matmul's
   // rows); a shape beyond even that is refused here, before the GPU would reject the dispatch.
-  if (req.workgroups.some((n) => n > MAX_WORKGROUPS_PER_DIM)) {
+  const limit = maxWorkgroupsPerDimension(ctx);
+  if (req.workgroups.some((n) => n > limit)) {
     throw new InitscopeError(`${req.label}: ${program.name} would need a grid of [${req.workgroups.join(', ')}] workgroups, more than ` +
-      `${MAX_WORKGROUPS_PER_DIM} in one dimension; use smaller dims or batch`, 'too-large');
+      `${limit} in one dimension (the device's maxComputeWorkgroupsPerDimension); use smaller dims or batch`, 'too-large');
   }
   const names = Object.keys(program.bindings);
   const types: BindingType[] = Object.values<BindingType>(program.bindings);
@@ -121,12 +122,17 @@ export async function makeDispatch<P extends Program>(ctx: KernelContext, progra
   };
 }
 
-export const MAX_WORKGROUPS_PER_DIM = 65535;
+/** The device's workgroups per grid dimension (65535 on every adapter seen; WebGPU guarantees
+ *  at least that). Grids fold past it. */
+export function maxWorkgroupsPerDimension(ctx: KernelContext): number {
+  return ctx.device.limits.maxComputeWorkgroupsPerDimension;
+}
 
-/** Workgroup count for `groups` linear workgroups, folded into 2-D past 65535 (the shader
- *  computes wid.x + wid.y * num_workgroups.x and skips ids past the end). */
-export function foldWorkgroups(groups: number): [number, number, number] {
-  if (groups <= MAX_WORKGROUPS_PER_DIM) return [Math.max(1, groups), 1, 1];
-  const y = Math.ceil(groups / MAX_WORKGROUPS_PER_DIM);
+/** Workgroup count for `groups` linear workgroups, folded into 2-D past the device's limit (the
+ *  shader computes wid.x + wid.y * num_workgroups.x and skips ids past the end). */
+export function foldWorkgroups(ctx: KernelContext, groups: number): [number, number, number] {
+  const limit = maxWorkgroupsPerDimension(ctx);
+  if (groups <= limit) return [Math.max(1, groups), 1, 1];
+  const y = Math.ceil(groups / limit);
   return [Math.ceil(groups / y), y, 1];
 }

@@ -22,12 +22,12 @@ export interface MaskRequest {
   selection: GPUBuffer;
 }
 
-const elementwise = (count: number) => foldWorkgroups(Math.ceil(count / 64));
+const elementwise = (ctx: KernelContext, count: number) => foldWorkgroups(ctx, Math.ceil(count / 64));
 
 /** W *= mask. */
 export function maskApplyDispatch(ctx: KernelContext, r: MaskRequest): Promise<Dispatch> {
   return makeDispatch(ctx, PRUNE_PROGRAM, { label: `${r.name} *= mask`, entryPoint: 'apply', constants: {},
-    buffers: { w: r.W, mask: r.mask, sel: r.selection }, uniforms: { count: r.count }, workgroups: elementwise(r.count),
+    buffers: { w: r.W, mask: r.mask, sel: r.selection }, uniforms: { count: r.count }, workgroups: elementwise(ctx, r.count),
     reads: [r.name, `${r.name} mask`], writes: [r.name] });
 }
 
@@ -37,14 +37,14 @@ export async function pruneDispatches(ctx: KernelContext, r: MaskRequest & { fra
   const buffers = { w: r.W, mask: r.mask, sel: r.selection };
   const base = { constants: {}, buffers, reads: [r.name, `${r.name} mask`, 'selection'] };
   const out = [await makeDispatch(ctx, PRUNE_PROGRAM, { ...base, label: `prune ${r.name}: count kept`, entryPoint: 'count',
-    uniforms: { count: r.count }, workgroups: elementwise(r.count), writes: ['selection'] })];
+    uniforms: { count: r.count }, workgroups: elementwise(ctx, r.count), writes: ['selection'] })];
   for (let pass = 0; pass < 8; pass++) {
     out.push(await makeDispatch(ctx, PRUNE_PROGRAM, { ...base, label: `prune ${r.name}: histogram of byte ${pass}`, entryPoint: 'histogram',
-      uniforms: { count: r.count, digit: pass }, workgroups: elementwise(r.count), writes: ['selection'] }));
+      uniforms: { count: r.count, digit: pass }, workgroups: elementwise(ctx, r.count), writes: ['selection'] }));
     out.push(await makeDispatch(ctx, PRUNE_PROGRAM, { ...base, label: `prune ${r.name}: choose byte ${pass}`, entryPoint: 'choose',
       uniforms: { count: r.count, digit: pass, fraction: r.fraction }, workgroups: [1, 1, 1], writes: ['selection'] }));
   }
   out.push(await makeDispatch(ctx, PRUNE_PROGRAM, { ...base, label: `prune ${r.name}: cut`, entryPoint: 'cut',
-    uniforms: { count: r.count }, workgroups: elementwise(r.count), writes: [r.name, `${r.name} mask`] }));
+    uniforms: { count: r.count }, workgroups: elementwise(ctx, r.count), writes: [r.name, `${r.name} mask`] }));
   return out;
 }

@@ -42,7 +42,7 @@ export function residualDispatch(ctx: KernelContext, r: ResidualRequest): Promis
     constants: { ACT: r.act.id, SLOPE: r.act.param, MULTIPLIER: r.multiplierOffset !== undefined },
     buffers: { act: r.arena, small: r.small },
     uniforms: { count: r.count, m_off: r.multiplierOffset ?? 0, ...r.offsets },
-    workgroups: r.entryPoint === 'multiplier_grad' ? [1, 1, 1] : foldWorkgroups(Math.ceil(r.count / 64)),
+    workgroups: r.entryPoint === 'multiplier_grad' ? [1, 1, 1] : foldWorkgroups(ctx, Math.ceil(r.count / 64)),
     reads: r.reads,
     writes: r.writes,
   });

@@ -23,7 +23,7 @@ export function scaleAddDispatch(ctx: KernelContext, req: ScaleAddRequest): Prom
     constants: { WITH_Y: req.y !== undefined },
     buffers: { x: req.x, y: req.y?.buffer ?? req.dummy },
     uniforms: { count: req.count, x_off: req.xOffset, y_off: req.y?.offset ?? 0, a: req.a, b: req.y?.b ?? 0 },
-    workgroups: foldWorkgroups(Math.ceil(req.count / 64)),
+    workgroups: foldWorkgroups(ctx, Math.ceil(req.count / 64)),
     reads: req.reads,
     writes: req.writes,
   });

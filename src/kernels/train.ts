@@ -49,7 +49,7 @@ export function gatherDispatch(ctx: KernelContext, req: GatherRequest): Promise<
     constants: step(['T_BATCH_START', 'T_VALID_ROWS']),
     buffers: { act: req.arena, data: req.data, targets: req.targets, perm: req.perm, step: req.step },
     uniforms: { rows: req.rows, features: req.features, target_cols: req.targetCols, x_off: req.xOffset, t_off: req.tOffset },
-    workgroups: foldWorkgroups(Math.ceil((req.rows * (req.features + req.targetCols)) / 64)),
+    workgroups: foldWorkgroups(ctx, Math.ceil((req.rows * (req.features + req.targetCols)) / 64)),
     reads: ['dataset', 'permutation'],
     writes: ['X', 'T'],
   });
@@ -105,7 +105,7 @@ export function optimDispatch(ctx: KernelContext, req: OptimRequest): Promise<Di
       count: req.count, p_off: req.paramOffset, g_off: req.gradOffset, momentum: o.momentum, weight_decay: o.weightDecay,
       beta1: o.beta1, beta2: o.beta2, eps: o.eps,
     },
-    workgroups: foldWorkgroups(Math.ceil(req.count / 64)),
+    workgroups: foldWorkgroups(ctx, Math.ceil(req.count / 64)),
     reads: req.reads,
     writes: req.writes,
   });

@@ -21,7 +21,7 @@ const program = defineProgram({
 
 const scaleDispatch = (step, label, count, src, dst, reads, writes) => makeDispatch(step.ctx, program, {
   label, constants: {}, buffers: { arena: step.buffers.arena }, uniforms: { count, src_off: src, dst_off: dst, s: SCALE },
-  workgroups: foldWorkgroups(Math.ceil(count / 64)), reads, writes,
+  workgroups: foldWorkgroups(step.ctx, Math.ceil(count / 64)), reads, writes,
 });
 
 /** The layer type: forward y = s x, backward dx = s dy, and statistics of y as `scaled`. */

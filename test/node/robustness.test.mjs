@@ -1,13 +1,15 @@
 // Numerics and device loss: Inf and NaN that really reach a tensor are counted apart and kept out
 // of the moments and the histogram; a device lost in the middle of training rejects the pending
-// call with code 'device-lost' (nothing hangs), later calls too, and a new engine works; matmul
-// grids fold past 65535 row blocks.
+// call with code 'device-lost' (nothing hangs), later calls too, and a new engine works; grids fold
+// past the device's workgroups per dimension.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createEngine } from 'initscope';
 import { createNodeGPU } from 'initscope/node';
 import { spiral } from 'initscope/data';
-import { referenceStats } from 'initscope/reference';
+import { referenceActivation, referenceLayersBackward, referenceLayersForward, referenceOutputSize, referenceStats } from 'initscope/reference';
+import { poisonForTesting } from '../../dist/testing.js';
+import { assertClose, random } from './helpers.mjs';
 
 const gpu = await createNodeGPU();
 
@@ -72,32 +74,91 @@ test('a device lost in the middle of a forward and of a backward: both reject wi
   }
 });
 
-test('a batch of 4.2 million rows folds the matmul grid past 65535 row blocks: every row right', async () => {
-  // The tiled kernel's row blocks here are 64 rows: 65535 * 64 + 77 rows need 65537 blocks, two
-  // folds. Forward only (dX and dW run the same kernel on the same grid; each pass costs ~100 s
-  // on SwiftShader at this size).
-  const engine = await createEngine({ gpu, kernels: 'gpu' });
-  const batch = 65535 * 64 + 77;
-  const [din, units] = [2, 3];
-  const net = engine.createMLP({ dims: [din, units], batch, activation: 'linear' });
-  const W = new Float32Array([0.5, -1.25, 2, 0.75, 1.5, -0.25]);
-  await net.setParameters(0, { W });
-  const X = new Float32Array(batch * din);
-  for (let m = 0; m < batch; m++) { X[2 * m] = ((m % 1000) - 500) / 250; X[2 * m + 1] = ((m * 7) % 13) / 4 - 1.5; }
-  await net.setInput(X);
-  const plan = await net.describePlan('forward');
-  assert.match(plan, /forward matmul\+act +1x32769x2 /, `the forward matmul's grid folds its rows into z:\n${plan}`);
-  await net.forward({ stats: false });
-  const Z = await net.readPreactivations(0);
-  let worst = 0;
-  for (let m = 0; m < batch; m++) for (let n = 0; n < units; n++) {
-    const ref = X[2 * m] * W[n] + X[2 * m + 1] * W[units + n];
-    worst = Math.max(worst, Math.abs(Z[m * units + n] - ref));
+test('a device with few workgroups per dimension: every grid past it folds, and every layer of a dense and a conv net is right; both kernel sets', async () => {
+  // The engine folds grids past the device's maxComputeWorkgroupsPerDimension (65535 on every
+  // adapter: a batch of millions). Here the device reports 16, so a batch of hundreds folds the
+  // same way: the matmul's row blocks into z, every elementwise, conv and pool grid into y. (The
+  // statistics' grid is [groups per tensor (<= 4096), tensors]: within 65535, so it never folds
+  // and the passes here run without it.)
+  const LIMIT = 16;
+  const [real] = [await (await gpu.requestAdapter()).requestDevice({ requiredLimits: {} })];
+  const device = withWorkgroupLimit(real, LIMIT);
+  const nets = [
+    { name: 'dense', input: 3, batch: LIMIT * 64 + 77, layers: [{ type: 'dense', units: 5 }, { type: 'dense', units: 4, activation: 'linear' }] },
+    { name: 'conv', input: [2, 7, 6], batch: 40, layers: [{ type: 'conv', filters: 3, size: [3, 2], padding: 1 }, { type: 'maxpool', size: 2 },
+      { type: 'flatten' }, { type: 'dense', units: 4, activation: 'linear' }] },
+  ];
+  for (const kernels of ['cpu', 'gpu']) {
+    const engine = await createEngine({ device, kernels });
+    for (const spec of nets) {
+      const net = engine.createNet({ input: spec.input, batch: spec.batch, activation: 'tanh', layers: spec.layers, seed: 3 });
+      const plan = await net.describePlan('forwardBackward', { stats: false, upstream: 'array' });
+      const grids = [...plan.matchAll(/ (\d+)x(\d+)x(\d+) /g)].map((m) => m.slice(1, 4).map(Number));
+      assert.ok(grids.length > 0 && grids.every((g) => g.every((n) => n <= LIMIT)), `${kernels} ${spec.name}: every grid within ${LIMIT}:\n${plan}`);
+      assert.ok(grids.some((g) => g[1] > 1 || g[2] > 1), `${kernels} ${spec.name}: some grid folded:\n${plan}`);
+      if (spec.name === 'dense' && kernels === 'gpu') assert.match(plan, /forward matmul\S* +\d+x\d+x2 /, `${kernels}: the forward matmul's row blocks fold into z:\n${plan}`);
+      const ref = [];
+      let shape = Array.isArray(spec.input) ? spec.input : [spec.input];
+      for (const [l, layer] of spec.layers.entries()) {
+        const activation = referenceActivation(layer.activation ?? 'tanh');
+        if (layer.type === 'conv') {
+          const fanIn = shape[0] * 3 * 2;
+          const W = random(layer.filters * fanIn, 10 + l, 1.5 / Math.sqrt(fanIn));
+          const b = random(layer.filters, 20 + l, 0.3);
+          await net.setParameters(l, { W, b });
+          ref.push({ type: 'conv', activation, W, b, shape: { cin: shape[0], h: shape[1], w: shape[2], cout: layer.filters, kh: 3, kw: 2, stride: 1, padding: 1 } });
+          shape = [layer.filters, ...referenceOutputSize(shape[1], shape[2], 3, 2, 1, 1)];
+        } else if (layer.type === 'maxpool') {
+          ref.push({ type: 'maxpool', shape: { c: shape[0], h: shape[1], w: shape[2], size: 2, stride: 2 } });
+          shape = [shape[0], Math.floor(shape[1] / 2), Math.floor(shape[2] / 2)];
+        } else if (layer.type === 'flatten') {
+          ref.push({ type: 'flatten' });
+          shape = [shape.reduce((a, b) => a * b, 1)];
+        } else {
+          const W = random(shape[0] * layer.units, 10 + l, 1.5 / Math.sqrt(shape[0]));
+          const b = random(layer.units, 20 + l, 0.3);
+          await net.setParameters(l, { W, b });
+          ref.push({ type: 'dense', din: shape[0], units: layer.units, activation, W, b });
+          shape = [layer.units];
+        }
+      }
+      const inputWidth = (Array.isArray(spec.input) ? spec.input : [spec.input]).reduce((a, b) => a * b, 1);
+      const X = random(spec.batch * inputWidth, 40, 1);
+      await net.setInput(X);
+      await poisonForTesting(net);
+      const G = random(spec.batch * shape[0], 50, 1);
+      await net.forwardBackward(G, { stats: false });
+      const fwd = referenceLayersForward(ref, spec.batch, X);
+      const grads = referenceLayersBackward(ref, spec.batch, X, fwd, G);
+      for (const [l, layer] of spec.layers.entries()) {
+        const name = `${kernels} ${spec.name} layer ${l} (${layer.type})`;
+        assertClose(`${name} A`, await net.readActivations(l), fwd.A[l], 1e-5, 1e-4);
+        if (layer.type !== 'conv' && layer.type !== 'dense') continue;
+        const g = await net.readGradients(l);
+        assertClose(`${name} dW`, g.W, grads[l].dW, 2e-5, 2e-4);
+        assertClose(`${name} db`, g.b, grads[l].db, 2e-5, 2e-4);
+        assertClose(`${name} dInput`, g.input, grads[l].dInput, 2e-5, 2e-4);
+      }
+      net.destroy();
+    }
+    engine.destroy();
   }
-  assert.ok(worst < 1e-5, `Z: worst |error| ${worst} (rows past the fold included)`);
-  net.destroy();
-  engine.destroy();
+  real.destroy();
 });
+
+/** A real device that reports `limit` workgroups per grid dimension (it allows 65535). */
+function withWorkgroupLimit(device, limit) {
+  const limits = new Proxy(device.limits, {
+    get: (t, key) => (key === 'maxComputeWorkgroupsPerDimension' ? limit : Reflect.get(t, key)),
+  });
+  return new Proxy(device, {
+    get(t, key) {
+      if (key === 'limits') return limits;
+      const value = Reflect.get(t, key);
+      return typeof value === 'function' ? value.bind(t) : value;
+    },
+  });
+}
 
 /** Dawn's GPU with one twist: while `oom.next` is set, the next out-of-memory error scope popped
  *  reports an error, as a GPU that ran out of memory would. Everything else is the real device. */
