@@ -3,20 +3,24 @@
 //   X: [batch x CIN x H x W] in `act` at x_off;  W: [COUT x CIN x KH x KW] in `weights`;
 //   b: [COUT] in `small` at bias_off;  Z, A: [batch x COUT x HO x WO] in `act` at z_off, a_off;
 //   dZ: [batch x COUT x HO x WO] at offset 0 of `dz` (dz_store.wgsl wrote dA * f'(Z) there).
-// Entry points (no workgroup barriers, no branches around loads: taps in the padding read a clamped
-// index and are zeroed with select, so the same code suits GPUs and CPU rasterisers, where both sides
-// of a divergent branch run). Accumulators are vec4s (registers; arrays would live in memory).
+// Entry points (no workgroup barriers). A thread whose taps all fall inside the input (the
+// interior) reads at a base index plus compile-time steps; a thread at the border reads through a
+// clamped index zeroed with select (no branch around a load, so the same code suits GPUs and CPU
+// rasterisers, where both sides of a divergent branch run). Neighbouring threads share their row
+// and most of their columns, so the interior test is nearly uniform across a SIMD group. Accumulators
+// are vec4s (registers; arrays would live in memory).
 //   forward:      M = batch HO WO, N = COUT, K = CIN KH KW. A thread computes 4 adjacent output
 //                 columns x 4 filters: 4 X loads and 4 W loads per 16 multiply-adds. Epilogue:
 //                 + b, Z written, A = act(Z).
 //   input_grad:   dX (written at x_off) as the implicit GEMM of dZ with the flipped kernel. A thread
-//                 computes 4 input channels x 4 adjacent columns of one row; with stride > 1 only
+//                 computes 4 input channels x 4 adjacent columns of one row (the interior path at
+//                 stride 1 only); with stride > 1 only
 //                 taps whose (ix + padding - kx) divides by the stride count (a gather, never a
 //                 scatter, so no atomics).
 //   weight_grad:  dW = im2col(X)^T dZ and db = column sums of dZ, split-K over the batch HO WO
 //                 positions: a thread sums 4 filters x 4 taps (or 4 filters of db) over its slice
-//                 into part[split, w] (w < COUT TAPS for dW, then COUT entries for db);
-//                 reduce_weight_grad sums the splits.
+//                 into part[split, w] (w < COUT TAPS for dW, then COUT entries for db),
+//                 walking positions with counters; reduce_weight_grad sums the splits.
 
 struct ConvParams {
   batch: u32, x_off: u32, z_off: u32, a_off: u32,
@@ -58,13 +62,6 @@ fn x_at(n: u32, ci: u32, iy: i32, ix: i32) -> f32 {
   return select(0.0, act[params.x_off + at], inside);
 }
 
-/** W[co, tap] for the 4 filters co0..co0+3 (a filter past COUT reads the last; its sums are dropped). */
-fn w4(co0: u32, tap: u32) -> vec4<f32> {
-  let last = COUT - 1u;
-  return vec4<f32>(weights[min(co0, last) * TAPS + tap], weights[min(co0 + 1u, last) * TAPS + tap],
-                   weights[min(co0 + 2u, last) * TAPS + tap], weights[min(co0 + 3u, last) * TAPS + tap]);
-}
-
 fn store_outputs(n: u32, co0: u32, oy: u32, ox: u32, z4: vec4<f32>) {
   if (ox >= WO) { return; }
   for (var j = 0u; j < BLOCK; j++) {
@@ -91,21 +88,54 @@ fn forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: 
   let ox0 = (rest % ox_blocks) * BLOCK;
   let oy = (rest / ox_blocks) % HO;
   let n = rest / (ox_blocks * HO);
+  // W's rows of the 4 filters (a filter past COUT reads the last; its sums are dropped).
+  let last = COUT - 1u;
+  let w0 = min(co0, last) * TAPS;
+  let w1 = min(co0 + 1u, last) * TAPS;
+  let w2 = min(co0 + 2u, last) * TAPS;
+  let w3 = min(co0 + 3u, last) * TAPS;
   var acc0 = vec4<f32>();
   var acc1 = vec4<f32>();
   var acc2 = vec4<f32>();
   var acc3 = vec4<f32>();
-  let s = i32(STRIDE);
-  for (var ci = 0u; ci < CIN; ci++) {
-    for (var ky = 0u; ky < KH; ky++) {
-      let iy = i32(oy * STRIDE + ky) - i32(PAD);
-      for (var kx = 0u; kx < KW; kx++) {
-        let w = w4(co0, (ci * KH + ky) * KW + kx);
-        let ix = i32(ox0 * STRIDE + kx) - i32(PAD);
-        acc0 += x_at(n, ci, iy, ix) * w;
-        acc1 += x_at(n, ci, iy, ix + s) * w;
-        acc2 += x_at(n, ci, iy, ix + 2 * s) * w;
-        acc3 += x_at(n, ci, iy, ix + 3 * s) * w;
+  // The window of the 4 outputs: rows oy S - PAD .. + KH - 1, columns ox0 S - PAD .. (ox0 + 3) S - PAD + KW - 1.
+  let y0 = i32(oy * STRIDE) - i32(PAD);
+  let x0 = i32(ox0 * STRIDE) - i32(PAD);
+  let interior = y0 >= 0 && y0 + i32(KH) <= i32(H) && x0 >= 0 && x0 + i32(3u * STRIDE + KW) <= i32(W);
+  if (interior) {
+    // Bounds-free: every tap reads X at a base plus compile-time steps.
+    var row = params.x_off + n * CIN * H * W + u32(y0) * W + u32(x0);
+    var tap = 0u;
+    for (var ci = 0u; ci < CIN; ci++) {
+      for (var ky = 0u; ky < KH; ky++) {
+        for (var kx = 0u; kx < KW; kx++) {
+          let w = vec4<f32>(weights[w0 + tap], weights[w1 + tap], weights[w2 + tap], weights[w3 + tap]);
+          let at = row + kx;
+          acc0 += act[at] * w;
+          acc1 += act[at + STRIDE] * w;
+          acc2 += act[at + 2u * STRIDE] * w;
+          acc3 += act[at + 3u * STRIDE] * w;
+          tap++;
+        }
+        row += W;
+      }
+      row += (H - KH) * W;
+    }
+  } else {
+    let s = i32(STRIDE);
+    var tap = 0u;
+    for (var ci = 0u; ci < CIN; ci++) {
+      for (var ky = 0u; ky < KH; ky++) {
+        let iy = y0 + i32(ky);
+        for (var kx = 0u; kx < KW; kx++) {
+          let w = vec4<f32>(weights[w0 + tap], weights[w1 + tap], weights[w2 + tap], weights[w3 + tap]);
+          let ix = x0 + i32(kx);
+          acc0 += x_at(n, ci, iy, ix) * w;
+          acc1 += x_at(n, ci, iy, ix + s) * w;
+          acc2 += x_at(n, ci, iy, ix + 2 * s) * w;
+          acc3 += x_at(n, ci, iy, ix + 3 * s) * w;
+          tap++;
+        }
       }
     }
   }
@@ -143,25 +173,53 @@ fn input_grad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
   let ix0 = (rest % ix_blocks) * BLOCK;
   let iy = (rest / ix_blocks) % H;
   let n = rest / (ix_blocks * H);
+  // W's offsets of the 4 input channels within a filter (a channel past CIN reads the last; its
+  // sums are dropped).
   let last = CIN - 1u;
+  let c0 = min(ci0, last) * KH * KW;
+  let c1 = min(ci0 + 1u, last) * KH * KW;
+  let c2 = min(ci0 + 2u, last) * KH * KW;
+  let c3 = min(ci0 + 3u, last) * KH * KW;
   var g0 = vec4<f32>();
   var g1 = vec4<f32>();
   var g2 = vec4<f32>();
   var g3 = vec4<f32>();
+  // At stride 1, inputs ix0..ix0+3 meet output columns ix0 + PAD - kx (+ 0..3): all inside 0..WO-1
+  // when the first is >= 0 for kx = KW - 1 and the last < WO for kx = 0. Such threads read dZ
+  // without bounds.
+  let interior = STRIDE == 1u && ix0 + PAD + 1u >= KW && ix0 + 3u + PAD < WO && ix0 + 3u < W;
   for (var ky = 0u; ky < KH; ky++) {
     // oy * STRIDE = iy + PAD - ky must be a non-negative multiple of STRIDE below HO * STRIDE: the
     // condition is the whole row's, so this branch is uniform across the 16 outputs of the thread.
     let sy = i32(iy + PAD) - i32(ky);
     if (sy < 0 || u32(sy) % STRIDE != 0u || u32(sy) / STRIDE >= HO) { continue; }
     let oy = u32(sy) / STRIDE;
-    for (var kx = 0u; kx < KW; kx++) {
-      for (var co = 0u; co < COUT; co++) {
-        let d = vec4<f32>(dz_tap(n, co, oy, ix0, kx), dz_tap(n, co, oy, ix0 + 1u, kx), dz_tap(n, co, oy, ix0 + 2u, kx), dz_tap(n, co, oy, ix0 + 3u, kx));
+    if (interior) {
+      for (var kx = 0u; kx < KW; kx++) {
         let tap = ky * KW + kx;
-        g0 += weights[(co * CIN + min(ci0, last)) * KH * KW + tap] * d;
-        g1 += weights[(co * CIN + min(ci0 + 1u, last)) * KH * KW + tap] * d;
-        g2 += weights[(co * CIN + min(ci0 + 2u, last)) * KH * KW + tap] * d;
-        g3 += weights[(co * CIN + min(ci0 + 3u, last)) * KH * KW + tap] * d;
+        var at = (n * COUT * HO + oy) * WO + ix0 + PAD - kx;
+        var w = tap;
+        for (var co = 0u; co < COUT; co++) {
+          let d = vec4<f32>(dz[at], dz[at + 1u], dz[at + 2u], dz[at + 3u]);
+          g0 += weights[w + c0] * d;
+          g1 += weights[w + c1] * d;
+          g2 += weights[w + c2] * d;
+          g3 += weights[w + c3] * d;
+          at += HO * WO;
+          w += CIN * KH * KW;
+        }
+      }
+    } else {
+      for (var kx = 0u; kx < KW; kx++) {
+        let tap = ky * KW + kx;
+        for (var co = 0u; co < COUT; co++) {
+          let d = vec4<f32>(dz_tap(n, co, oy, ix0, kx), dz_tap(n, co, oy, ix0 + 1u, kx), dz_tap(n, co, oy, ix0 + 2u, kx), dz_tap(n, co, oy, ix0 + 3u, kx));
+          let w = co * CIN * KH * KW + tap;
+          g0 += weights[w + c0] * d;
+          g1 += weights[w + c1] * d;
+          g2 += weights[w + c2] * d;
+          g3 += weights[w + c3] * d;
+        }
       }
     }
   }
@@ -171,12 +229,9 @@ fn input_grad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
   store_input_grad(n, ci0 + 3u, iy, ix0, g3);
 }
 
-/** dZ of filters co0..co0+3 at position p (batch x HO x WO flattened); a filter past COUT reads the last. */
-fn dz4(co0: u32, n: u32, pos: u32) -> vec4<f32> {
-  let last = COUT - 1u;
-  let plane = HO * WO;
-  return vec4<f32>(dz[(n * COUT + min(co0, last)) * plane + pos], dz[(n * COUT + min(co0 + 1u, last)) * plane + pos],
-                   dz[(n * COUT + min(co0 + 2u, last)) * plane + pos], dz[(n * COUT + min(co0 + 3u, last)) * plane + pos]);
+/** dZ of the 4 filters at (n, position): q = n COUT HO WO + position, rows = their filters' planes. */
+fn dz4(rows: vec4<u32>, q: u32) -> vec4<f32> {
+  return vec4<f32>(dz[rows.x + q], dz[rows.y + q], dz[rows.z + q], dz[rows.w + q]);
 }
 
 /** Where tap `tap` (of CIN x KH x KW) reads X, relative to an output position: its channel's
@@ -220,9 +275,20 @@ fn weight_grad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
   let first = split * params.k_per_split;
   let last = min(first + params.k_per_split, positions);
   let plane = HO * WO;
+  // Filters past COUT read the last one's dZ; their sums are dropped.
+  let co_last = COUT - 1u;
+  let rows = vec4<u32>(min(co0, co_last), min(co0 + 1u, co_last), min(co0 + 2u, co_last), min(co0 + 3u, co_last)) * plane;
+  // Positions are walked with counters (n, oy, ox), one division at the start.
+  var n = first / plane;
+  var oy = (first % plane) / WO;
+  var ox = first % WO;
   if (tap_block == tap_blocks - 1u) {
     var db = vec4<f32>();
-    for (var p = first; p < last; p++) { db += dz4(co0, p / plane, p % plane); }
+    for (var p = first; p < last; p++) {
+      db += dz4(rows, n * COUT * plane + oy * WO + ox);
+      ox++;
+      if (ox == WO) { ox = 0u; oy++; if (oy == HO) { oy = 0u; n++; } }
+    }
     for (var j = 0u; j < BLOCK; j++) {
       if (co0 + j < COUT) { part[split * (COUT * TAPS + COUT) + COUT * TAPS + co0 + j] = db[j]; }
     }
@@ -233,20 +299,37 @@ fn weight_grad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
   let t1 = tap_of(tap0 + 1u);
   let t2 = tap_of(tap0 + 2u);
   let t3 = tap_of(tap0 + 3u);
+  // Where the 4 taps read X relative to (oy S, ox S) of the example, and the window they span: a
+  // position whose window is inside the input reads without bounds.
+  let offsets = vec4<i32>(i32(t0.plane) + t0.dy * i32(W) + t0.dx, i32(t1.plane) + t1.dy * i32(W) + t1.dx,
+                          i32(t2.plane) + t2.dy * i32(W) + t2.dx, i32(t3.plane) + t3.dy * i32(W) + t3.dx);
+  let dy_lo = min(min(t0.dy, t1.dy), min(t2.dy, t3.dy));
+  let dy_hi = max(max(t0.dy, t1.dy), max(t2.dy, t3.dy));
+  let dx_lo = min(min(t0.dx, t1.dx), min(t2.dx, t3.dx));
+  let dx_hi = max(max(t0.dx, t1.dx), max(t2.dx, t3.dx));
+  let all_taps = tap0 + 3u < TAPS;
   var s0 = vec4<f32>();
   var s1 = vec4<f32>();
   var s2 = vec4<f32>();
   var s3 = vec4<f32>();
   for (var p = first; p < last; p++) {
-    let n = p / plane;
-    let pos = p % plane;
-    let oy = pos / WO;
-    let ox = pos % WO;
-    let d = dz4(co0, n, pos);
-    s0 += x_under(t0, n, oy, ox) * d;
-    s1 += x_under(t1, n, oy, ox) * d;
-    s2 += x_under(t2, n, oy, ox) * d;
-    s3 += x_under(t3, n, oy, ox) * d;
+    let d = dz4(rows, n * COUT * plane + oy * WO + ox);
+    let iy = i32(oy * STRIDE);
+    let ix = i32(ox * STRIDE);
+    if (all_taps && iy + dy_lo >= 0 && iy + dy_hi < i32(H) && ix + dx_lo >= 0 && ix + dx_hi < i32(W)) {
+      let base = i32(params.x_off + n * CIN * H * W) + iy * i32(W) + ix;
+      s0 += act[u32(base + offsets.x)] * d;
+      s1 += act[u32(base + offsets.y)] * d;
+      s2 += act[u32(base + offsets.z)] * d;
+      s3 += act[u32(base + offsets.w)] * d;
+    } else {
+      s0 += x_under(t0, n, oy, ox) * d;
+      s1 += x_under(t1, n, oy, ox) * d;
+      s2 += x_under(t2, n, oy, ox) * d;
+      s3 += x_under(t3, n, oy, ox) * d;
+    }
+    ox++;
+    if (ox == WO) { ox = 0u; oy++; if (oy == HO) { oy = 0u; n++; } }
   }
   store_partials(split, co0, tap0, s0);
   store_partials(split, co0, tap0 + 1u, s1);

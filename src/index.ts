@@ -26,4 +26,7 @@ export type { TrainOptions, TrainProgress, DataOptions } from './train/host';
 export type { TrainRecord, TrainResult, TrainLayerStats } from './train/records';
 export type { NestedStats } from './stats/layers';
 export type { TrainerOptions, LossName, OptimizerOption, ScheduleOption } from './model/train';
-export { saliency, fgsm, pgd, type SaliencyOptions, type AttackOptions, type PgdOptions, type Preprocessing } from './inside/index';
+export {
+  saliency, fgsm, pgd, lrFind, analyzeRangeTest,
+  type SaliencyOptions, type AttackOptions, type PgdOptions, type Preprocessing, type LrFindOptions, type LrFindResult,
+} from './inside/index';

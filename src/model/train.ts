@@ -14,7 +14,9 @@ export type OptimizerOption =
 export type ScheduleOption =
   | { name: 'constant'; warmup?: number }
   | { name: 'step'; every: number; gamma?: number; warmup?: number }
-  | { name: 'cosine'; steps: number; minLr?: number; warmup?: number };
+  | { name: 'cosine'; steps: number; minLr?: number; warmup?: number }
+  /** From lr to `to` geometrically over `steps` steps, then `to`: the learning-rate range test's sweep. */
+  | { name: 'exponential'; to: number; steps: number; warmup?: number };
 
 /** What `net.trainer()` takes. */
 export interface TrainerOptions {
@@ -34,7 +36,7 @@ export interface OptimizerSpec {
   eps: number;
 }
 
-export interface ScheduleSpec { name: 'constant' | 'step' | 'cosine'; every: number; gamma: number; steps: number; minLr: number; warmup: number }
+export interface ScheduleSpec { name: 'constant' | 'step' | 'cosine' | 'exponential'; every: number; gamma: number; steps: number; minLr: number; to: number; warmup: number }
 
 export interface TrainerSpec { loss: LossName; optimizer: OptimizerSpec; schedule: ScheduleSpec }
 
@@ -80,18 +82,26 @@ export function parseOptimizer(v: unknown): OptimizerSpec {
 }
 
 export function parseSchedule(v: unknown): ScheduleSpec {
-  const o = record('schedule', v ?? { name: 'constant' }, "an object { name: 'constant' | 'step' | 'cosine', ... }");
+  const o = record('schedule', v ?? { name: 'constant' }, "an object { name: 'constant' | 'step' | 'cosine' | 'exponential', ... }");
   const name = o.name;
-  if (name !== 'constant' && name !== 'step' && name !== 'cosine') throw invalid(WHERE, 'schedule.name', name, "'constant', 'step' or 'cosine'");
-  refuseUnknownKeys(WHERE, 'schedule', o, { constant: ['name', 'warmup'], step: ['name', 'every', 'gamma', 'warmup'], cosine: ['name', 'steps', 'minLr', 'warmup'] }[name]);
+  if (name !== 'constant' && name !== 'step' && name !== 'cosine' && name !== 'exponential') {
+    throw invalid(WHERE, 'schedule.name', name, "'constant', 'step', 'cosine' or 'exponential'");
+  }
+  refuseUnknownKeys(WHERE, 'schedule', o, {
+    constant: ['name', 'warmup'], step: ['name', 'every', 'gamma', 'warmup'], cosine: ['name', 'steps', 'minLr', 'warmup'], exponential: ['name', 'to', 'steps', 'warmup'],
+  }[name]);
   const warmup = integer('schedule.warmup', o.warmup, 0, 0);
+  const none = { every: 0, gamma: 1, steps: 0, minLr: 0, to: 0 };
   if (name === 'step') {
-    return { name, warmup, every: integer('schedule.every', o.every, NaN, 1), gamma: number('schedule.gamma', o.gamma, 0.1, (x) => x >= 0, 'a finite number >= 0'), steps: 0, minLr: 0 };
+    return { ...none, name, warmup, every: integer('schedule.every', o.every, NaN, 1), gamma: number('schedule.gamma', o.gamma, 0.1, (x) => x >= 0, 'a finite number >= 0') };
   }
   if (name === 'cosine') {
-    return { name, warmup, steps: integer('schedule.steps', o.steps, NaN, 1), minLr: number('schedule.minLr', o.minLr, 0, (x) => x >= 0, 'a finite number >= 0'), every: 0, gamma: 1 };
+    return { ...none, name, warmup, steps: integer('schedule.steps', o.steps, NaN, 1), minLr: number('schedule.minLr', o.minLr, 0, (x) => x >= 0, 'a finite number >= 0') };
   }
-  return { name, warmup, every: 0, gamma: 1, steps: 0, minLr: 0 };
+  if (name === 'exponential') {
+    return { ...none, name, warmup, steps: integer('schedule.steps', o.steps, NaN, 1), to: number('schedule.to', o.to, NaN, (x) => x > 0, 'a finite number > 0') };
+  }
+  return { ...none, name, warmup };
 }
 
 export function parseTrainerOptions(options: unknown): TrainerSpec {
@@ -107,6 +117,7 @@ export function learningRate(base: number, s: ScheduleSpec, t: number): number {
   let lr = base;
   if (s.name === 'step') lr = base * s.gamma ** Math.floor(t / s.every);
   if (s.name === 'cosine') lr = s.minLr + (base - s.minLr) * 0.5 * (1 + Math.cos(Math.PI * Math.min(t, s.steps) / s.steps));
+  if (s.name === 'exponential') lr = base * (s.to / base) ** (Math.min(t, s.steps) / s.steps);
   return s.warmup > 0 && t < s.warmup ? lr * (t + 1) / s.warmup : lr;
 }
 

@@ -1,6 +1,7 @@
 // Conv and pool layers (createNet, design.md section 9) on the GPU against float64: forward (Z, A of
 // every layer), backward (dW, db, dX of every layer), on both kernel sets, with strides 1 and 2,
-// padding 0..2 (also as large as the filter or larger: 1x1, 3x2, 2x3 with padding 2), kh != kw, Cin 1 and 3, batch 1 and 3, sizes that are not tile multiples, and every
+// padding 0..2 (also as large as the filter or larger: 1x1, 3x2, 2x3 with padding 2), kh != kw, Cin 1 and 3, batch 1 and 3, sizes that are not tile multiples,
+// inputs wide enough for the interior (bounds-free) path beside the border, and every
 // output poisoned with NaN first; then three training steps (SGD momentum, Adam) against float64.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -62,6 +63,20 @@ const NETS = [
       { type: 'dense', units: 3, activation: 'linear' },
     ],
     shapes: [[3, 7, 7], [2, 5, 5], [3, 5, 5], [2, 9, 9], [162], [3]],
+  },
+  {
+    // Wide enough that most threads take conv.wgsl's bounds-free interior path (forward, dX at
+    // stride 1, dW) and the rest its guarded border, in the same dispatch.
+    name: 'interior and border: 3x3 padding 1 and 5x5 padding 2 on 12 x 13, Cin 3, relu',
+    input: [3, 12, 13], activation: 'relu',
+    layers: [
+      { type: 'conv', filters: 5, size: 3, padding: 1 },                   // [5, 12, 13]
+      { type: 'conv', filters: 6, size: 5, padding: 2 },                   // [6, 12, 13]
+      { type: 'maxpool', size: 2 },                                         // [6, 6, 6]
+      { type: 'flatten' },
+      { type: 'dense', units: 3, activation: 'linear' },
+    ],
+    shapes: [[5, 12, 13], [6, 12, 13], [6, 6, 6], [216], [3]],
   },
   ...['batch', 'layer'].map((norm) => ({
     name: `conv + ${norm === 'batch' ? 'BatchNorm2d' : 'GroupNorm (one group)'} + ReLU, max pool, a conv without norm (the last weighted layer is dense)`,

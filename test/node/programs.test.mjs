@@ -54,9 +54,11 @@ for (const program of PROGRAMS) {
   });
 }
 
-test('a grid past 65535 workgroups in a dimension is refused as too-large before any GPU work', async () => {
-  // No context is touched: the check comes first, so an empty one shows nothing reached the GPU.
+test('a grid past the device\'s workgroups per dimension is refused as too-large before any GPU work', async () => {
+  // The context holds only the device's limit: the check comes first, so nothing else of it (no
+  // pipeline cache, no allocator, no device call) is reached.
   const program = PROGRAMS.find((p) => p.name === 'matmul');
-  await assert.rejects(makeDispatch({}, program, { label: 'layer 0 forward matmul', constants: {}, buffers: {}, workgroups: [65536, 1, 1], reads: [], writes: [] }),
-    (e) => e.code === 'too-large' && /layer 0 forward matmul: matmul would need a grid of \[65536, 1, 1\] workgroups, more than 65535/.test(e.message));
+  const ctx = { device: { limits: { maxComputeWorkgroupsPerDimension: 65535 } } };
+  await assert.rejects(makeDispatch(ctx, program, { label: 'layer 0 forward matmul', constants: {}, buffers: {}, workgroups: [65536, 1, 1], reads: [], writes: [] }),
+    (e) => e.code === 'too-large' && /layer 0 forward matmul: matmul would need a grid of \[65536, 1, 1\] workgroups, more than 65535 in one dimension \(the device's maxComputeWorkgroupsPerDimension\)/.test(e.message));
 });

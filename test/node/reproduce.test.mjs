@@ -67,6 +67,11 @@ const CHECKS = {
       assert.ok(n[`${net}/pgd0.1`] <= n[`${net}/fgsm0.1`] + 0.01, `${net}: PGD ${n[`${net}/pgd0.1`]} vs FGSM ${n[`${net}/fgsm0.1`]}`);
     }
   },
+  smith: (n) => {
+    assert.ok(n.suggestion < n.minimum && n.minimum < n.blowUp, `suggestion ${n.suggestion} < minimum ${n.minimum} < blow-up ${n.blowUp}`);
+    assert.ok(n.suggestionAccuracy >= 0.8, `at the suggestion: test accuracy ${n.suggestionAccuracy}`);
+    assert.ok(!(n.tooHighAccuracy > 0.2), `at ten times the blow-up: test accuracy ${n.tooHighAccuracy}`);
+  },
 };
 
 test('npm run papers: every preset of the demo\'s reading list holds at the page\'s sizes (data-init: its documented negative, rates equalised)', () => {
@@ -84,7 +89,7 @@ test('npm run papers: every preset of the demo\'s reading list holds at the page
 });
 
 test('reproduce refuses an unknown paper and a size it does not have, with the list (exit 2)', () => {
-  for (const [args, message] of [[['saxe2'], /unknown reproduction "saxe2"; known: glorot, he, saxe, lsuv, random-walk, data-init, fixup, lottery, simonyan, goodfellow, all/],
+  for (const [args, message] of [[['saxe2'], /unknown reproduction "saxe2"; known: glorot, he, saxe, lsuv, random-walk, data-init, fixup, lottery, simonyan, goodfellow, smith, all/],
     [['fixup', '--size', 'depth=3'], /--size depth=3: depth is not a size of fixup/]]) {
     const r = spawnSync(process.execPath, [bin, 'reproduce', ...args], { encoding: 'utf8' });
     assert.equal(r.status, 2);

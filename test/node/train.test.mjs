@@ -64,7 +64,8 @@ test('three training steps match float64: every optimiser, cross-entropy and mse
 // eta_min=0.01) up to T_max, after which the engine holds eta_min (torch's closed form rises
 // again); warm-up 4 = LinearLR(start_factor=1/4, total_iters=3), chained multiplicatively
 // (ChainedScheduler: StepLR + LinearLR gives exactly the product; cosine x warm-up is the
-// product of the two closed forms).
+// product of the two closed forms); exponential to 0.002 over 10 steps = ExponentialLR(gamma =
+// 0.01^(1/10)) for 10 steps, then held (the range test's sweep).
 const TORCH_LR = {
   step: [0.2, 0.2, 0.2, 0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.025, 0.025, 0.025, 0.0125],
   cosine: [0.2, 0.1953503690480396, 0.18185661446562001, 0.16083959896778496, 0.13435661446562, 0.105, 0.07564338553437999,
@@ -73,6 +74,7 @@ const TORCH_LR = {
   stepWarmup: [0.05, 0.1, 0.15000000000000002, 0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.025, 0.025, 0.025, 0.0125],
 };
 TORCH_LR.cosineWarmup = TORCH_LR.cosine.map((lr, t) => lr * Math.min(1, (t + 1) / 4));
+TORCH_LR.exponential = Array.from({ length: 13 }, (_, t) => 0.2 * (0.01 ** (1 / 10)) ** Math.min(t, 10));
 
 test('PReLU trains: three steps move W, b and every alpha as float64 does (SGD momentum, Adam), both kernel sets', async () => {
   for (const [kernels, engine] of Object.entries(engines)) {
@@ -104,7 +106,7 @@ test('schedules: the learning rate of every step is the one torch.optim.lr_sched
   const cases = [
     ['step', { name: 'step', every: 3, gamma: 0.5 }], ['cosine', { name: 'cosine', steps: 10, minLr: 0.01 }],
     ['warmup', { name: 'constant', warmup: 4 }], ['stepWarmup', { name: 'step', every: 3, gamma: 0.5, warmup: 4 }],
-    ['cosineWarmup', { name: 'cosine', steps: 10, minLr: 0.01, warmup: 4 }],
+    ['cosineWarmup', { name: 'cosine', steps: 10, minLr: 0.01, warmup: 4 }], ['exponential', { name: 'exponential', to: 0.002, steps: 10 }],
   ];
   for (const [name, schedule] of cases) {
     const net = engines.cpu.createMLP({ dims: [2, 8, 3], batch: 5, output: 'linear', bias: true });
