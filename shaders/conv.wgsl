@@ -3,24 +3,24 @@
 //   X: [batch x CIN x H x W] in `act` at x_off;  W: [COUT x CIN x KH x KW] in `weights`;
 //   b: [COUT] in `small` at bias_off;  Z, A: [batch x COUT x HO x WO] in `act` at z_off, a_off;
 //   dZ: [batch x COUT x HO x WO] at offset 0 of `dz` (dz_store.wgsl wrote dA * f'(Z) there).
-// Entry points (no workgroup barriers). A thread whose taps all fall inside the input (the
-// interior) reads at a base index plus compile-time steps; a thread at the border reads through a
-// clamped index zeroed with select (no branch around a load, so the same code suits GPUs and CPU
-// rasterisers, where both sides of a divergent branch run). Neighbouring threads share their row
-// and most of their columns, so the interior test is nearly uniform across a SIMD group. Accumulators
-// are vec4s (registers; arrays would live in memory).
+// Entry points (no workgroup barriers). In forward and input_grad a thread whose taps all fall
+// inside the input (the interior) reads at a base index plus compile-time steps; a thread at the
+// border reads through a clamped index zeroed with select (no branch around a load, so the same
+// code suits GPUs and CPU rasterisers, where both sides of a divergent branch run). Neighbouring
+// threads share their row and most of their columns, so the interior test is nearly uniform
+// across a SIMD group. Accumulators are vec4s (registers; arrays would live in memory).
 //   forward:      M = batch HO WO, N = COUT, K = CIN KH KW. A thread computes 4 adjacent output
 //                 columns x 4 filters: 4 X loads and 4 W loads per 16 multiply-adds. Epilogue:
 //                 + b, Z written, A = act(Z).
 //   input_grad:   dX (written at x_off) as the implicit GEMM of dZ with the flipped kernel. A thread
 //                 computes 4 input channels x 4 adjacent columns of one row (the interior path at
-//                 stride 1 only); with stride > 1 only
-//                 taps whose (ix + padding - kx) divides by the stride count (a gather, never a
-//                 scatter, so no atomics).
+//                 stride 1 only); with stride > 1 only taps whose (ix + padding - kx) divides by
+//                 the stride count (a gather, never a scatter, so no atomics).
 //   weight_grad:  dW = im2col(X)^T dZ and db = column sums of dZ, split-K over the batch HO WO
 //                 positions: a thread sums 4 filters x 4 taps (or 4 filters of db) over its slice
-//                 into part[split, w] (w < COUT TAPS for dW, then COUT entries for db),
-//                 walking positions with counters; reduce_weight_grad sums the splits.
+//                 into part[split, w] (w < COUT TAPS for dW, then COUT entries for db);
+//                 reduce_weight_grad sums the splits. (No interior path: a position's test
+//                 diverges across the SIMD lanes, which hold other taps, and measured slower.)
 
 struct ConvParams {
   batch: u32, x_off: u32, z_off: u32, a_off: u32,
@@ -229,9 +229,12 @@ fn input_grad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
   store_input_grad(n, ci0 + 3u, iy, ix0, g3);
 }
 
-/** dZ of the 4 filters at (n, position): q = n COUT HO WO + position, rows = their filters' planes. */
-fn dz4(rows: vec4<u32>, q: u32) -> vec4<f32> {
-  return vec4<f32>(dz[rows.x + q], dz[rows.y + q], dz[rows.z + q], dz[rows.w + q]);
+/** dZ of filters co0..co0+3 at position p (batch x HO x WO flattened); a filter past COUT reads the last. */
+fn dz4(co0: u32, n: u32, pos: u32) -> vec4<f32> {
+  let last = COUT - 1u;
+  let plane = HO * WO;
+  return vec4<f32>(dz[(n * COUT + min(co0, last)) * plane + pos], dz[(n * COUT + min(co0 + 1u, last)) * plane + pos],
+                   dz[(n * COUT + min(co0 + 2u, last)) * plane + pos], dz[(n * COUT + min(co0 + 3u, last)) * plane + pos]);
 }
 
 /** Where tap `tap` (of CIN x KH x KW) reads X, relative to an output position: its channel's
@@ -275,20 +278,9 @@ fn weight_grad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
   let first = split * params.k_per_split;
   let last = min(first + params.k_per_split, positions);
   let plane = HO * WO;
-  // Filters past COUT read the last one's dZ; their sums are dropped.
-  let co_last = COUT - 1u;
-  let rows = vec4<u32>(min(co0, co_last), min(co0 + 1u, co_last), min(co0 + 2u, co_last), min(co0 + 3u, co_last)) * plane;
-  // Positions are walked with counters (n, oy, ox), one division at the start.
-  var n = first / plane;
-  var oy = (first % plane) / WO;
-  var ox = first % WO;
   if (tap_block == tap_blocks - 1u) {
     var db = vec4<f32>();
-    for (var p = first; p < last; p++) {
-      db += dz4(rows, n * COUT * plane + oy * WO + ox);
-      ox++;
-      if (ox == WO) { ox = 0u; oy++; if (oy == HO) { oy = 0u; n++; } }
-    }
+    for (var p = first; p < last; p++) { db += dz4(co0, p / plane, p % plane); }
     for (var j = 0u; j < BLOCK; j++) {
       if (co0 + j < COUT) { part[split * (COUT * TAPS + COUT) + COUT * TAPS + co0 + j] = db[j]; }
     }
@@ -299,37 +291,20 @@ fn weight_grad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
   let t1 = tap_of(tap0 + 1u);
   let t2 = tap_of(tap0 + 2u);
   let t3 = tap_of(tap0 + 3u);
-  // Where the 4 taps read X relative to (oy S, ox S) of the example, and the window they span: a
-  // position whose window is inside the input reads without bounds.
-  let offsets = vec4<i32>(i32(t0.plane) + t0.dy * i32(W) + t0.dx, i32(t1.plane) + t1.dy * i32(W) + t1.dx,
-                          i32(t2.plane) + t2.dy * i32(W) + t2.dx, i32(t3.plane) + t3.dy * i32(W) + t3.dx);
-  let dy_lo = min(min(t0.dy, t1.dy), min(t2.dy, t3.dy));
-  let dy_hi = max(max(t0.dy, t1.dy), max(t2.dy, t3.dy));
-  let dx_lo = min(min(t0.dx, t1.dx), min(t2.dx, t3.dx));
-  let dx_hi = max(max(t0.dx, t1.dx), max(t2.dx, t3.dx));
-  let all_taps = tap0 + 3u < TAPS;
   var s0 = vec4<f32>();
   var s1 = vec4<f32>();
   var s2 = vec4<f32>();
   var s3 = vec4<f32>();
   for (var p = first; p < last; p++) {
-    let d = dz4(rows, n * COUT * plane + oy * WO + ox);
-    let iy = i32(oy * STRIDE);
-    let ix = i32(ox * STRIDE);
-    if (all_taps && iy + dy_lo >= 0 && iy + dy_hi < i32(H) && ix + dx_lo >= 0 && ix + dx_hi < i32(W)) {
-      let base = i32(params.x_off + n * CIN * H * W) + iy * i32(W) + ix;
-      s0 += act[u32(base + offsets.x)] * d;
-      s1 += act[u32(base + offsets.y)] * d;
-      s2 += act[u32(base + offsets.z)] * d;
-      s3 += act[u32(base + offsets.w)] * d;
-    } else {
-      s0 += x_under(t0, n, oy, ox) * d;
-      s1 += x_under(t1, n, oy, ox) * d;
-      s2 += x_under(t2, n, oy, ox) * d;
-      s3 += x_under(t3, n, oy, ox) * d;
-    }
-    ox++;
-    if (ox == WO) { ox = 0u; oy++; if (oy == HO) { oy = 0u; n++; } }
+    let n = p / plane;
+    let pos = p % plane;
+    let oy = pos / WO;
+    let ox = pos % WO;
+    let d = dz4(co0, n, pos);
+    s0 += x_under(t0, n, oy, ox) * d;
+    s1 += x_under(t1, n, oy, ox) * d;
+    s2 += x_under(t2, n, oy, ox) * d;
+    s3 += x_under(t3, n, oy, ox) * d;
   }
   store_partials(split, co0, tap0, s0);
   store_partials(split, co0, tap0 + 1u, s1);
