@@ -1,5 +1,6 @@
 // The training view through the URL contract (design.md section 8): MNIST at width 128, Xavier +
-// tanh learns (>= 0.8 test accuracy after 300 steps; PyTorch 0.91), small random weights do not
+// tanh learns (>= 0.90 test accuracy after 300 steps: the suite's one check of the lecture's
+// Xavier claim; 0.914 on SwiftShader, the same seed giving the same run; PyTorch 0.941 after 1000), small random weights do not
 // (<= 0.2), side by side; presets (He et al.: 30 layers), cancel, pause/step/resume; lastTraining
 // matches what the page shows; hostile hash values become notes.
 import { readFile } from 'node:fs/promises';
@@ -14,14 +15,14 @@ async function trained(page: Page, hash: string) {
   return page.evaluate(() => window.initscope.lastTraining!);
 }
 
-test('small vs Xavier side by side: Xavier learns (>= 0.8), small random weights do not (<= 0.2); both curves in one plot; lastTraining is what the page shows', async ({ page }, testInfo) => {
+test('small vs Xavier side by side: Xavier learns (>= 0.90), small random weights do not (<= 0.2); both curves in one plot; lastTraining is what the page shows', async ({ page }, testInfo) => {
   test.setTimeout(10 * 60_000);
   const t = await trained(page, `${MNIST}&init=xavier&compare=1&b_act=tanh&b_init=small&b_optimizer=sgd&b_lr=0.1&b_norm=none`);
   console.log(`xavier vs small + tanh, 300 steps: test accuracy ${t.testAccuracy} vs ${t.compare!.testAccuracy}`);
   expect(t.steps).toBe(300);
   expect(t.history).toHaveLength(300);
   expect(t.history[299].loss).toBeLessThan(t.history[0].loss);
-  expect(t.testAccuracy).toBeGreaterThanOrEqual(0.8);
+  expect(t.testAccuracy).toBeGreaterThanOrEqual(0.9);
   expect(t.compare!.testAccuracy).toBeLessThanOrEqual(0.2);
   expect(t.compare!.history).toHaveLength(300);
   // Small random weights: the loss stays near ln 10 = 2.30 (chance) to the end.

@@ -1,8 +1,9 @@
 // The lecture's claim, measured once at the CLI's example flags (MNIST, 6 tanh hidden layers of
-// 128, batch 64, SGD at lr 0.1, seed 0): Xavier learns in 1000 steps (>= 0.90 test accuracy;
-// PyTorch 0.941) and batch norm rescues small random weights (0.01) (>= 0.85 after 300; PyTorch
-// 0.915 after 1000); and LeNet-5 learns (>= 0.88 after 200 steps; PyTorch 0.944 after 300).
-// 40 s to 2 min each on two CPU cores (SwiftShader).
+// 128, batch 64, SGD at lr 0.1, seed 0): batch norm rescues small random weights (0.01) (>= 0.85
+// after 300; PyTorch 0.915 after 1000); and LeNet-5 learns (>= 0.88 after 200 steps; PyTorch 0.944
+// after 300). Xavier learning (>= 0.90 after 300 steps) and small weights not learning are
+// asserted once, side by side, in e2e/train.spec.ts; the 1000-step run of the PyTorch table is a
+// command (docs/training.md). 40 s to 2 min each on two CPU cores (SwiftShader).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -19,14 +20,8 @@ function train(init, extra = []) {
   return result;
 }
 
-test('xavier + tanh learns MNIST (test accuracy >= 0.90)', () => {
-  const r = train('xavier');
-  assert.equal(r.steps, 1000);
-  assert.ok(r.testAccuracy >= 0.9, `xavier: ${r.testAccuracy}`);
-});
-
 // Small init without a remedy does not learn: e2e/train.spec.ts asserts it (<= 0.20 after 300
-// steps, the loss held near ln 10) beside Xavier. Batch norm's rescue runs 300 steps (the training
+// steps, the loss held near ln 10) beside Xavier (>= 0.90). Batch norm's rescue runs 300 steps (the training
 // view's preset, whose stored run has it at 88.2%); the guide's 1000-step table is the stored train-table run.
 test('small (0.01) + tanh + batch norm learns (test accuracy >= 0.85 after 300 steps)', () => {
   const r = train('small', ['--norm', 'batch', '--steps', '300']);
