@@ -9,7 +9,7 @@ test('the reading list: every paper is a preset; glorot runs in the page, holds,
   await page.goto('/demo/#view=papers');
   await expect(page.locator('#papers-view')).toBeVisible();
   const names = await page.locator('#papers-presets button').allInnerTexts();
-  expect(names).toEqual(['glorot', 'he', 'saxe', 'lsuv', 'random-walk', 'data-init', 'fixup', 'lottery', 'simonyan', 'goodfellow', 'smith']);
+  expect(names).toEqual(['glorot', 'he', 'saxe', 'lsuv', 'random-walk', 'data-init', 'fixup', 'lottery', 'simonyan', 'goodfellow', 'smith', 'bergstra']);
   await page.locator('#papers-presets button', { hasText: 'fixup' }).click();
   await expect(page.locator('#papers-look')).toContainText('Fixup');
   await expect(page.locator('#papers-sizes')).toContainText('blocks 16');

@@ -1,6 +1,7 @@
 // Inside the net (design.md section 10): what is built on net.inputGradient, on the public API
-// only: saliency maps, adversarial examples and the learning-rate range test.
+// only: saliency maps, adversarial examples, the learning-rate range test and hyperparameter search.
 export { saliency, type SaliencyOptions } from './saliency';
 export { fgsm, pgd, type AttackOptions, type PgdOptions } from './attacks';
 export type { Preprocessing } from './preprocessing';
 export { lrFind, analyzeRangeTest, type LrFindOptions, type LrFindResult } from './lrFind';
+export { search, searchPoints, type SearchDimension, type SearchOptions, type SearchTrial, type SearchResult } from './search';

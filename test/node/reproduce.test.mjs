@@ -72,6 +72,12 @@ const CHECKS = {
     assert.ok(n.suggestionAccuracy >= 0.8, `at the suggestion: test accuracy ${n.suggestionAccuracy}`);
     assert.ok(!(n.tooHighAccuracy > 0.2), `at ten times the blow-up: test accuracy ${n.tooHighAccuracy}`);
   },
+  bergstra: (n) => {
+    assert.ok(n.randomWins > n.repeats / 2, `random search at least the grid in ${n.randomWins} of ${n.repeats} repeats`);
+    assert.equal(n.gridRates, 3, 'a 3 x 3 grid tries 3 learning rates');
+    assert.equal(n.randomRates, 9, 'random search tries 9');
+    assert.ok(n.randomBest >= n.gridBest, `mean best: random ${n.randomBest}, grid ${n.gridBest}`);
+  },
 };
 
 test('npm run papers: every preset of the demo\'s reading list holds at the page\'s sizes (data-init: its documented negative, rates equalised)', () => {
@@ -89,7 +95,7 @@ test('npm run papers: every preset of the demo\'s reading list holds at the page
 });
 
 test('reproduce refuses an unknown paper and a size it does not have, with the list (exit 2)', () => {
-  for (const [args, message] of [[['saxe2'], /unknown reproduction "saxe2"; known: glorot, he, saxe, lsuv, random-walk, data-init, fixup, lottery, simonyan, goodfellow, smith, all/],
+  for (const [args, message] of [[['saxe2'], /unknown reproduction "saxe2"; known: glorot, he, saxe, lsuv, random-walk, data-init, fixup, lottery, simonyan, goodfellow, smith, bergstra, all/],
     [['fixup', '--size', 'depth=3'], /--size depth=3: depth is not a size of fixup/]]) {
     const r = spawnSync(process.execPath, [bin, 'reproduce', ...args], { encoding: 'utf8' });
     assert.equal(r.status, 2);
