@@ -2,7 +2,7 @@
 // lives in the URL hash; results are exposed as window.initscope.lastResult (single.ts) and
 // lastTraining (train.ts), the page's phase as document.body.dataset.state, and the engine in
 // use as window.initscope.engine, for tests and for anyone scripting the page.
-import { ACTIVATION_NAMES, createEngine, INIT_NAMES, type Engine } from '../src/index';
+import { ACTIVATION_NAMES, createEngine, INIT_NAMES, type Engine, type LrFindResult } from '../src/index';
 import { $, describeAdapter, download } from './dom';
 import { histogramsPng } from './plots';
 import { setupPapers } from './papers';
@@ -23,6 +23,8 @@ declare global {
       /** Where the training view trains ('worker', or 'page' where a worker has no WebGPU); `lose`
        *  destroys its device, as a driver reset would (for tests). */
       trainingHost?: { where: 'worker' | 'page'; lose(): Promise<void> };
+      /** The training view's last Find learning rate sweep. */
+      lastLrFind?: LrFindResult;
     };
   }
 }

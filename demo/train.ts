@@ -9,6 +9,7 @@ import { $, describeAdapter, download, formHash, setOptions, writeFields } from 
 import { clear, StepCurves, type CurveSpec } from './plots';
 import { csvDataset, setupCSV } from './csvData';
 import { imagesDataset, setupImages } from './imageData';
+import { hideLrFind, showLrFind } from './lrFinder';
 import { drawMaps } from './maps';
 import { readRunFile, runFileText, type SessionView } from './runFile';
 import { distributions, LayerCurves, Timeline } from './timeline';
@@ -301,8 +302,22 @@ export function setupTraining(hooks: Hooks, initialHash: string, initSelect: rea
     presets.append(b);
   }
 
+  // Find learning rate: stops a run in progress (as a preset does) and sweeps a fresh net of A's settings.
+  $('train-lrfind').addEventListener('click', () => {
+    read();
+    paused = false;
+    void startLoop(async (signal) => {
+      hooks.setPhase('running', 'starting the training worker...');
+      const c = await host();
+      const data = state.dataset === 'csv' ? await csvDataset() : state.dataset === 'images' ? await imagesDataset() : undefined;
+      if (signal.aborted) return;
+      const r = await c.request({ kind: 'lrFind', state: { ...state, b: { ...state.b } }, data });
+      showLrFind(r, (lr) => { state = { ...state, lr }; write(); saveHash(); });
+      hooks.setPhase('done', `Learning-rate range test: ${r.lrs.length} steps from 1e-5; suggested learning rate ${Number(r.suggestion.toPrecision(2))}`);
+    });
+  });
   // A change while training cancels the run and trains the new settings, so the plots match the form.
-  form.addEventListener('change', () => { read(); if (document.body.dataset.state === 'running' && session) { paused = false; void train(); } });
+  form.addEventListener('change', () => { hideLrFind(); read(); if (document.body.dataset.state === 'running' && session) { paused = false; void train(); } });
   form.addEventListener('submit', (e) => { e.preventDefault(); read(); paused = false; void train(); });
   $('train-pause').addEventListener('click', () => {
     if ($('train-pause').textContent === 'Resume') void resume((s) => s.state.steps);

@@ -2,11 +2,11 @@
 // page's requests (demo/trainProtocol.ts) over a port. It runs in a Web Worker
 // (demo/trainWorker.ts) so that initialising, training and evaluating never hold the page's main
 // thread; where a worker has no WebGPU the page serves it on its own thread over a MessageChannel.
-import { createEngine, InitscopeError, type Engine } from '../src/index';
+import { createEngine, InitscopeError, lrFind, type Engine } from '../src/index';
 import type { Dataset } from '../src/data/index';
 import { createSession, summarize, trainWindow, type Session } from './session';
-import { isLenet } from './trainState';
-import type { HostMessage, PageMessage, Replies, Request, RunWindow, WindowEvent } from './trainProtocol';
+import { isLenet, trainingOptions } from './trainState';
+import { LR_FIND, type HostMessage, type PageMessage, type Replies, type Request, type RunWindow, type WindowEvent } from './trainProtocol';
 
 /** Where the host posts and listens: a worker's global scope or a MessagePort. */
 export interface HostPort {
@@ -108,6 +108,19 @@ export function serveTraining(port: HostPort): void {
     summarize: () => summarize(live()),
     save: ({ run }) => live().runs[run].net.save(),
     drop: () => { drop(); return Promise.resolve(null); },
+    lrFind: async ({ state, data }) => {
+      const e = await getEngine();
+      phase(`loading ${state.dataset}...`);
+      const d = data ?? await loadData(state.dataset === 'mnist' ? 'mnist' : 'spiral', state.seed);
+      const o = trainingOptions({ ...state, compare: false }, d.features, d.classes);
+      const net = 'dims' in o.net ? e.createMLP(o.net) : e.createNet(o.net);
+      try {
+        return await lrFind(net, d.train.x, d.train.labels, { startLr: LR_FIND.from, endLr: LR_FIND.to, steps: LR_FIND.steps, optimizer: { name: state.optimizer },
+          onProgress: (p) => phase(`finding a learning rate: step ${p.step} of ${p.steps}, lr ${p.lr.toPrecision(2)}, smoothed loss ${p.smoothed.toFixed(3)}`) });
+      } finally {
+        net.destroy();
+      }
+    },
     lose: async () => { if (engine) (await engine).device.destroy(); return null; },
   };
 

@@ -3,7 +3,7 @@
 // engine, the data, the nets and the trainers; the page holds what it draws (a SessionView) and
 // grows it from each window's message. Requests carry an id and get one reply with that id;
 // events (phase text, a window, a lost device) carry none.
-import type { AdapterDescription, KernelTarget, TrainLayerStats } from '../src/index';
+import type { AdapterDescription, KernelTarget, LrFindResult, TrainLayerStats } from '../src/index';
 import type { Dataset } from '../src/data/index';
 import type { LastTraining } from './session';
 import type { TrainState } from './trainState';
@@ -19,6 +19,8 @@ export type Request =
   /** Run `run`'s net as a safetensors checkpoint. */
   | { kind: 'save'; run: number }
   | { kind: 'drop' }
+  /** The learning-rate range test on a fresh net of `state`'s A (the session's nets untouched). */
+  | { kind: 'lrFind'; state: TrainState; data?: Dataset }
   /** For tests: destroy the host's device, as a driver reset would. */
   | { kind: 'lose' };
 
@@ -30,8 +32,12 @@ export interface Replies {
   summarize: { accuracies: number[] };
   save: Uint8Array<ArrayBuffer>;
   drop: null;
+  lrFind: LrFindResult;
   lose: null;
 }
+
+/** The range test's sweep in the training view (fastai's lr_find range, 100 steps). */
+export const LR_FIND = { from: 1e-5, to: 10, steps: 100 };
 
 export interface AdapterLine { info: AdapterDescription; kernelTarget: KernelTarget; hasTimestamps: boolean }
 
