@@ -21,6 +21,7 @@ export interface LrFindOptions {
   smoothing?: number;
   /** The sweep stops once the smoothed loss passes this times its minimum (default 4). */
   stopFactor?: number;
+  /** Called once per window of 10 steps with the step, the rate and the smoothed loss. */
   onProgress?: (p: { step: number; steps: number; lr: number; smoothed: number }) => void;
   /** Stops the sweep where it is (as trainer.train does); the result is that of the steps taken. */
   signal?: AbortSignal;

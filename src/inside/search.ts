@@ -9,6 +9,7 @@ import { seededUniform } from '../model/random';
 /** One dimension of the box: [min, max], on a log scale when `log` (both > 0). */
 export interface SearchDimension { min: number; max: number; log?: boolean }
 
+/** How `search` spends its budget. */
 export interface SearchOptions {
   /** 'grid': floor(trials^(1/d)) evenly spaced values per dimension (ends included), their
    *  product in order; 'random': `trials` points drawn uniformly (on each dimension's scale). */
@@ -16,11 +17,14 @@ export interface SearchOptions {
   trials: number;
   /** Seeds the random points (mulberry32, as the data order). */
   seed?: number;
+  /** Called after each trial (0-based index), for progress. */
   onTrial?: (trial: SearchTrial, index: number) => void;
 }
 
+/** One trial: the point tried and the objective's score there. */
 export interface SearchTrial { params: Record<string, number>; score: number }
 
+/** Every trial in order, the best score after each, and the best trial. */
 export interface SearchResult {
   trials: SearchTrial[];
   /** The highest score after each trial (NaN scores never count as best). */
