@@ -97,7 +97,8 @@ function positive(field: string, v: unknown, fallback: number, ok: (x: number) =
 }
 
 /** Runs the range test on rows x with their labels (batches of the net's batch, shuffled) and
- *  leaves the net's parameters as they were. Rejects with invalid-state when the loss blows up
+ *  puts the net's parameters back as they were (net.restore: a trainer of this net starts its
+ *  optimiser state again, as after any restore). Rejects with invalid-state when the loss blows up
  *  before two steps are taken. */
 export async function lrFind(net: Net, x: Float32Array, labels: Int32Array | Uint32Array | Float32Array, options: LrFindOptions = {}): Promise<LrFindResult> {
   const startLr = positive('startLr', options.startLr, 1e-7, (v) => Number.isFinite(v) && v > 0, 'a finite number > 0');
@@ -106,8 +107,8 @@ export async function lrFind(net: Net, x: Float32Array, labels: Int32Array | Uin
   const smoothing = positive('smoothing', options.smoothing, 0.98, (v) => v >= 0 && v < 1, 'a number in [0, 1)');
   const stopFactor = positive('stopFactor', options.stopFactor, 4, (v) => Number.isFinite(v) && v > 1, 'a finite number > 1');
   const optimizer = { ...(options.optimizer ?? { name: 'sgd', momentum: 0.9 }), lr: startLr } as OptimizerOption;
-  const snapshot = await net.snapshot();
   const trainer = net.trainer({ loss: options.loss, optimizer, schedule: { name: 'exponential', to: endLr, steps: steps - 1 } });
+  const snapshot = await net.snapshot().catch((e: unknown) => { trainer.destroy(); throw e; });
   const stop = new AbortController();
   options.signal?.addEventListener('abort', () => stop.abort());
   const lrs: number[] = [];

@@ -4,12 +4,9 @@
 // Here the box is (learning rate, weight decay) on log scales for a small MNIST net; the rate
 // matters, the decay (up to 0.1) much less. Trials run one after another on the one GPU queue.
 import { search, type SearchDimension, type SearchResult } from '../index';
-import { fmt, sizeOf, type Reproduction, type ReproductionContext, type ReproductionResult } from './types';
+import { fmt, mnistMLP, sizeOf, type Reproduction, type ReproductionContext, type ReproductionResult } from './types';
 
 const SPACE: Record<string, SearchDimension> = { lr: { min: 1e-4, max: 1, log: true }, weightDecay: { min: 1e-6, max: 0.1, log: true } };
-
-const MLP = (seed: number) => ({ input: 784, batch: 64, seed, activation: 'relu' as const, init: 'kaiming' as const, bias: true,
-  layers: [{ type: 'dense' as const, units: 32 }, { type: 'dense' as const, units: 10, activation: 'linear' as const }] });
 
 const distinct = (r: SearchResult, name: string) => new Set(r.trials.map((t) => t.params[name])).size;
 
@@ -31,7 +28,7 @@ export const BERGSTRA: Reproduction = {
     const started = performance.now();
     let count = 0;
     const objective = (seed: number) => async (p: Record<string, number>) => {
-      const net = ctx.engine.createNet(MLP(seed));
+      const net = ctx.engine.createNet(mnistMLP(seed, [32]));
       try {
         const trainer = net.trainer({ loss: 'cross_entropy', optimizer: { name: 'sgd', lr: p.lr, momentum: 0.9, weightDecay: p.weightDecay } });
         await trainer.setData(data.train.x, data.train.labels, { seed });

@@ -5,7 +5,7 @@
 // as much with the same budget. In pixels in [0, 1], before the standardisation the nets read, clipped to [0, 1].
 import { fgsm, pgd, type Net, type NetOptions } from '../index';
 import { mnist, standardization } from '../data/index';
-import { fmt, sizeOf, type Reproduction, type ReproductionContext, type ReproductionResult } from './types';
+import { fmt, mnistMLP, sizeOf, type Reproduction, type ReproductionContext, type ReproductionResult } from './types';
 
 const EPSILONS = [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3];
 
@@ -14,8 +14,7 @@ const NETS: Array<{ label: string; options: (seed: number) => NetOptions; lr: nu
   { label: 'softmax regression', lr: 0.1,
     options: (seed) => ({ input: 784, batch: 64, seed, activation: 'linear', bias: true, layers: [{ type: 'dense', units: 10 }] }) },
   { label: 'MLP 784-128-128-10 (relu)', lr: 0.1,
-    options: (seed) => ({ input: 784, batch: 64, seed, activation: 'relu', init: 'kaiming', bias: true,
-      layers: [{ type: 'dense', units: 128 }, { type: 'dense', units: 128 }, { type: 'dense', units: 10, activation: 'linear' }] }) },
+    options: (seed) => mnistMLP(seed, [128, 128]) },
   { label: 'LeNet-5 (relu)', lr: 0.05,
     options: (seed) => ({ input: [1, 28, 28], batch: 64, seed, activation: 'relu', init: 'kaiming', bias: true,
       layers: [{ type: 'conv', filters: 6, size: 5, padding: 2 }, { type: 'maxpool', size: 2 }, { type: 'conv', filters: 16, size: 5 },

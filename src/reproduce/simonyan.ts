@@ -7,13 +7,10 @@
 // randomisation check of Adebayo et al. 2018), whose maps delete no better than chance.
 import { saliency, type Net } from '../index';
 import { mnist, standardization } from '../data/index';
-import { fmt, sizeOf, type Reproduction, type ReproductionContext, type ReproductionResult } from './types';
+import { fmt, mnistMLP, sizeOf, type Reproduction, type ReproductionContext, type ReproductionResult } from './types';
 
 const PIXELS = 784;
 const FRACTIONS = [0.05, 0.1, 0.2];
-
-const MLP = (seed: number) => ({ input: PIXELS, batch: 64, seed, activation: 'relu' as const, init: 'kaiming' as const, bias: true,
-  layers: [{ type: 'dense' as const, units: 128 }, { type: 'dense' as const, units: 128 }, { type: 'dense' as const, units: 10, activation: 'linear' as const }] });
 
 /** The scores (rows x 10) of rows the net reads, in batches of its batch. */
 async function scores(net: Net, x: Float32Array): Promise<Float32Array> {
@@ -88,8 +85,8 @@ export const SIMONYAN: Reproduction = {
     const labels = Int32Array.from(raw.test.labels.subarray(0, rows));
     const preprocessing = { mean: pre.mean, std: pre.std };
     const toNet = (v: Float32Array) => v.map((p, i) => (p - pre.mean[i % PIXELS]) / pre.std);
-    const trained = ctx.engine.createNet(MLP(ctx.seed));
-    const initial = ctx.engine.createNet(MLP(ctx.seed));
+    const trained = ctx.engine.createNet(mnistMLP(ctx.seed, [128, 128]));
+    const initial = ctx.engine.createNet(mnistMLP(ctx.seed, [128, 128]));
     try {
       const trainer = trained.trainer({ loss: 'cross_entropy', optimizer: { name: 'sgd', lr: 0.05, momentum: 0.9 } });
       await trainer.setData(data.train.x, data.train.labels, { seed: ctx.seed });

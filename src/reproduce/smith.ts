@@ -4,13 +4,10 @@
 // Checked here the way a user would: a fresh net trained at the suggestion learns, one trained at
 // ten times the rate where the loss blew up does not.
 import { lrFind } from '../index';
-import { fmt, sizeOf, type Reproduction, type ReproductionContext, type ReproductionResult } from './types';
+import { fmt, mnistMLP, sizeOf, type Reproduction, type ReproductionContext, type ReproductionResult } from './types';
 
 const START = 1e-5;
 const END = 10;
-
-const MLP = (seed: number) => ({ input: 784, batch: 64, seed, activation: 'relu' as const, init: 'kaiming' as const, bias: true,
-  layers: [{ type: 'dense' as const, units: 128 }, { type: 'dense' as const, units: 128 }, { type: 'dense' as const, units: 10, activation: 'linear' as const }] });
 
 export const SMITH: Reproduction = {
   name: 'smith',
@@ -26,13 +23,13 @@ export const SMITH: Reproduction = {
     const trainSteps = sizeOf(this, ctx, 'train');
     const data = await ctx.mnist();
     const optimizer = { name: 'sgd' as const, momentum: 0.9 };
-    const probe = ctx.engine.createNet(MLP(ctx.seed));
+    const probe = ctx.engine.createNet(mnistMLP(ctx.seed, [128, 128]));
     const sweep = await lrFind(probe, data.train.x, data.train.labels, { startLr: START, endLr: END, steps, optimizer,
       onProgress: (p) => { if (p.step % 20 === 0) ctx.log(`sweep step ${p.step}: lr ${fmt(p.lr, 3)}, smoothed loss ${fmt(p.smoothed, 3)}`); } }).finally(() => probe.destroy());
     const every = Math.max(1, Math.ceil(sweep.lrs.length / 12));
     const curve = sweep.lrs.flatMap((lr, i) => (i % every === 0 || i === sweep.lrs.length - 1 ? [[i + 1, fmt(lr, 3), fmt(sweep.losses[i], 3), fmt(sweep.smoothed[i], 3)]] : []));
     const trainAt = async (lr: number) => {
-      const net = ctx.engine.createNet(MLP(ctx.seed));
+      const net = ctx.engine.createNet(mnistMLP(ctx.seed, [128, 128]));
       try {
         const trainer = net.trainer({ loss: 'cross_entropy', optimizer: { ...optimizer, lr } });
         await trainer.setData(data.train.x, data.train.labels, { seed: ctx.seed });

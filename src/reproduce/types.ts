@@ -60,3 +60,10 @@ export function meanStd(values: number[]): { mean: number; std: number } {
 
 /** A number for a table: 4 significant digits, NaN and infinities spelled out. */
 export const fmt = (v: number, digits = 4): string => (Number.isFinite(v) ? Number(v.toPrecision(digits)).toString() : String(v));
+
+/** An MNIST MLP 784 -> hidden... -> 10 (ReLU, Kaiming, bias, a linear output), batch 64: the net
+ *  of the Part III and Hyperparameters reproductions. */
+export const mnistMLP = (seed: number, hidden: number[]) => ({
+  input: 784, batch: 64, seed, activation: 'relu' as const, init: 'kaiming' as const, bias: true,
+  layers: [...hidden.map((units) => ({ type: 'dense' as const, units })), { type: 'dense' as const, units: 10, activation: 'linear' as const }],
+});
