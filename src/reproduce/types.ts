@@ -67,3 +67,19 @@ export const mnistMLP = (seed: number, hidden: number[]) => ({
   input: 784, batch: 64, seed, activation: 'relu' as const, init: 'kaiming' as const, bias: true,
   layers: [...hidden.map((units) => ({ type: 'dense' as const, units })), { type: 'dense' as const, units: 10, activation: 'linear' as const }],
 });
+
+/** n test rows spread evenly over the test set (row floor(i N / n)): the test set is ordered by
+ *  digit, so its first n rows would be zeros and ones. */
+export function spreadRows(test: { x: Float32Array; labels: ArrayLike<number> }, n: number): { x: Float32Array; labels: Int32Array } {
+  const total = test.labels.length;
+  const count = Math.min(n, total);
+  const features = test.x.length / total;
+  const x = new Float32Array(count * features);
+  const labels = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    const r = Math.floor((i * total) / count);
+    x.set(test.x.subarray(r * features, (r + 1) * features), i * features);
+    labels[i] = test.labels[r];
+  }
+  return { x, labels };
+}
