@@ -4,7 +4,7 @@
 // Here the box is (learning rate, weight decay) on log scales for a small MNIST net; the rate
 // matters, the decay (up to 0.1) much less. Trials run one after another on the one GPU queue.
 import { search, type SearchDimension, type SearchResult } from '../index';
-import { fmt, mnistMLP, sizeOf, type Reproduction, type ReproductionContext, type ReproductionResult } from './types';
+import { fmt, mnistMLP, sizeOf, trainAndTest, type Reproduction, type ReproductionContext, type ReproductionResult } from './types';
 
 const SPACE: Record<string, SearchDimension> = { lr: { min: 1e-4, max: 1, log: true }, weightDecay: { min: 1e-6, max: 0.1, log: true } };
 
@@ -24,20 +24,12 @@ export const BERGSTRA: Reproduction = {
     const trials = sizeOf(this, ctx, 'trials');
     const repeats = sizeOf(this, ctx, 'repeats');
     const steps = sizeOf(this, ctx, 'steps');
-    const data = await ctx.mnist();
     const started = performance.now();
     let count = 0;
     const objective = (seed: number) => async (p: Record<string, number>) => {
-      const net = ctx.engine.createNet(mnistMLP(seed, [32]));
-      try {
-        const trainer = net.trainer({ loss: 'cross_entropy', optimizer: { name: 'sgd', lr: p.lr, momentum: 0.9, weightDecay: p.weightDecay } });
-        await trainer.setData(data.train.x, data.train.labels, { seed });
-        const t = await trainer.train(steps, { every: Math.min(50, steps) });
-        count++;
-        return t.stopped === 'diverged' ? NaN : (await trainer.evaluate(data.test.x, data.test.labels)).accuracy;
-      } finally {
-        net.destroy();
-      }
+      const r = await trainAndTest(ctx, mnistMLP(seed, [32]), { name: 'sgd', lr: p.lr, momentum: 0.9, weightDecay: p.weightDecay }, steps, seed);
+      count++;
+      return r.stopped === 'diverged' ? NaN : r.accuracy;
     };
     const rows: Array<Array<string | number>> = [];
     const curves = { grid: new Array<number>(trials).fill(0), random: new Array<number>(trials).fill(0) };

@@ -4,7 +4,7 @@
 // Checked here the way a user would: a fresh net trained at the suggestion learns, one trained at
 // ten times the rate where the loss blew up does not.
 import { lrFind } from '../index';
-import { fmt, mnistMLP, sizeOf, type Reproduction, type ReproductionContext, type ReproductionResult } from './types';
+import { fmt, mnistMLP, sizeOf, trainAndTest, type Reproduction, type ReproductionContext, type ReproductionResult } from './types';
 
 const START = 1e-5;
 const END = 10;
@@ -29,17 +29,9 @@ export const SMITH: Reproduction = {
     const every = Math.max(1, Math.ceil(sweep.lrs.length / 12));
     const curve = sweep.lrs.flatMap((lr, i) => (i % every === 0 || i === sweep.lrs.length - 1 ? [[i + 1, fmt(lr, 3), fmt(sweep.losses[i], 3), fmt(sweep.smoothed[i], 3)]] : []));
     const trainAt = async (lr: number) => {
-      const net = ctx.engine.createNet(mnistMLP(ctx.seed, [128, 128]));
-      try {
-        const trainer = net.trainer({ loss: 'cross_entropy', optimizer: { ...optimizer, lr } });
-        await trainer.setData(data.train.x, data.train.labels, { seed: ctx.seed });
-        const t = await trainer.train(trainSteps, { every: Math.min(100, trainSteps) });
-        const test = await trainer.evaluate(data.test.x, data.test.labels);
-        ctx.log(`trained at lr ${fmt(lr, 3)}: test accuracy ${fmt(test.accuracy, 3)}${t.stopped ? ` (${t.stopped})` : ''}`);
-        return { loss: t.loss, accuracy: test.accuracy, stopped: t.stopped };
-      } finally {
-        net.destroy();
-      }
+      const r = await trainAndTest(ctx, mnistMLP(ctx.seed, [128, 128]), { ...optimizer, lr }, trainSteps, ctx.seed);
+      ctx.log(`trained at lr ${fmt(lr, 3)}: test accuracy ${fmt(r.accuracy, 3)}${r.stopped ? ` (${r.stopped})` : ''}`);
+      return r;
     };
     const good = await trainAt(sweep.suggestion);
     const tooHigh = sweep.blowUp === undefined ? undefined : await trainAt(10 * sweep.blowUp);

@@ -1,7 +1,7 @@
 // A reproduction of a paper on the lecture's reading list: its setup, one or more tables of what
 // this engine measured, and whether the paper's headline direction holds in them. The CLI
 // (`npm run reproduce -- NAME`) prints it; the same code runs in the demo.
-import type { Engine } from '../index';
+import type { Engine, NetOptions, OptimizerOption } from '../index';
 import type { Dataset } from '../data/index';
 
 /** A table of a reproduction: columns and rows of numbers or labels. */
@@ -82,4 +82,21 @@ export function spreadRows(test: { x: Float32Array; labels: ArrayLike<number> },
     labels[i] = test.labels[r];
   }
   return { x, labels };
+}
+
+/** A fresh net of `options` trained `steps` steps (cross-entropy, batches of MNIST's training set
+ *  in `seed`'s order), then scored on the whole test set; the net is destroyed after. */
+export async function trainAndTest(ctx: ReproductionContext, options: NetOptions, optimizer: OptimizerOption, steps: number, seed: number):
+  Promise<{ loss: number; accuracy: number; stopped?: 'diverged' | 'aborted' }> {
+  const data = await ctx.mnist();
+  const net = ctx.engine.createNet(options);
+  try {
+    const trainer = net.trainer({ loss: 'cross_entropy', optimizer });
+    await trainer.setData(data.train.x, data.train.labels, { seed });
+    const t = await trainer.train(steps, { every: Math.min(100, steps) });
+    const test = await trainer.evaluate(data.test.x, data.test.labels);
+    return { loss: t.loss, accuracy: test.accuracy, ...(t.stopped ? { stopped: t.stopped } : {}) };
+  } finally {
+    net.destroy();
+  }
 }
