@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'site/', 'bench-dist/', 'docs/api/', 'node_modules/', 'test-results/', 'playwright-report/'] },
+  { ignores: ['dist/', 'site/', 'bench-dist/', 'docs/api/', 'node_modules/', 'test-results/', 'playwright-report/', '.carry/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
