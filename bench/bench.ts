@@ -1,4 +1,5 @@
 // npm run bench [-- --width 4096 --layers 6 --batch 16 --steps 30 --no-peer --sweep] [-- --train] [-- --conv]
+//   [-- --kernels gpu|cpu] (the engine's kernel set; default the adapter's: 'cpu' on SwiftShader)
 // The benchmark in Node on Dawn (the real GPU when there is one, SwiftShader otherwise). Writes
 // bench/results/<date>-<runtime>-<adapter>[-width<N>].json and prints the side-by-side table.
 import { createEngine } from '../src/index';
@@ -8,8 +9,10 @@ import { formatTrainBench, runTrainBench } from './train';
 import { formatConvBench, runConvBench } from './conv';
 import { saveResult } from './resultFile.mjs';
 
-export function parseBenchArgs(argv: string[]): BenchOptions & { out: string; train: boolean; conv: boolean; batchGiven: boolean } {
-  const o = { ...DEFAULT_OPTIONS, out: 'bench/results', train: false, conv: false, batchGiven: false };
+type KernelsOption = 'auto' | 'gpu' | 'cpu';
+
+export function parseBenchArgs(argv: string[]): BenchOptions & { out: string; train: boolean; conv: boolean; batchGiven: boolean; kernels: KernelsOption } {
+  const o = { ...DEFAULT_OPTIONS, out: 'bench/results', train: false, conv: false, batchGiven: false, kernels: 'auto' as KernelsOption };
   for (let i = 0; i < argv.length; i++) {
     const v = () => { const n = Number(argv[++i]); if (!Number.isInteger(n) || n < 0) throw new Error(`${argv[i - 1]} needs a non-negative integer`); return n; };
     switch (argv[i]) {
@@ -24,7 +27,13 @@ export function parseBenchArgs(argv: string[]): BenchOptions & { out: string; tr
       case '--out': o.out = argv[++i]; break;
       case '--train': o.train = true; break;
       case '--conv': o.conv = true; break;
-      default: throw new Error(`unknown option ${argv[i]} (known: --width --layers --batch --steps --warmup --square --no-peer --sweep --out --train --conv, and --browser)`);
+      case '--kernels': {
+        const k = argv[++i];
+        if (k !== 'auto' && k !== 'gpu' && k !== 'cpu') throw new Error(`--kernels needs auto, gpu or cpu, got ${JSON.stringify(k)}`);
+        o.kernels = k;
+        break;
+      }
+      default: throw new Error(`unknown option ${argv[i]} (known: --width --layers --batch --steps --warmup --square --no-peer --sweep --out --train --conv --kernels, and --browser)`);
     }
   }
   return o;
@@ -36,14 +45,14 @@ export function saveBench(result: BenchResult, out: string): string {
 }
 
 async function main(): Promise<void> {
-  const { out, train, conv, batchGiven, ...options } = parseBenchArgs(process.argv.slice(2));
+  const { out, train, conv, batchGiven, kernels, ...options } = parseBenchArgs(process.argv.slice(2));
   const gpu = await createNodeGPU();
-  const engine = await createEngine({ gpu });
+  const engine = await createEngine({ gpu, kernels });
   if (conv) {
     const result = await runConvBench(engine, gpu, { peer: options.peer, ...(batchGiven ? { batch: options.batch } : {}) }, (line) => console.error(line));
     const info = engine.adapterInfo;
     const date = new Date().toISOString().slice(0, 10);
-    const file = saveResult(out, { date, kind: 'node-conv', adapter: info }, { date, runtime: 'node', adapter: info, peer: options.peer ? 'tfjs-backend-webgpu 4.22.0' : undefined, ...result });
+    const file = saveResult(out, { date, kind: `node-conv${kernels === 'auto' ? '' : `-${kernels}-kernels`}`, adapter: info }, { date, runtime: 'node', adapter: info, kernels: engine.kernelTarget, peer: options.peer ? 'tfjs-backend-webgpu 4.22.0' : undefined, ...result });
     console.log(['', `${date}, node, ${info.vendor} ${info.architecture} ${info.description}`, ...formatConvBench(result), `results: ${file}`].join('\n'));
     engine.destroy();
     return;

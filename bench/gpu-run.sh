@@ -13,7 +13,9 @@ set -u
 OUT=${OUT:-/tmp/out}
 mkdir -p "$OUT"
 bash .carry/unpack.sh && source .carry/env.sh
-if [ "${DRY:-0}" = 1 ]; then export VK_DRIVER_FILES=/usr/lib/chromium/vk_swiftshader_icd.json; fi
+# A dry run forces the 'gpu' kernel set on SwiftShader, so the benches run the kernels a GPU would.
+KERNELS=""
+if [ "${DRY:-0}" = 1 ]; then export VK_DRIVER_FILES=/usr/lib/chromium/vk_swiftshader_icd.json; KERNELS="--kernels gpu"; fi
 NODE=.carry/bin/node
 DEADLINE=${DEADLINE:-450}
 run() { grep -v -e XDG_RUNTIME -e "^ *at "; }
@@ -30,7 +32,8 @@ node_tests() {
     test/node/orthogonal.test.mjs test/node/lifecycle.test.mjs 2>&1 | run | tee "$OUT/node-tests.txt" | grep -E "^(not )?ok|# (pass|fail)|adapter"
 }
 conv_tests() {
-  # Conv, pool and residual layers against float64 on both kernel sets, and the folded grids.
+  # Conv (conv.wgsl and conv_gemm.wgsl), pool and residual layers against float64 on both kernel
+  # sets, and the folded grids.
   timeout 150 $NODE --test test/node/conv.test.mjs test/node/blocks.test.mjs test/node/robustness.test.mjs 2>&1 | run | tee "$OUT/conv-tests.txt" | grep -E "^(not )?ok|# (pass|fail)"
 }
 lecture() {
@@ -49,9 +52,9 @@ lenet() {
   timeout 120 $NODE dist/cli.js train --net lenet5 --act relu --init kaiming --optimizer sgd --lr 0.01 --momentum 0.9 --steps 1000 2>&1 | run | tail -3 | tee "$OUT/lenet.txt"
 }
 wide() { timeout 200 $NODE dist/cli.js train --init xavier --width 4096 --steps 300 2>&1 | run | tail -2 | tee -a "$OUT/train.txt"; }
-bench_train() { timeout 200 $NODE bench-dist/bench.js --train --out "$OUT/results" 2>&1 | run | tee "$OUT/bench-train.txt"; }
-bench_conv() { timeout 200 $NODE bench-dist/bench.js --conv --out "$OUT/results" 2>&1 | run | tee "$OUT/bench-conv.txt"; }
-bench() { timeout 200 $NODE bench-dist/bench.js ${BENCH_ARGS:-} --out "$OUT/results" 2>&1 | run | tee "$OUT/bench.txt"; }
+bench_train() { timeout 200 $NODE bench-dist/bench.js --train $KERNELS --out "$OUT/results" 2>&1 | run | tee "$OUT/bench-train.txt"; }
+bench_conv() { timeout 200 $NODE bench-dist/bench.js --conv $KERNELS --out "$OUT/results" 2>&1 | run | tee "$OUT/bench-conv.txt"; }
+bench() { timeout 200 $NODE bench-dist/bench.js ${BENCH_ARGS:-} $KERNELS --out "$OUT/results" 2>&1 | run | tee "$OUT/bench.txt"; }
 
 section gpu gpu_line
 section tests node_tests

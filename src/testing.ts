@@ -14,6 +14,10 @@ import { STATS_PROGRAM } from './kernels/stats';
 import { GATHER_PROGRAM, LOSS_PROGRAM, OPTIM_PROGRAM } from './kernels/train';
 import { NORM_PROGRAM } from './kernels/norm';
 import { CONV_PROGRAM } from './kernels/conv';
+import { CONV_GEMM_PROGRAM } from './kernels/convGemm';
+import { DROPOUT_PROGRAM } from './kernels/dropout';
+import { PRUNE_PROGRAM } from './kernels/prune';
+import { RESIDUAL_PROGRAM } from './kernels/residual';
 import { POOL_PROGRAM } from './kernels/pool';
 import { SCALE_ADD_PROGRAM } from './kernels/scaleAdd';
 import { internalsOf } from './net/internals';
@@ -27,6 +31,7 @@ import type { MLPOptions } from './model/options';
 export const PROGRAMS: Program[] = [
   RNG_PROGRAM, MATMUL_PROGRAM, SKINNY_PROGRAM, SKINNY_T_PROGRAM, OUTER_PROGRAM, DZ_STORE_PROGRAM, EPILOGUE_PROGRAM, BIAS_GRAD_PROGRAM,
   STATS_PROGRAM, GATHER_PROGRAM, LOSS_PROGRAM, OPTIM_PROGRAM, NORM_PROGRAM, SCALE_ADD_PROGRAM, CONV_PROGRAM, POOL_PROGRAM,
+  CONV_GEMM_PROGRAM, RESIDUAL_PROGRAM, DROPOUT_PROGRAM, PRUNE_PROGRAM,
 ];
 
 

@@ -1,10 +1,13 @@
 import code from '../../shaders/conv.wgsl?raw';
 import { LINEAR, type ActivationSpec } from '../model/activations';
 import type { ConvShape } from '../model/net';
+import { convGemmDispatch, convGemmPlan } from './convGemm';
 import { ACTIVATIONS_WGSL } from './includes';
-import { defineProgram, foldWorkgroups, makeDispatch, type Dispatch, type KernelContext, type KernelTarget } from './program';
+import { defineProgram, foldWorkgroups, makeDispatch, maxWorkgroupsPerDimension, type Dispatch, type KernelContext } from './program';
 
-/** conv.wgsl: conv forward (+ bias + activation), dX, dW and db as implicit GEMMs. */
+/** conv.wgsl: conv forward (+ bias + activation), dX, dW and db as implicit GEMMs without shared
+ *  memory (CPU adapters), and the reduction of dW's split-K partials (both kernel sets). GPU
+ *  adapters compute forward, dX and the partials with conv_gemm.wgsl's tiles (convGemm.ts). */
 export const CONV_PROGRAM = defineProgram({
   name: 'conv',
   shader: { file: 'conv.wgsl', code, includes: [ACTIVATIONS_WGSL] },
@@ -19,17 +22,24 @@ export const CONV_PROGRAM = defineProgram({
 const BLOCK = 4;
 const blocks = (n: number) => Math.ceil(n / BLOCK);
 
-/** The split of the dW/db reduction over batch x Ho x Wo positions: enough threads to fill the
- *  device (about 8192 on a GPU, 512 on a CPU adapter), at least 64 positions per split. Each thread
- *  sums 4 filters x 4 taps, or 4 filters of db. */
-export function convWeightGradSplit(s: ConvShape, target: KernelTarget): { splits: number; kPerSplit: number; outputs: number; threadsPerSplit: number } {
-  const outputs = s.cout * s.cin * s.kh * s.kw + s.cout;
+/** The split of conv.wgsl's dW/db reduction over batch x Ho x Wo positions: enough threads to
+ *  fill two cores' worth of lanes (about 512), at least 64 positions per split. Each thread sums 4
+ *  filters x 4 taps, or 4 filters of db. */
+export function convWeightGradSplit(s: ConvShape): { splits: number; kPerSplit: number; threadsPerSplit: number } {
   const threadsPerSplit = blocks(s.cout) * (blocks(s.cin * s.kh * s.kw) + 1);
   const positions = s.batch * s.ho * s.wo;
-  const wanted = Math.ceil((target === 'cpu' ? 512 : 8192) / threadsPerSplit);
+  const wanted = Math.ceil(512 / threadsPerSplit);
   const splits = Math.max(1, Math.min(wanted, Math.ceil(positions / 64)));
   const kPerSplit = Math.ceil(positions / splits);
-  return { splits: Math.ceil(positions / kPerSplit), kPerSplit, outputs, threadsPerSplit };
+  return { splits: Math.ceil(positions / kPerSplit), kPerSplit, threadsPerSplit };
+}
+
+/** dW's and db's entries in one split of the partials: COUT x TAPS, then COUT. */
+const weightGradOutputs = (s: ConvShape) => s.cout * s.cin * s.kh * s.kw + s.cout;
+
+/** The splits of the dW/db partials on a kernel set (conv_gemm.wgsl's tiles split like a matmul's). */
+function weightGradSplits(s: ConvShape, ctx: KernelContext, hasBias: boolean): { splits: number; kPerSplit: number } {
+  return ctx.target === 'cpu' ? convWeightGradSplit(s) : convGemmPlan(s, 'weightGrad', hasBias, maxWorkgroupsPerDimension(ctx));
 }
 
 function constants(s: ConvShape, act: ActivationSpec, hasBias: boolean) {
@@ -61,6 +71,11 @@ export interface ConvForwardRequest extends Common {
 /** Z = conv(X, W) (+ b), A = act(Z): one dispatch. */
 export function convForwardDispatch(ctx: KernelContext, r: ConvForwardRequest): Promise<Dispatch> {
   const s = r.shape;
+  if (ctx.target === 'gpu') {
+    return convGemmDispatch(ctx, { label: r.label, mode: 'forward', shape: s, act: r.act, hasBias: r.biasOffset !== undefined,
+      buffers: { act: r.arena, small: r.small, weights: r.weights, dz: r.dummy, part: r.partials },
+      xOffset: r.xOffset, zOffset: r.zOffset, aOffset: r.aOffset, biasOffset: r.biasOffset, reads: r.reads, writes: r.writes });
+  }
   const threads = s.batch * s.ho * blocks(s.wo) * blocks(s.cout);
   return makeDispatch(ctx, CONV_PROGRAM, {
     label: r.label, entryPoint: 'forward', constants: constants(s, r.act, r.biasOffset !== undefined),
@@ -80,6 +95,10 @@ export interface ConvInputGradRequest extends Common {
 /** dX = dZ convolved with the flipped W: one dispatch, one thread per element of X. */
 export function convInputGradDispatch(ctx: KernelContext, r: ConvInputGradRequest): Promise<Dispatch> {
   const s = r.shape;
+  if (ctx.target === 'gpu') {
+    return convGemmDispatch(ctx, { label: r.label, mode: 'inputGrad', shape: s, act: LINEAR, hasBias: false,
+      buffers: { act: r.arena, small: r.small, weights: r.weights, dz: r.dz, part: r.partials }, xOffset: r.dxOffset, reads: r.reads, writes: r.writes });
+  }
   return makeDispatch(ctx, CONV_PROGRAM, {
     label: r.label, entryPoint: 'input_grad', constants: constants(s, LINEAR, false),
     buffers: { act: r.arena, small: r.small, weights: r.weights, dz: r.dz, part: r.partials },
@@ -99,25 +118,30 @@ export interface ConvWeightGradRequest extends Common {
 /** dW and db: the split-K partial sums, then their reduction (two dispatches). */
 export async function convWeightGradDispatches(ctx: KernelContext, r: ConvWeightGradRequest): Promise<Dispatch[]> {
   const s = r.shape;
-  const { splits, kPerSplit, outputs, threadsPerSplit } = convWeightGradSplit(s, ctx.target);
-  const c = constants(s, LINEAR, r.dbOffset !== undefined);
+  const hasBias = r.dbOffset !== undefined;
+  const { splits, kPerSplit } = weightGradSplits(s, ctx, hasBias);
+  const c = constants(s, LINEAR, hasBias);
   const uniforms = { batch: s.batch, x_off: r.xOffset, db_off: r.dbOffset ?? 0, splits, k_per_split: kPerSplit };
-  return [
-    await makeDispatch(ctx, CONV_PROGRAM, {
-      label: `${r.label} (split-K partials)`, entryPoint: 'weight_grad', constants: c,
+  const partialsLabel = `${r.label} (split-K partials)`;
+  const partials = ctx.target === 'gpu'
+    ? convGemmDispatch(ctx, { label: partialsLabel, mode: 'weightGrad', shape: s, act: LINEAR, hasBias,
+      buffers: { act: r.arena, small: r.small, weights: r.dummy, dz: r.dz, part: r.partials }, xOffset: r.xOffset, reads: r.reads, writes: ['partials'] })
+    : makeDispatch(ctx, CONV_PROGRAM, {
+      label: partialsLabel, entryPoint: 'weight_grad', constants: c,
       buffers: { act: r.arena, small: r.small, weights: r.dummy, dz: r.dz, part: r.partials }, uniforms,
-      workgroups: foldWorkgroups(ctx, Math.ceil((threadsPerSplit * splits) / 64)), reads: r.reads, writes: ['partials'],
-    }),
+      workgroups: foldWorkgroups(ctx, Math.ceil((convWeightGradSplit(s).threadsPerSplit * splits) / 64)), reads: r.reads, writes: ['partials'],
+    });
+  return [
+    await partials,
     await makeDispatch(ctx, CONV_PROGRAM, {
       label: `${r.label} (reduce)`, entryPoint: 'reduce_weight_grad', constants: c,
       buffers: { act: r.arena, small: r.small, weights: r.dW, dz: r.dummy, part: r.partials }, uniforms,
-      workgroups: foldWorkgroups(ctx, Math.ceil(outputs / 64)), reads: ['partials'], writes: r.writes,
+      workgroups: foldWorkgroups(ctx, Math.ceil(weightGradOutputs(s) / 64)), reads: ['partials'], writes: r.writes,
     }),
   ];
 }
 
-/** Floats of split-K partials the dW/db dispatches need. */
-export function convPartialFloats(s: ConvShape, target: KernelTarget): number {
-  const { splits, outputs } = convWeightGradSplit(s, target);
-  return splits * outputs;
+/** Floats of split-K partials the dW/db dispatches need (the larger of with and without db). */
+export function convPartialFloats(s: ConvShape, ctx: KernelContext): number {
+  return Math.max(weightGradSplits(s, ctx, true).splits, weightGradSplits(s, ctx, false).splits) * weightGradOutputs(s);
 }

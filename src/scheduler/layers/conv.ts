@@ -54,7 +54,7 @@ function stats(e: ConvEntry, batch: number): StatsDeclaration[] {
 }
 
 export const CONV: LayerType<ConvEntry> = {
-  scratch: (e, batch, ctx) => ({ partials: convPartialFloats(e.shape, ctx.target), storedDz: batch * e.outputWidth }),
+  scratch: (e, batch, ctx) => ({ partials: convPartialFloats(e.shape, ctx), storedDz: batch * e.outputWidth }),
   forward,
   backward,
   stats,
