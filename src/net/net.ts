@@ -10,6 +10,7 @@ import { parseInputGradientTarget, type InputGradientTarget } from '../model/inp
 import { checkWeighted } from './checks';
 import { checkCheckpoint, checkpointTensors, parameterSlot, saveCheckpoint, writeCheckpoint } from './checkpoint';
 import { inputGradient } from './inputGradient';
+import { predict } from './predict';
 import { dataInit, parseDataInitOptions, type DataInitHost, type DataInitOptions, type DataInitResult } from './dataInit';
 import { lsuv, parseLsuvOptions, type LsuvOptions, type LsuvResult } from './lsuv';
 import { checkMask, NetSnapshot, prune, restore, setMask, snapshot } from './masks';
@@ -108,6 +109,19 @@ export class Net extends NetPasses {
       const top = this.res.entries[this.res.entries.length - 1];
       return { rows: parseInputGradientTarget(x, target, this.inputWidth, top.outputWidth), x: x.slice() };
     }, ({ rows, x: copy }) => this.serial('inputGradient', () => inputGradient(this.res, this.executor, this.plans, copy, rows)));
+  }
+
+  /** Per row of `x` (any number of rows of the net's input, row-major): the net's output, the last
+   *  layer's values before any softmax (a classifier's scores), in inference mode as
+   *  `inputGradient` runs, in batches of the net's batch; the net is left as it was. Resolves to
+   *  rows x outputs. */
+  predict(x: Float32Array): Promise<Float32Array> {
+    return validated(() => {
+      if (!(x instanceof Float32Array) || x.length === 0 || x.length % this.inputWidth !== 0) {
+        throw invalid('predict', 'x', x, `a non-empty Float32Array of rows of the net's input (${this.inputWidth} values each, row-major)`);
+      }
+      return x.slice();
+    }, (copy) => this.serial('predict', () => predict(this.res, this.executor, this.plans, copy, copy.length / this.inputWidth)));
   }
 
   /** Sets layer l's mask (W's shape and layout; 1 keep, 0 prune): W is 0 where the mask is, and

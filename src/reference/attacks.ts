@@ -1,9 +1,10 @@
 // Float64 references of the attacks and maps of design.md section 10, from the float64 input
 // gradient: FGSM x' = clip(x + eps sign(dL/dx)), PGD (steps of stepSize sign(dL/dx), each projected
-// onto the eps-ball around x and the bounds), and the saliency map max over channels |dS_c/dx|; x in
-// the data's units, the net reading (x - mean) / std.
+// onto the eps-ball around x and the bounds), the saliency map max over channels |dS_c/dx| (x in
+// the data's units, the net reading (x - mean) / std), and class models (gradient ascent on
+// S_c - lambda |I|^2 in the net's units).
 import { referenceInputGradient } from './inputGradient';
-import type { ReferenceLayer } from './layers';
+import { referenceLayersForward, type ReferenceLayer } from './layers';
 
 /** The data's bounds and the map to the net's input (mean per feature or one number, one std). */
 export interface ReferenceAttackSetup { bounds: [number, number]; mean: number | ArrayLike<number>; std: number }
@@ -47,4 +48,27 @@ export function referenceSaliency(layers: ReferenceLayer[], x: ArrayLike<number>
     out[r * plane + p] = Math.max(out[r * plane + p], Math.abs(g[(r * channels + c) * plane + p] / s.std));
   }
   return out;
+}
+
+/** Class models: from `start` (one row, the net's units), `steps` steps of
+ *  I += stepSize (dS_c/dI - 2 lambda I) for each class; the images (rows in `classes`' order) and
+ *  each class's score on its image after every step (index 0: the start). */
+export function referenceClassModels(layers: ReferenceLayer[], start: ArrayLike<number>, classes: number[], steps: number, stepSize: number,
+  lambda: number): { images: Float64Array; scores: number[][] } {
+  const rows = classes.length;
+  const features = start.length;
+  let images = new Float64Array(rows * features);
+  for (let r = 0; r < rows; r++) images.set(Float64Array.from(start), r * features);
+  const scoresOf = (x: Float64Array) => {
+    const s = referenceLayersForward(layers, rows, x).A.at(-1) as Float64Array;
+    const outputs = s.length / rows;
+    return classes.map((c, r) => s[r * outputs + c]);
+  };
+  const scores = [scoresOf(images)];
+  for (let t = 0; t < steps; t++) {
+    const g = referenceInputGradient(layers, rows, images, { kind: 'class', classes: Int32Array.from(classes) });
+    images = images.map((v, i) => v + stepSize * (g[i] - 2 * lambda * v));
+    scores.push(scoresOf(images));
+  }
+  return { images, scores };
 }

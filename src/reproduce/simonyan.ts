@@ -5,28 +5,12 @@
 // score and the accuracy more than deleting as many random pixels (the deletion test), and the
 // maps of the trained net differ from those of the same net at its initialisation (the
 // randomisation check of Adebayo et al. 2018), whose maps delete no better than chance.
-import { saliency, type Net } from '../index';
+import { classModels, saliency } from '../index';
 import { mnist, standardization } from '../data/index';
 import { fmt, mnistMLP, sizeOf, spreadRows, type Reproduction, type ReproductionContext, type ReproductionResult } from './types';
 
 const PIXELS = 784;
 const FRACTIONS = [0.05, 0.1, 0.2];
-
-/** The scores (rows x 10) of rows the net reads, in batches of its batch. */
-async function scores(net: Net, x: Float32Array): Promise<Float32Array> {
-  const batch = 64;
-  const rows = x.length / PIXELS;
-  const out = new Float32Array(rows * 10);
-  const top = net.options.layers.length - 1;
-  for (let first = 0; first < rows; first += batch) {
-    const chunk = new Float32Array(batch * PIXELS);
-    chunk.set(x.subarray(first * PIXELS, Math.min(rows, first + batch) * PIXELS));
-    await net.setInput(chunk);
-    await net.forward({ stats: false });
-    out.set((await net.readActivations(top)).subarray(0, (Math.min(rows, first + batch) - first) * 10), first * 10);
-  }
-  return out;
-}
 
 /** Mean S_y and the accuracy over rows. */
 function scoreAndAccuracy(s: Float32Array, labels: Int32Array): { score: number; accuracy: number } {
@@ -95,7 +79,7 @@ export const SIMONYAN: Reproduction = {
       let seed = ctx.seed + 1;
       const uniform = () => { seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0; return seed / 4294967296; };
       const randomOrders = Array.from({ length: rows }, () => Array.from({ length: PIXELS }, (_, p) => p).map((p) => [uniform(), p]).sort((a, b) => a[0] - b[0]).map((e) => e[1]));
-      const clean = scoreAndAccuracy(await scores(trained, toNet(x)), labels);
+      const clean = scoreAndAccuracy(await trained.predict(toNet(x)), labels);
       const table: Array<Array<string | number>> = [['none', '0%', fmt(clean.score, 3), fmt(clean.accuracy, 3)]];
       const numbers: Record<string, number> = { cleanAccuracy: clean.accuracy };
       let holds = true;
@@ -104,7 +88,7 @@ export const SIMONYAN: Reproduction = {
         const results: Record<string, { score: number; accuracy: number }> = {};
         for (const [name, order] of [['salient (trained net)', (r: number) => byValue(maps, r)], ['salient (initial net)', (r: number) => byValue(initialMaps, r)],
           ['random', (r: number) => randomOrders[r]]] as const) {
-          results[name] = scoreAndAccuracy(await scores(trained, toNet(deleted(x, rows, k, order))), labels);
+          results[name] = scoreAndAccuracy(await trained.predict(toNet(deleted(x, rows, k, order))), labels);
           table.push([name, `${fmt(100 * f, 3)}%`, fmt(results[name].score, 3), fmt(results[name].accuracy, 3)]);
         }
         numbers[`salient${f}`] = results['salient (trained net)'].accuracy;
@@ -126,15 +110,12 @@ export const SIMONYAN: Reproduction = {
       const rate = 0.5;
       const models: Array<Array<string | number>> = [];
       let rose = 0;
+      const ascended = await classModels(trained, { steps: ascent, stepSize: rate, lambda, start: toNet(new Float32Array(PIXELS)) });
+      const finalScores = await trained.predict(ascended.images);
       for (let c = 0; c < 10; c++) {
-        let image = toNet(new Float32Array(PIXELS));
-        const start = (await scores(trained, image))[c];
-        for (let i = 0; i < ascent; i++) {
-          const g = await trained.inputGradient(image, { class: c });
-          image = image.map((v, p) => v + rate * (g[p] - 2 * lambda * v));
-        }
-        const s = await scores(trained, image);
-        const top = Array.from(s).indexOf(Math.max(...s));
+        const start = ascended.scores[0][c];
+        const s = finalScores.subarray(c * 10, c * 10 + 10);
+        const top = s.indexOf(Math.max(...s));
         if (s[c] > start && top === c) rose++;
         models.push([c, fmt(start, 3), fmt(s[c], 3), top]);
       }

@@ -1,12 +1,13 @@
 // What is built on net.inputGradient (design.md section 10), against the float64 references of
 // src/reference/attacks.ts on a small conv net with a per-feature preprocessing, on both kernel
 // sets: saliency maps (max over 2 channels of |dS_c/dx|), FGSM and PGD in the data's units (the
-// same signs, the same clipped inputs, within the bounds and the eps-ball), and their refusals.
+// same signs, the same clipped inputs, within the bounds and the eps-ball), class models (gradient
+// ascent on S_c - lambda |I|^2: every step's image and score), and their refusals.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createEngine, fgsm, pgd, saliency } from 'initscope';
+import { classModels, createEngine, fgsm, pgd, saliency } from 'initscope';
 import { createNodeGPU } from 'initscope/node';
-import { referenceActivation, referenceFgsm, referencePgd, referenceSaliency } from 'initscope/reference';
+import { referenceActivation, referenceClassModels, referenceFgsm, referencePgd, referenceSaliency } from 'initscope/reference';
 import { assertClose, random } from './helpers.mjs';
 
 const gpu = await createNodeGPU();
@@ -77,7 +78,29 @@ test('FGSM and PGD equal the float64 attacks: the same signs and clipped inputs,
   }
 });
 
-test('the attacks and saliency refuse what does not fit, naming the field', async () => {
+test('class models: every step of the ascent on S_c - lambda |I|^2 equals float64, the score climbs; progress, abort; both kernel sets', async () => {
+  const classes = [3, 0, 1];
+  const start = x.slice(0, FEATURES).map((v) => v - 0.5);
+  const want = referenceClassModels((await smallNet(engines.cpu)).ref, start, classes, 6, 0.3, 0.05);
+  for (const [kernels, engine] of Object.entries(engines)) {
+    const { net } = await smallNet(engine);
+    const seen = [];
+    const got = await classModels(net, { classes, steps: 6, stepSize: 0.3, lambda: 0.05, start, onProgress: (t, n) => seen.push(`${t}/${n}`) });
+    assert.deepEqual(got.classes, classes);
+    assert.deepEqual(seen, ['1/6', '2/6', '3/6', '4/6', '5/6', '6/6'], `${kernels}: progress after every step`);
+    assertClose(`${kernels} images`, got.images, want.images, 1e-5, 1e-4);
+    assert.equal(got.scores.length, 7, 'the start and 6 steps');
+    got.scores.forEach((row, t) => assertClose(`${kernels} scores after ${t} steps`, row, want.scores[t], 1e-5, 1e-4));
+    classes.forEach((c, i) => assert.ok(got.scores[6][i] > got.scores[0][i] + 0.1, `${kernels}: class ${c}'s score climbs: ${got.scores[0][i]} -> ${got.scores[6][i]}`));
+    const abort = new AbortController();
+    const stopped = await classModels(net, { steps: 50, signal: abort.signal, onProgress: (t) => { if (t === 2) abort.abort(); } });
+    assert.equal(stopped.scores.length, 3, `${kernels}: aborted after the step in flight`);
+    assert.equal(stopped.images.length, 4 * FEATURES, `${kernels}: every class of the net by default`);
+    net.destroy();
+  }
+});
+
+test('the attacks, saliency and class models refuse what does not fit, naming the field', async () => {
   const { net } = await smallNet(engines.cpu);
   await assert.rejects(fgsm(net, x, labels, -0.1), (e) => e.code === 'invalid-option' && e.field === 'eps');
   await assert.rejects(fgsm(net, x, labels, 0.1, { bounds: [1, 0] }), (e) => e.field === 'bounds');
@@ -86,5 +109,10 @@ test('the attacks and saliency refuse what does not fit, naming the field', asyn
   await assert.rejects(pgd(net, x, labels, 0.1, { steps: 0 }), (e) => e.field === 'steps');
   await assert.rejects(fgsm(net, x, Int32Array.of(0, 1), 0.1), (e) => e.field === 'target.labels');
   await assert.rejects(saliency(net, x, { class: 9 }), (e) => e.field === 'target.class');
+  await assert.rejects(classModels(net, { classes: [4] }), (e) => e.field === 'classes' && /classes from 0 to 3/.test(e.message));
+  await assert.rejects(classModels(net, { steps: -1 }), (e) => e.field === 'steps');
+  await assert.rejects(classModels(net, { stepSize: 0 }), (e) => e.field === 'stepSize');
+  await assert.rejects(classModels(net, { lambda: -1 }), (e) => e.field === 'lambda');
+  await assert.rejects(classModels(net, { start: new Float32Array(3) }), (e) => e.field === 'start' && /40 values/.test(e.message));
   net.destroy();
 });

@@ -95,7 +95,7 @@ const forEachNorm = (layers, f) => {
 };
 
 for (const spec of NETS) {
-  test(`inputGradient (${spec.name}): every target equals float64 for 10 rows in batches of 4; the net's state unchanged; both kernel sets`, async () => {
+  test(`inputGradient and predict (${spec.name}): every target, and the scores, equal float64 for 10 rows in batches of 4; the net's state unchanged; both kernel sets`, async () => {
     const width = spec.input.reduce((a, b) => a * b, 1);
     const classes = spec.shapes.at(-1)[0];
     const batch = 4;
@@ -129,6 +129,9 @@ for (const spec of NETS) {
         for (const v of want) scale = Math.max(scale, Math.abs(v));
         assertClose(`${kernels} ${what}`, got, want, 2e-5 * scale, 2e-4);
       }
+      // net.predict: the same inference-mode forward, the last layer's output of every row.
+      const scores = referenceLayersForward(ref, rows, x).A.at(-1);
+      assertClose(`${kernels} predict`, await net.predict(x), scores, 2e-5, 2e-4);
       const after = await state();
       assert.deepEqual(after.input, kept.input, `${kernels}: the input unchanged`);
       after.out.forEach((a, l) => assert.deepEqual(a, kept.out[l], `${kernels}: layer ${l}'s activations unchanged`));
@@ -213,7 +216,7 @@ test('the float64 input gradient agrees with central finite differences (dense +
   }
 });
 
-test('inputGradient refuses what does not fit, naming the field, as a rejected promise', async () => {
+test('inputGradient and predict refuse what does not fit, naming the field, as a rejected promise', async () => {
   const net = engines.cpu.createNet({ input: 4, batch: 2, layers: [{ type: 'dense', units: 3, activation: 'linear' }] });
   const x = random(6 * 4, 1, 1);
   const refuse = async (args, field, pattern) => {
@@ -230,5 +233,10 @@ test('inputGradient refuses what does not fit, naming the field, as a rejected p
   await refuse([x, {}], 'target', /exactly one of "class"/);
   await refuse([x, { labels: new Int32Array(6), loss: 'hinge' }], 'target.loss', /'cross_entropy' \(the default\) or 'mse'/);
   await refuse([x, { class: 0, bogus: 1 }], 'target.bogus', /target.bogus must be absent/);
+  for (const bad of [random(5, 1, 1), new Float32Array(0), [1, 2, 3, 4]]) {
+    let p;
+    assert.doesNotThrow(() => { p = net.predict(bad); }, 'predict: never a synchronous throw');
+    await assert.rejects(p, (e) => e.code === 'invalid-option' && e.field === 'x' && /predict: x must be a non-empty Float32Array of rows of the net's input \(4 values each/.test(e.message));
+  }
   net.destroy();
 });
