@@ -3,7 +3,7 @@
 // and checkpoints. Test-only hooks live in src/testing.ts.
 import { writeFloats } from '../gpu/buffers';
 import { InitscopeError, invalid, refuseUnknownKeys, validated } from '../model/errors';
-import { weightedLayers, type NetOptions } from '../model/net';
+import { resolveLayer, weightedLayers, type NetOptions } from '../model/net';
 import { parseTrainerOptions, type TrainerOptions } from '../model/train';
 import { Trainer } from '../train/trainer';
 import { parseInputGradientTarget, type InputGradientTarget } from '../model/inputGradient';
@@ -112,16 +112,19 @@ export class Net extends NetPasses {
   }
 
   /** Per row of `x` (any number of rows of the net's input, row-major): the net's output, the last
-   *  layer's values before any softmax (a classifier's scores), in inference mode as
-   *  `inputGradient` runs, in batches of the net's batch; the net is left as it was. Resolves to
-   *  rows x outputs. */
-  predict(x: Float32Array): Promise<Float32Array> {
+   *  layer's values before any softmax (a classifier's scores), or with `{ layer }` that layer's
+   *  output A_l (as `readActivations` lays it out), in inference mode as `inputGradient` runs, in
+   *  batches of the net's batch; the net is left as it was. Resolves to rows x the layer's width. */
+  predict(x: Float32Array, options: { layer?: LayerPath } = {}): Promise<Float32Array> {
     return validated(() => {
       if (!(x instanceof Float32Array) || x.length === 0 || x.length % this.inputWidth !== 0) {
         throw invalid('predict', 'x', x, `a non-empty Float32Array of rows of the net's input (${this.inputWidth} values each, row-major)`);
       }
-      return x.slice();
-    }, (copy) => this.serial('predict', () => predict(this.res, this.executor, this.plans, copy, copy.length / this.inputWidth)));
+      if (options === null || typeof options !== 'object') throw invalid('predict', 'options', options, '{ layer } or absent');
+      refuseUnknownKeys('predict', 'options', options, ['layer']);
+      const layer = resolveLayer('predict', this.spec, options.layer ?? this.spec.layers.length - 1);
+      return { x: x.slice(), layer };
+    }, ({ x: copy, layer }) => this.serial('predict', () => predict(this.res, this.executor, this.plans, this.spec, layer, copy, copy.length / this.inputWidth)));
   }
 
   /** Sets layer l's mask (W's shape and layout; 1 keep, 0 prune): W is 0 where the mask is, and

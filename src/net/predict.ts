@@ -1,20 +1,24 @@
 // net.predict(x) on the GPU: per batch of rows an inference-mode forward (batch norm on its running
-// estimates, dropout off, masks applied), the last layer's output read back. The net is left as it
-// was (keep.ts), as inputGradient leaves it.
+// estimates, dropout off, masks applied), the last layer's output (or a chosen layer's) read back.
+// The net is left as it was (keep.ts), as inputGradient leaves it.
+import type { LayerSpec, NetSpec } from '../model/net';
 import type { PlanExecutor } from '../scheduler/executor';
 import { forEachBatch, keepingTensors } from './keep';
 import type { NetPlans } from './plans';
+import { readRegion } from './readers';
 import type { NetResources } from './resources';
 
-/** The scores (the last layer's output, before any softmax) of every row of x: rows x outputs. */
-export async function predict(res: NetResources, executor: PlanExecutor, plans: NetPlans, x: Float32Array, rows: number): Promise<Float32Array> {
-  const last = res.entries.length - 1;
-  const outputs = res.entries[last].outputWidth;
+/** The output of `layer` (every row of x: rows x its width) after an inference-mode forward. */
+export async function predict(res: NetResources, executor: PlanExecutor, plans: NetPlans, spec: NetSpec, layer: LayerSpec,
+  x: Float32Array, rows: number): Promise<Float32Array> {
   const forward = await plans.get({ forward: true, stats: false, eval: true });
-  const out = new Float32Array(rows * outputs);
+  let out: Float32Array | undefined;
   await keepingTensors(res, 'predict', () => forEachBatch(res, x, rows, async (first, n) => {
     await executor.run(forward, res.buffers.stats, plans.range);
-    out.set(await executor.readRegion(res.buffers.arena, res.layout.entries[last].at.out, n * outputs, 'scores'), first * outputs);
+    const values = await readRegion(res, executor, spec, layer, 'out');
+    const width = values.length / res.batch;
+    out ??= new Float32Array(rows * width);
+    out.set(values.subarray(0, n * width), first * width);
   }));
-  return out;
+  return out ?? new Float32Array(0);
 }

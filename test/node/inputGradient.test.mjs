@@ -130,8 +130,9 @@ for (const spec of NETS) {
         assertClose(`${kernels} ${what}`, got, want, 2e-5 * scale, 2e-4);
       }
       // net.predict: the same inference-mode forward, the last layer's output of every row.
-      const scores = referenceLayersForward(ref, rows, x).A.at(-1);
-      assertClose(`${kernels} predict`, await net.predict(x), scores, 2e-5, 2e-4);
+      const fwd = referenceLayersForward(ref, rows, x);
+      assertClose(`${kernels} predict`, await net.predict(x), fwd.A.at(-1), 2e-5, 2e-4);
+      assertClose(`${kernels} predict layer 0`, await net.predict(x, { layer: 0 }), fwd.A[0], 2e-5, 2e-4);
       const after = await state();
       assert.deepEqual(after.input, kept.input, `${kernels}: the input unchanged`);
       after.out.forEach((a, l) => assert.deepEqual(a, kept.out[l], `${kernels}: layer ${l}'s activations unchanged`));
@@ -238,5 +239,7 @@ test('inputGradient and predict refuse what does not fit, naming the field, as a
     assert.doesNotThrow(() => { p = net.predict(bad); }, 'predict: never a synchronous throw');
     await assert.rejects(p, (e) => e.code === 'invalid-option' && e.field === 'x' && /predict: x must be a non-empty Float32Array of rows of the net's input \(4 values each/.test(e.message));
   }
+  await assert.rejects(net.predict(x, { layer: 5 }), (e) => e.code === 'invalid-option' && /predict/.test(e.message));
+  await assert.rejects(net.predict(x, { layers: 0 }), (e) => e.code === 'invalid-option' && e.field === 'options.layers');
   net.destroy();
 });
