@@ -1,9 +1,12 @@
-// The demo page: two views (single pass at initialisation, training) over one engine. State
-// lives in the URL hash; results are exposed as window.initscope.lastResult (single.ts) and
-// lastTraining (train.ts), the page's phase as document.body.dataset.state, and the engine in
-// use as window.initscope.engine, for tests and for anyone scripting the page.
+// The demo page: four views (single pass at initialisation, training, the reading list, inside a
+// trained net) over one engine (training runs in a worker with its own). State lives in the URL
+// hash; results are exposed as window.initscope.lastResult (single.ts), lastTraining (train.ts),
+// lastReproduction (papers.ts) and lastInside (inside.ts), the page's phase as
+// document.body.dataset.state, and the engine in use as window.initscope.engine, for tests and
+// for anyone scripting the page.
 import { ACTIVATION_NAMES, createEngine, INIT_NAMES, type Engine, type LrFindResult } from '../src/index';
 import { $, describeAdapter, download } from './dom';
+import { setupInside, type LastInside } from './inside';
 import { histogramsPng } from './plots';
 import { setupPapers } from './papers';
 import { setupSingle, type LastResult } from './single';
@@ -25,6 +28,8 @@ declare global {
       trainingHost?: { where: 'worker' | 'page'; lose(): Promise<void> };
       /** The training view's last Find learning rate sweep. */
       lastLrFind?: LrFindResult;
+      /** The Inside the net view's net, digit, class models and top digits. */
+      lastInside?: LastInside;
     };
   }
 }
@@ -88,19 +93,20 @@ function csv(r: LastResult): string {
 
 const trainingHooks = { setPhase, showNotes, showLost, showAdapter: (line: AdapterLine) => showAdapter(describeAdapter(line)) };
 
-type View = 'single' | 'train' | 'papers';
+type View = 'single' | 'train' | 'papers' | 'inside';
 const viewOf = (hash: string): View => {
   const v = new URLSearchParams(hash.replace(/^#/, '')).get('view');
-  return v === 'train' || v === 'papers' ? v : 'single';
+  return v === 'train' || v === 'papers' || v === 'inside' ? v : 'single';
 };
 const isTrainView = (hash: string) => viewOf(hash) === 'train';
 
-/** Shows the view the hash names: single pass (default), training or the reading list. */
+/** Shows the view the hash names: single pass (default), training, the reading list or inside the net. */
 function showView(view: View): void {
   $('app').hidden = view !== 'single';
   $('train-view').hidden = view !== 'train';
   $('papers-view').hidden = view !== 'papers';
-  for (const [id, current] of [['to-single', view === 'single'], ['to-train', view === 'train'], ['to-papers', view === 'papers']] as const) {
+  $('inside-view').hidden = view !== 'inside';
+  for (const [id, current] of [['to-single', view === 'single'], ['to-train', view === 'train'], ['to-papers', view === 'papers'], ['to-inside', view === 'inside']] as const) {
     if (current) $(id).setAttribute('aria-current', 'page'); else $(id).removeAttribute('aria-current');
   }
 }
@@ -112,6 +118,7 @@ function setup(): void {
   const single = setupSingle(hooks, parsed, { acts: ACTIVATION_NAMES, inits: INIT_NAMES });
   const training = setupTraining(trainingHooks, location.hash, INIT_NAMES);
   setupPapers(hooks);
+  setupInside({ ...hooks, trainedWeights: () => training.trainedWeights() });
   const view = viewOf(location.hash);
   showView(view);
   // Read before showInitial writes the settings into the hash.
@@ -137,7 +144,8 @@ function setup(): void {
   $('export-png').addEventListener('click', () => {
     void histogramsPng().then((png) => { if (png) download('initscope-histograms.png', png); });
   });
-  setPhase('idle', view === 'train' ? 'Pick a preset or press Train.' : view === 'papers' ? 'Pick a paper and press Run.' : 'Pick a preset or press Run.');
+  setPhase('idle', view === 'train' ? 'Pick a preset or press Train.' : view === 'papers' ? 'Pick a paper and press Run.'
+    : view === 'inside' ? 'Train a net here, take the training view\'s, or load weights.' : 'Pick a preset or press Run.');
   if (opensOnLecture) void single.openOnLecture();
 }
 

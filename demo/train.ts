@@ -14,6 +14,7 @@ import { drawMaps } from './maps';
 import { readRunFile, runFileText, type SessionView } from './runFile';
 import { distributions, LayerCurves, Timeline } from './timeline';
 import { TrainingClient } from './trainClient';
+import { makeConfigFields, makePanels, PANELS } from './trainLayout';
 import type { AdapterLine, WindowEvent } from './trainProtocol';
 import { lastTraining } from './session';
 import { flattenTrainState, parseTrainHash, toTrainHash, TRAIN_ACTIVATIONS, TRAIN_DEFAULTS, TRAIN_PRESETS, type TrainState } from './trainState';
@@ -30,29 +31,6 @@ interface Hooks {
 }
 
 const COLORS = ['#c33', '#36c'];
-const PANELS = ['train-a', 'train-b'];
-
-/** The fields of A and B from one template: B's names carry the prefix b_ (the hash's keys). */
-function makeConfigFields(): void {
-  const template = $<HTMLTemplateElement>('train-config');
-  for (const [id, prefix, config] of [['train-a', '', 'a'], ['train-b', 'b_', 'b']]) {
-    const fields = template.content.cloneNode(true) as DocumentFragment;
-    for (const el of fields.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[name]')) el.name = `${prefix}${el.name}`;
-    for (const label of fields.querySelectorAll<HTMLElement>('label[data-for]')) label.dataset.config = config;
-    $(id).append(fields);
-  }
-}
-
-/** The per-layer panels of A and B from one template: ids train-a-title, train-b-ratio, ... */
-function makePanels(): void {
-  const template = $<HTMLTemplateElement>('train-panel');
-  for (const prefix of PANELS) {
-    const panel = (template.content.firstElementChild as HTMLElement).cloneNode(true) as HTMLElement;
-    panel.id = `${prefix}-panel`;
-    for (const part of panel.querySelectorAll<HTMLElement>('[data-part]')) part.id = `${prefix}-${part.dataset.part}`;
-    $('train-panels').append(panel);
-  }
-}
 
 export function setupTraining(hooks: Hooks, initialHash: string, initSelect: readonly string[]) {
   makeConfigFields();
@@ -390,5 +368,7 @@ export function setupTraining(hooks: Hooks, initialHash: string, initSelect: rea
     restart: () => { session = undefined; paused = false; void train(); },
     /** Opens a run file's text (as a drop does). */
     openRun,
+    /** Net A of the session as a checkpoint (the Inside the net view loads it), if one has trained. */
+    trainedWeights: () => (session && !session.fromFile && session.done > 0 ? host().then((c) => c.request({ kind: 'save', run: 0 })) : undefined),
   };
 }
