@@ -81,7 +81,9 @@ export function decodeSafetensors(bytes: Uint8Array, where = 'loadNet'): { tenso
     const size = BYTES[t.dtype];
     if (end - begin !== count * size) throw refuse(`tensor ${name}: shape [${(t.shape as number[]).join(', ')}] needs ${count * size} bytes of ${t.dtype}, its offsets hold ${end - begin}`, name);
     spans.push([begin, end, name]);
-    const copy = bytes.slice(dataStart + begin, dataStart + end);
+    // A copy in its own ArrayBuffer: a Node Buffer's slice() is a view into the file's (or the
+    // pool's) memory, whose .buffer would hold every tensor at once.
+    const copy = new Uint8Array(bytes.subarray(dataStart + begin, dataStart + end));
     tensors.set(name, { dtype: t.dtype, shape: t.shape as number[], data: t.dtype === 'F32' ? new Float32Array(copy.buffer) : new BigInt64Array(copy.buffer) });
   }
   spans.sort((a, b) => a[0] - b[0]);

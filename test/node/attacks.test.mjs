@@ -2,12 +2,15 @@
 // src/reference/attacks.ts on a small conv net with a per-feature preprocessing, on both kernel
 // sets: saliency maps (max over 2 channels of |dS_c/dx|), FGSM and PGD in the data's units (the
 // same signs, the same clipped inputs, within the bounds and the eps-ball), class models (gradient
-// ascent on S_c - lambda |I|^2: every step's image and score), and their refusals.
+// ascent on S_c - lambda |I|^2: every step's image and score), and their refusals; and FGSM on
+// three MNIST nets the engine trained (softmax regression, an MLP, LeNet-5) against PyTorch in
+// float64 on the same weights and digits (fixtures/torch/make_attacks.py).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { classModels, createEngine, fgsm, pgd, saliency } from 'initscope';
 import { createNodeGPU } from 'initscope/node';
 import { referenceActivation, referenceClassModels, referenceFgsm, referencePgd, referenceSaliency } from 'initscope/reference';
+import { readFileSync } from 'node:fs';
 import { assertClose, random } from './helpers.mjs';
 
 const gpu = await createNodeGPU();
@@ -98,6 +101,34 @@ test('class models: every step of the ascent on S_c - lambda |I|^2 equals float6
     assert.equal(stopped.images.length, 4 * FEATURES, `${kernels}: every class of the net by default`);
     net.destroy();
   }
+});
+
+test('FGSM accuracy against eps (0 .. 0.3) on softmax regression, an MLP and LeNet-5 equals PyTorch float64 on the same checkpoints (fixtures/torch/attacks.json): the same class read in >= 98 of 100 digits per eps', async () => {
+  const fixtures = new URL('./fixtures/torch/', import.meta.url);
+  const torch = JSON.parse(readFileSync(new URL('attacks.json', fixtures), 'utf8'));
+  const digits = JSON.parse(readFileSync(new URL('attack_digits.json', fixtures), 'utf8'));
+  const pixels = Float32Array.from(Buffer.from(digits.pixels, 'base64'), (b) => b / 255);
+  const digitLabels = Int32Array.from(digits.labels);
+  const rows = digitLabels.length;
+  const pre = { mean: Float64Array.from(digits.mean), std: digits.std };
+  const toNet = (v) => v.map((p, i) => (p - pre.mean[i % 784]) / pre.std);
+  const table = [];
+  for (const [name, want] of Object.entries(torch.nets)) {
+    const net = await engines.cpu.loadNet(readFileSync(new URL(`attack_${name}.safetensors`, fixtures)));
+    const line = [name];
+    for (const { eps, accuracy, read } of want) {
+      const scores = await net.predict(toNet(await fgsm(net, pixels, digitLabels, eps, { preprocessing: pre })));
+      const got = Array.from({ length: rows }, (_, r) => { const s = scores.subarray(r * 10, r * 10 + 10); return s.indexOf(Math.max(...s)); });
+      const same = got.filter((c, r) => c === read[r]).length;
+      const right = got.filter((c, r) => c === digitLabels[r]).length / rows;
+      line.push(`${right.toFixed(2)}/${accuracy.toFixed(2)}`);
+      assert.ok(same >= 98, `${name} at eps ${eps}: the engine reads the same class as PyTorch in ${same} of ${rows} digits`);
+      assert.ok(Math.abs(right - accuracy) <= 0.02, `${name} at eps ${eps}: accuracy ${right} against PyTorch's ${accuracy}`);
+    }
+    table.push(line.join('  '));
+    net.destroy();
+  }
+  console.log(`FGSM accuracy, engine/PyTorch float64, eps ${torch.eps.join(', ')}:\n${table.join('\n')}`);
 });
 
 test('the attacks, saliency and class models refuse what does not fit, naming the field', async () => {

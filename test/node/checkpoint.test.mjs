@@ -79,6 +79,12 @@ test('save gives safetensors with PyTorch names, layouts and dtypes; loadNet mak
     for (const key of Object.keys(pa)) assert.deepEqual(Array.from(pb[key]), Array.from(pa[key]), `layer ${l} ${key}`);
   }
   assert.deepEqual(Array.from(await loaded.readActivations(4)), Array.from(await net.readActivations(4)), 'the same outputs');
+  // The bytes as a view into a larger buffer (a Node Buffer from readFileSync is one): the same net.
+  const padded = new Uint8Array(bytes.length + 24);
+  padded.set(bytes, 16);
+  const viewed = await engine.loadNet(Buffer.from(padded.buffer, 16, bytes.length));
+  assert.deepEqual(Array.from((await viewed.readParameters(3)).W), Array.from(p3.W), 'loaded from a view at an offset');
+  viewed.destroy();
   // A spec given to loadNet wins over the metadata (here: the same net, another batch).
   const other = await engine.loadNet(bytes, { spec: { ...OPTIONS, batch: 2 } });
   assert.deepEqual(Array.from((await other.readParameters(0)).W), Array.from((await net.readParameters(0)).W));
