@@ -27,7 +27,7 @@ export type { TrainRecord, TrainResult, TrainLayerStats } from './train/records'
 export type { NestedStats } from './stats/layers';
 export type { TrainerOptions, LossName, OptimizerOption, ScheduleOption } from './model/train';
 export {
-  saliency, classModels, fgsm, pgd, adversarialTraining, lrFind, analyzeRangeTest, search, searchPoints,
+  saliency, deletePixels, rankCorrelation, rankPixels, classModels, fgsm, pgd, adversarialTraining, lrFind, analyzeRangeTest, search, searchPoints,
   type SaliencyOptions, type ClassModelOptions, type ClassModelResult, type AttackOptions, type PgdOptions, type AdversarialTrainingOptions, type Preprocessing, type LrFindOptions, type LrFindResult,
   type SearchDimension, type SearchOptions, type SearchTrial, type SearchResult,
 } from './inside/index';

@@ -5,7 +5,7 @@
 // score and the accuracy more than deleting as many random pixels (the deletion test), and the
 // maps of the trained net differ from those of the same net at its initialisation (the
 // randomisation check of Adebayo et al. 2018), whose maps delete no better than chance.
-import { classModels, saliency } from '../index';
+import { classModels, deletePixels, rankCorrelation, rankPixels, saliency } from '../index';
 import { mnist, standardization } from '../data/index';
 import { fmt, mnistMLP, sizeOf, spreadRows, type Reproduction, type ReproductionContext, type ReproductionResult } from './types';
 
@@ -22,30 +22,6 @@ function scoreAndAccuracy(s: Float32Array, labels: Int32Array): { score: number;
     if (row.indexOf(Math.max(...row)) === y) right++;
   });
   return { score: score / labels.length, accuracy: right / labels.length };
-}
-
-/** x with, per row, the pixels of `order(row)`'s first k set to the background 0. */
-function deleted(x: Float32Array, rows: number, k: number, order: (r: number) => number[]): Float32Array {
-  const out = x.slice();
-  for (let r = 0; r < rows; r++) for (const p of order(r).slice(0, k)) out[r * PIXELS + p] = 0;
-  return out;
-}
-
-const byValue = (m: ArrayLike<number>, r: number) => Array.from({ length: PIXELS }, (_, p) => p).sort((a, b) => m[r * PIXELS + b] - m[r * PIXELS + a]);
-
-/** Spearman's rank correlation of two maps of one row. */
-function rankCorrelation(a: ArrayLike<number>, b: ArrayLike<number>, r: number): number {
-  const rank = (m: ArrayLike<number>) => {
-    const ranks = new Float64Array(PIXELS);
-    byValue(m, r).forEach((p, i) => { ranks[p] = i; });
-    return ranks;
-  };
-  const ra = rank(a);
-  const rb = rank(b);
-  const mean = (PIXELS - 1) / 2;
-  let num = 0, da = 0, db = 0;
-  for (let p = 0; p < PIXELS; p++) { num += (ra[p] - mean) * (rb[p] - mean); da += (ra[p] - mean) ** 2; db += (rb[p] - mean) ** 2; }
-  return num / Math.sqrt(da * db);
 }
 
 export const SIMONYAN: Reproduction = {
@@ -86,9 +62,9 @@ export const SIMONYAN: Reproduction = {
       for (const f of FRACTIONS) {
         const k = Math.round(f * PIXELS);
         const results: Record<string, { score: number; accuracy: number }> = {};
-        for (const [name, order] of [['salient (trained net)', (r: number) => byValue(maps, r)], ['salient (initial net)', (r: number) => byValue(initialMaps, r)],
+        for (const [name, order] of [['salient (trained net)', (r: number) => rankPixels(maps, PIXELS, r)], ['salient (initial net)', (r: number) => rankPixels(initialMaps, PIXELS, r)],
           ['random', (r: number) => randomOrders[r]]] as const) {
-          results[name] = scoreAndAccuracy(await trained.predict(toNet(deleted(x, rows, k, order))), labels);
+          results[name] = scoreAndAccuracy(await trained.predict(toNet(deletePixels(x, PIXELS, order, k))), labels);
           table.push([name, `${fmt(100 * f, 3)}%`, fmt(results[name].score, 3), fmt(results[name].accuracy, 3)]);
         }
         numbers[`salient${f}`] = results['salient (trained net)'].accuracy;
@@ -102,7 +78,7 @@ export const SIMONYAN: Reproduction = {
         ctx.log(`deleting ${fmt(100 * f, 3)}%: accuracy ${fmt(results['salient (trained net)'].accuracy, 3)} (salient) vs ${fmt(results.random.accuracy, 3)} (random)`);
       }
       let correlation = 0;
-      for (let r = 0; r < rows; r++) correlation += rankCorrelation(maps, initialMaps, r) / rows;
+      for (let r = 0; r < rows; r++) correlation += rankCorrelation(maps, initialMaps, PIXELS, r) / rows;
       numbers.rankCorrelation = correlation;
       holds &&= correlation < 0.5;
       // Class models: argmax S_c(I) - lambda |I|^2 by gradient ascent in the net's units from the blank image (0 in pixels).

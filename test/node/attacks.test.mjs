@@ -7,7 +7,7 @@
 // float64 on the same weights and digits (fixtures/torch/make_attacks.py).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classModels, createEngine, fgsm, pgd, saliency } from 'initscope';
+import { classModels, createEngine, deletePixels, fgsm, pgd, rankCorrelation, rankPixels, saliency } from 'initscope';
 import { createNodeGPU } from 'initscope/node';
 import { referenceActivation, referenceClassModels, referenceFgsm, referencePgd, referenceSaliency } from 'initscope/reference';
 import { readFileSync } from 'node:fs';
@@ -79,6 +79,25 @@ test('FGSM and PGD equal the float64 attacks: the same signs and clipped inputs,
     }
     net.destroy();
   }
+});
+
+test('the deletion test and the randomisation check on known answers: pixels ranked by the map, the top k deleted, Spearman\'s rho', () => {
+  const map = Float32Array.of(0.1, 0.9, 0.5, 0.3, /* row 2 */ 4, 1, 3, 2);
+  assert.deepEqual(rankPixels(map, 4, 0), [1, 2, 3, 0]);
+  assert.deepEqual(rankPixels(map, 4, 1), [0, 2, 3, 1]);
+  assert.deepEqual(rankPixels(Float32Array.of(1, 2, 2, 0), 4, 0), [1, 2, 0, 3], 'equal values in pixel order');
+  const x = Float32Array.of(1, 2, 3, 4, 5, 6, 7, 8);
+  const order = (r) => rankPixels(map, 4, r);
+  assert.deepEqual(Array.from(deletePixels(x, 4, order, 2)), [1, 0, 0, 4, 0, 6, 0, 8], 'the 2 most salient pixels of each row to 0');
+  assert.deepEqual(Array.from(deletePixels(x, 4, order, 1, -1)), [1, -1, 3, 4, -1, 6, 7, 8], 'to a given background');
+  assert.deepEqual(Array.from(x), [1, 2, 3, 4, 5, 6, 7, 8], 'x untouched');
+  const a = Float32Array.of(1, 2, 3, 4, 5);
+  assert.equal(rankCorrelation(a, a, 5, 0), 1);
+  assert.equal(rankCorrelation(a, Float32Array.of(5, 4, 3, 2, 1), 5, 0), -1);
+  // Ranks 0..4 against 0, 2, 1, 3, 4: sum d^2 = 2, rho = 1 - 6 * 2 / (5 * 24) = 0.9.
+  assert.ok(Math.abs(rankCorrelation(a, Float32Array.of(10, 30, 20, 40, 50), 5, 0) - 0.9) < 1e-12);
+  // Only the ranks count: any increasing map correlates 1.
+  assert.equal(rankCorrelation(a, Float32Array.of(-3, 0.5, 0.6, 8, 100), 5, 0), 1);
 });
 
 test('class models: every step of the ascent on S_c - lambda |I|^2 equals float64, the score climbs; progress, abort; both kernel sets', async () => {
