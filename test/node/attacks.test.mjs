@@ -5,6 +5,7 @@
 // ascent on S_c - lambda |I|^2: every step's image and score), and their refusals; and FGSM on
 // three MNIST nets the engine trained (softmax regression, an MLP, LeNet-5) against PyTorch in
 // float64 on the same weights and digits (fixtures/torch/make_attacks.py).
+import { Buffer } from 'node:buffer';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { classModels, createEngine, deletePixels, fgsm, pgd, rankCorrelation, rankPixels, saliency } from 'initscope';

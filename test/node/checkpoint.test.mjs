@@ -2,6 +2,7 @@
 // engine.loadNet(bytes) making the same net again (bit for bit), the header held against the
 // format's specification, hostile files refused by name with nothing allocated, and a file written
 // by PyTorch (fixtures/torch: the script, the file and its outputs) giving PyTorch's outputs.
+import { Buffer } from 'node:buffer';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createEngine } from 'initscope';
