@@ -7,6 +7,7 @@ import { createNodeGPU } from '../src/node/index';
 import { DEFAULT_OPTIONS, formatBench, runBench, type BenchOptions, type BenchResult } from './run';
 import { formatTrainBench, runTrainBench } from './train';
 import { formatConvBench, runConvBench } from './conv';
+import { matmulPeak } from './peak';
 import { saveResult } from './resultFile.mjs';
 
 type KernelsOption = 'auto' | 'gpu' | 'cpu';
@@ -49,20 +50,22 @@ async function main(): Promise<void> {
   const gpu = await createNodeGPU();
   const engine = await createEngine({ gpu, kernels });
   if (conv) {
-    const result = await runConvBench(engine, gpu, { peer: options.peer, ...(batchGiven ? { batch: options.batch } : {}) }, (line) => console.error(line));
+    const peak = await matmulPeak(engine);
+    const result = await runConvBench(engine, gpu, peak, { peer: options.peer, ...(batchGiven ? { batch: options.batch } : {}) }, (line) => console.error(line));
     const info = engine.adapterInfo;
     const date = new Date().toISOString().slice(0, 10);
-    const file = saveResult(out, { date, kind: `node-conv${kernels === 'auto' ? '' : `-${kernels}-kernels`}`, adapter: info }, { date, runtime: 'node', adapter: info, kernels: engine.kernelTarget, peer: options.peer ? 'tfjs-backend-webgpu 4.22.0' : undefined, ...result });
-    console.log(['', `${date}, node, ${info.vendor} ${info.architecture} ${info.description}`, ...formatConvBench(result), `results: ${file}`].join('\n'));
+    const file = saveResult(out, { date, kind: `node-conv${kernels === 'auto' ? '' : `-${kernels}-kernels`}`, adapter: info }, { date, runtime: 'node', adapter: info, kernels: engine.kernelTarget, peer: options.peer ? 'tfjs-backend-webgpu 4.22.0' : undefined, peak, ...result });
+    console.log(['', `${date}, node, ${info.vendor} ${info.architecture} ${info.description}`, ...formatConvBench(result, peak), `results: ${file}`].join('\n'));
     engine.destroy();
     return;
   }
   if (train) {
-    const lines = await runTrainBench(engine, gpu, { layers: options.layers, peer: options.peer }, (line) => console.error(line));
+    const peak = await matmulPeak(engine);
+    const lines = await runTrainBench(engine, gpu, peak, { layers: options.layers, peer: options.peer }, (line) => console.error(line));
     const info = engine.adapterInfo;
     const date = new Date().toISOString().slice(0, 10);
-    const file = saveResult(out, { date, kind: 'node-train', adapter: info }, { date, runtime: 'node', adapter: info, train: lines });
-    console.log(['', `${date}, node, ${info.vendor} ${info.architecture} ${info.description}`, ...formatTrainBench(lines), `results: ${file}`].join('\n'));
+    const file = saveResult(out, { date, kind: `node-train${kernels === 'auto' ? '' : `-${kernels}-kernels`}`, adapter: info }, { date, runtime: 'node', adapter: info, kernels: engine.kernelTarget, peak, train: lines });
+    console.log(['', `${date}, node, ${info.vendor} ${info.architecture} ${info.description}`, ...formatTrainBench(lines, peak), `results: ${file}`].join('\n'));
     engine.destroy();
     return;
   }

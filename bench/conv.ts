@@ -7,7 +7,8 @@
 import type * as TF from '@tensorflow/tfjs-core';
 import { LENET5_INPUT, LENET5_LAYERS, type Engine, type PlanProfile } from '../src/index';
 import { loadTfjs, timeSteps } from './peer-tfjs';
-import { peerWindowsPerS, randomRows, trainerStepsPerS } from './train';
+import { rateOf, type MatmulPeak } from './peak';
+import { peerWindowsPerS, randomRows, trainerStepsPerS } from './steps';
 
 export interface ConvLine {
   name: string;
@@ -18,7 +19,10 @@ export interface ConvLine {
   /** The peer's forward + backward (tf.grads of sum(conv(x, w) * dy) for x and w). */
   peerForwardBackwardMs?: number;
 }
-export interface ConvTrainLine { batch: number; steps: number; engineStepsPerS: number; peerStepsPerS?: number }
+export interface ConvTrainLine { batch: number; steps: number; engineStepsPerS: number; peerStepsPerS?: number; flops: number; gflops: number; ofPeak: number }
+
+/** Multiply-adds of LeNet-5's forward at `batch`: its two conv layers and three dense layers. */
+const lenetMacs = (batch: number) => ({ conv1: batch * 6 * 28 * 28 * 25, rest: batch * (16 * 10 * 10 * 150 + 400 * 120 + 120 * 84 + 84 * 10) });
 
 interface ConvShape { name: string; batch: number; cin: number; h: number; w: number; cout: number; k: number; padding: number }
 
@@ -101,7 +105,7 @@ async function peerLenet(tf: typeof TF, batch: number, steps: number, warmup: nu
   return rate;
 }
 
-export async function runConvBench(engine: Engine, gpu: GPU, o: { peer: boolean; batch?: number }, log: (line: string) => void):
+export async function runConvBench(engine: Engine, gpu: GPU, peak: MatmulPeak, o: { peer: boolean; batch?: number }, log: (line: string) => void):
   Promise<{ layers: ConvLine[]; train: ConvTrainLine }> {
   const slow = engine.adapterInfo.isFallbackAdapter;
   const batch = o.batch ?? 64;
@@ -126,20 +130,33 @@ export async function runConvBench(engine: Engine, gpu: GPU, o: { peer: boolean;
   const engineRate = await engineLenet(engine, batch, trainSteps, warmup);
   const peerRate = tf ? await peerLenet(tf, batch, trainSteps, warmup) : undefined;
   log(`  LeNet-5 training, batch ${batch}: initscope ${engineRate.toFixed(2)} steps/s, tfjs ${peerRate?.toFixed(2) ?? '-'}`);
-  return { layers, train: { batch, steps: trainSteps, engineStepsPerS: engineRate, peerStepsPerS: peerRate } };
+  // A step: forward, dW and dX of every layer but the first (nobody reads the input's gradient).
+  const m = lenetMacs(batch);
+  const flops = 2 * (3 * (m.conv1 + m.rest) - m.conv1);
+  return { layers, train: { batch, steps: trainSteps, engineStepsPerS: engineRate, peerStepsPerS: peerRate, flops, ...rateOf(flops, 1000 / engineRate, peak) } };
 }
 
-export function formatConvBench(r: { layers: ConvLine[]; train: ConvTrainLine }): string[] {
-  const rows = [['conv layer', 'forward ms', 'GFLOP/s', 'dX ms', 'dW ms', 'fwd+bwd ms', 'tfjs fwd ms', 'tfjs fwd+bwd ms', 'fwd speedup', 'fwd+bwd speedup']];
-  for (const l of r.layers) {
-    const both = l.forwardMs + l.inputGradMs + l.weightGradMs;
-    rows.push([l.name, l.forwardMs.toFixed(2), (2 * l.macs / l.forwardMs / 1e6).toFixed(2), l.inputGradMs.toFixed(2), l.weightGradMs.toFixed(2),
-      both.toFixed(2), l.peerForwardMs?.toFixed(2) ?? '-', l.peerForwardBackwardMs?.toFixed(2) ?? '-',
-      l.peerForwardMs ? `${(l.peerForwardMs / l.forwardMs).toFixed(1)}x` : '-', l.peerForwardBackwardMs ? `${(l.peerForwardBackwardMs / both).toFixed(1)}x` : '-']);
-  }
-  const t = r.train;
-  rows.push([`LeNet-5 training step, batch ${t.batch}, ${t.steps} steps (steps/s)`, t.engineStepsPerS.toFixed(2), '-', '-', '-', '-', '-',
-    t.peerStepsPerS?.toFixed(2) ?? '-', '-', t.peerStepsPerS ? `${(t.engineStepsPerS / t.peerStepsPerS).toFixed(1)}x` : '-']);
+const table = (rows: string[][]) => {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   return rows.map((row) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
+};
+const ratio = (peer: number | undefined, own: number) => (peer ? `${(peer / own).toFixed(1)}x` : '-');
+
+/** The conv layers' table, the LeNet-5 step's, and the matmul peak both are measured against. */
+export function formatConvBench(r: { layers: ConvLine[]; train: ConvTrainLine }, peak: MatmulPeak): string[] {
+  const rows = [['conv layer', 'forward ms', 'dX ms', 'dW ms', 'fwd GFLOP/s', 'fwd % of peak', 'fwd+bwd GFLOP/s', 'tfjs fwd ms', 'tfjs fwd+bwd ms', 'fwd speedup', 'fwd+bwd speedup']];
+  for (const l of r.layers) {
+    const both = l.forwardMs + l.inputGradMs + l.weightGradMs;
+    const fwd = rateOf(2 * l.macs, l.forwardMs, peak);
+    rows.push([l.name, l.forwardMs.toFixed(2), l.inputGradMs.toFixed(2), l.weightGradMs.toFixed(2), fwd.gflops.toFixed(2), (100 * fwd.ofPeak).toFixed(0),
+      rateOf(6 * l.macs, both, peak).gflops.toFixed(2), l.peerForwardMs?.toFixed(2) ?? '-', l.peerForwardBackwardMs?.toFixed(2) ?? '-',
+      ratio(l.peerForwardMs, l.forwardMs), ratio(l.peerForwardBackwardMs, both)]);
+  }
+  const t = r.train;
+  return [...table(rows), '', ...table([
+    ['training step', 'initscope steps/s', 'GFLOP/s', '% of peak', 'tfjs steps/s', 'speedup'],
+    [`LeNet-5, batch ${t.batch}, ${t.steps} steps`, t.engineStepsPerS.toFixed(2), t.gflops.toFixed(2), (100 * t.ofPeak).toFixed(0), t.peerStepsPerS?.toFixed(2) ?? '-',
+      t.peerStepsPerS ? `${(t.engineStepsPerS / t.peerStepsPerS).toFixed(1)}x` : '-'],
+    [`matmul peak (${peak.n}^3, this engine)`, '-', peak.gflops.toFixed(2), '100', '-', '-'],
+  ])];
 }

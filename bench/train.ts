@@ -1,52 +1,29 @@
 // npm run bench -- --train: steps per second of the training step of design.md section 6's MNIST
-// net (784 -> 6 x width tanh -> 10 linear, batch 64, SGD lr 0.1, cross-entropy) at width 128 and
-// 1024, against tfjs-backend-webgpu training the same net with tf.train.sgd on the same adapter,
-// warmed up alike. Data: random rows of MNIST's shape (throughput does not depend on the values).
+// net (784 -> 6 x width tanh -> 10 linear, batch 64, SGD lr 0.1, cross-entropy) at widths 128, 512
+// and 4096 (1024 on a CPU adapter, where a 4096 step takes most of a minute), and of the Fixup
+// residual net (bench/residual.ts), against tfjs-backend-webgpu training the same nets with
+// tf.train.sgd on the same adapter, warmed up alike. Each line also as GFLOP/s and as a share of
+// the adapter's matmul peak (bench/peak.ts), measured in the same run. Data: random rows of MNIST's
+// shape (throughput does not depend on the values).
 import type * as TF from '@tensorflow/tfjs-core';
-import type { Engine, Net } from '../src/index';
+import type { Engine } from '../src/index';
+import { rateOf, type MatmulPeak } from './peak';
 import { loadTfjs } from './peer-tfjs';
+import { engineResidual, peerResidual, residualMacs } from './residual';
+import { peerWindowsPerS, randomRows, trainerStepsPerS } from './steps';
 
-export interface TrainLine { width: number; layers: number; batch: number; steps: number; engineStepsPerS: number; peerStepsPerS?: number }
+export interface TrainLine {
+  name: string; batch: number; steps: number;
+  /** Floating-point operations of one step: forward, dW and dX (2 per multiply-add each). */
+  flops: number;
+  engineStepsPerS: number; peerStepsPerS?: number;
+  /** The engine's GFLOP/s, and that as a share of the matmul peak. */
+  gflops: number; ofPeak: number;
+}
 
 const FEATURES = 784;
 const CLASSES = 10;
 const ROWS = 8004;
-
-/** `rows` random rows of `features` values in [-1, 1) and labels below `classes` (throughput does
- *  not depend on the values). */
-export function randomRows(rows: number, features: number, classes: number): { x: Float32Array; labels: Int32Array } {
-  let s = 12345;
-  const next = () => { s = (Math.imul(s, 1103515245) + 12345) >>> 0; return s / 4294967296; };
-  return { x: Float32Array.from({ length: rows * features }, () => next() * 2 - 1), labels: Int32Array.from({ length: rows }, () => Math.floor(next() * classes)) };
-}
-
-/** Steps per second of `net` trained by SGD at `lr` on `data`: `steps` steps after `warmup`, the way
- *  the trainer runs them (one readback per window of 50). Destroys the net. */
-export async function trainerStepsPerS(net: Net, lr: number, data: { x: Float32Array; labels: Int32Array }, steps: number, warmup: number): Promise<number> {
-  const trainer = net.trainer({ loss: 'cross_entropy', optimizer: { name: 'sgd', lr } });
-  await trainer.setData(data.x, data.labels);
-  await trainer.train(warmup, { every: warmup });
-  const started = performance.now();
-  await trainer.train(steps, { every: Math.min(steps, 50) });
-  const seconds = (performance.now() - started) / 1000;
-  net.destroy();
-  return steps / seconds;
-}
-
-/** Steps per second of a tfjs training step, run as the engine runs its own: the loss read back
- *  once per window of 50 steps, after `warmup` steps. */
-export async function peerWindowsPerS(step: () => TF.Scalar | null, steps: number, warmup: number): Promise<number> {
-  const window = async (n: number) => {
-    let cost: TF.Scalar | null = null;
-    for (let i = 0; i < n; i++) { cost?.dispose(); cost = step(); }
-    await cost?.data();
-    cost?.dispose();
-  };
-  await window(warmup);
-  const started = performance.now();
-  for (let done = 0; done < steps; done += 50) await window(Math.min(50, steps - done));
-  return steps / ((performance.now() - started) / 1000);
-}
 
 const engineStepsPerS = (engine: Engine, width: number, layers: number, batch: number, steps: number, warmup: number): Promise<number> =>
   trainerStepsPerS(engine.createMLP({ dims: [FEATURES, ...Array.from({ length: layers }, () => width), CLASSES], batch, activation: 'tanh',
@@ -81,36 +58,48 @@ async function peerStepsPerS(gpu: GPU, width: number, layers: number, batch: num
   return rate;
 }
 
-export async function runTrainBench(engine: Engine, gpu: GPU, o: { layers: number; peer: boolean; steps?: number }, log: (line: string) => void): Promise<TrainLine[]> {
+export async function runTrainBench(engine: Engine, gpu: GPU, peak: MatmulPeak, o: { layers: number; peer: boolean; steps?: number }, log: (line: string) => void): Promise<TrainLine[]> {
   const slow = engine.adapterInfo.isFallbackAdapter;
   const lines: TrainLine[] = [];
-  for (const width of [128, 1024]) {
-    const batch = 64;
-    const steps = o.steps ?? (slow ? (width > 128 ? 3 : 50) : 200);
-    const warmup = slow ? 1 : 10;
-    const engineRate = await engineStepsPerS(engine, width, o.layers, batch, steps, warmup);
-    log(`  train step, width ${width}: initscope ${engineRate.toFixed(2)} steps/s`);
-    let peerRate: number | undefined;
+  const batch = 64;
+  const warmup = slow ? 1 : 10;
+  const measure = async (name: string, macs: number, steps: number, engineRate: () => Promise<number>, peerRate: () => Promise<number>) => {
+    const rate = await engineRate();
+    log(`  ${name}: initscope ${rate.toFixed(2)} steps/s`);
+    let peer: number | undefined;
     if (o.peer) {
       try {
-        peerRate = await peerStepsPerS(gpu, width, o.layers, batch, steps, warmup);
-        log(`  train step, width ${width}: tfjs-webgpu ${peerRate.toFixed(2)} steps/s`);
+        peer = await peerRate();
+        log(`  ${name}: tfjs-webgpu ${peer.toFixed(2)} steps/s`);
       } catch (e) {
         log(`tfjs peer failed: ${(e as Error).message}`);
       }
     }
-    lines.push({ width, layers: o.layers, batch, steps, engineStepsPerS: engineRate, peerStepsPerS: peerRate });
+    const flops = 6 * macs;
+    lines.push({ name, batch, steps, flops, engineStepsPerS: rate, peerStepsPerS: peer, ...rateOf(flops, 1000 / rate, peak) });
+  };
+  for (const width of slow ? [128, 512, 1024] : [128, 512, 4096]) {
+    const steps = o.steps ?? (slow ? (width > 512 ? 3 : width > 128 ? 10 : 50) : 200);
+    const dims = [FEATURES, ...Array.from({ length: o.layers }, () => width), CLASSES];
+    const macs = batch * dims.slice(1).reduce((sum, d, l) => sum + dims[l] * d, 0);
+    await measure(`MLP ${o.layers} x ${width}`, macs, steps, () => engineStepsPerS(engine, width, o.layers, batch, steps, warmup),
+      () => peerStepsPerS(gpu, width, o.layers, batch, steps, warmup));
   }
+  const residual = { blocks: 32, width: 64, batch };
+  const steps = o.steps ?? (slow ? 20 : 200);
+  await measure(`Fixup residual, ${residual.blocks} blocks x ${residual.width}`, residualMacs(residual), steps,
+    () => engineResidual(engine, residual, steps, warmup), () => peerResidual(gpu, residual, steps, warmup));
   return lines;
 }
 
 /** The training table, as lines of text. */
-export function formatTrainBench(lines: TrainLine[]): string[] {
-  const rows = [['training step (784 -> layers x width tanh -> 10, batch 64, SGD)', 'initscope steps/s', 'tfjs steps/s', 'speedup']];
+export function formatTrainBench(lines: TrainLine[], peak: MatmulPeak): string[] {
+  const rows = [['training step (batch 64, SGD)', 'initscope steps/s', 'GFLOP/s', '% of peak', 'tfjs steps/s', 'speedup']];
   for (const l of lines) {
-    rows.push([`${l.layers} x ${l.width}, ${l.steps} steps`, l.engineStepsPerS.toFixed(2), l.peerStepsPerS?.toFixed(2) ?? '-',
+    rows.push([`${l.name}, ${l.steps} steps`, l.engineStepsPerS.toFixed(2), l.gflops.toFixed(2), (100 * l.ofPeak).toFixed(0), l.peerStepsPerS?.toFixed(2) ?? '-',
       l.peerStepsPerS ? `${(l.engineStepsPerS / l.peerStepsPerS).toFixed(1)}x` : '-']);
   }
+  rows.push([`matmul peak (${peak.n}^3, this engine)`, '-', peak.gflops.toFixed(2), '100', '-', '-']);
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   return rows.map((row) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
 }

@@ -6,6 +6,7 @@
 import { InitscopeError } from '../model/errors';
 import type { Net } from '../net/net';
 
+/** Options of `classModels(net, options)`: which classes, the ascent's steps, size and penalty, where it starts. */
 export interface ClassModelOptions {
   /** The classes to model (default every output of the net). */
   classes?: number[];
@@ -23,6 +24,7 @@ export interface ClassModelOptions {
   signal?: AbortSignal;
 }
 
+/** What `classModels` resolves to: one image per class and each class's score after every step. */
 export interface ClassModelResult {
   classes: number[];
   /** One image per class, rows in `classes`' order, in the net's input units. */
