@@ -58,7 +58,10 @@ async function backward(step: StepContext, e: DenseEntry, io: EntryIO): Promise<
   const common = { arena: buffers.arena, small: buffers.small, dummy: buffers.dummy };
   const w = shapes.dw;
   const x = shapes.dx;
-  if (w.kernel === 'outer' || x.kernel === 'outer') {
+  // In a training step nobody reads dL/dX of the net's input: a first dense layer skips it (for
+  // MNIST's 784 inputs, the largest of the layer's three products after the forward's).
+  const wantsInputGrad = !(step.training && io.index === 0);
+  if (w.kernel === 'outer' || (wantsInputGrad && x.kernel === 'outer')) {
     out.push(await dzStoreDispatch(ctx, { label: `layer ${l} dZ store`, rows: batch, dz, arena: buffers.arena,
       small: buffers.small, out: buffers.storedDz, reads: dzReads, writes: [`dZ${l}`] }));
   }
@@ -79,6 +82,7 @@ async function backward(step: StepContext, e: DenseEntry, io: EntryIO): Promise<
   }
   const rhs = { kind: 'weights' as const, buffer: W, offset: 0, transposed: true };
   const inputGrad = io.inputGrad;
+  if (!wantsInputGrad) return out;
   if (x.kernel === 'outer') {
     out.push(await outerDispatch(ctx, { label: `layer ${l} dX = dZ W^T (outer)`, M: x.M, N: x.N, K: x.K,
       ...outerOperands.inputGrad(x.K, { buffer: buffers.storedDz, offset: 0 }, { buffer: W, offset: 0 }),
