@@ -14,7 +14,8 @@ import { peerWindowsPerS, randomRows, trainerStepsPerS } from './steps';
 
 export interface TrainLine {
   name: string; batch: number; steps: number;
-  /** Floating-point operations of one step: forward, dW and dX (2 per multiply-add each). */
+  /** Floating-point operations of one step: forward, dW and dX of every layer but the first (2
+   *  per multiply-add; the first layer's dX is not computed in a training step). */
   flops: number;
   engineStepsPerS: number; peerStepsPerS?: number;
   /** The engine's GFLOP/s, and that as a share of the matmul peak. */
@@ -63,7 +64,7 @@ export async function runTrainBench(engine: Engine, gpu: GPU, peak: MatmulPeak, 
   const lines: TrainLine[] = [];
   const batch = 64;
   const warmup = slow ? 1 : 10;
-  const measure = async (name: string, macs: number, steps: number, engineRate: () => Promise<number>, peerRate: () => Promise<number>) => {
+  const measure = async (name: string, macs: { all: number; first: number }, steps: number, engineRate: () => Promise<number>, peerRate: () => Promise<number>) => {
     const rate = await engineRate();
     log(`  ${name}: initscope ${rate.toFixed(2)} steps/s`);
     let peer: number | undefined;
@@ -75,19 +76,19 @@ export async function runTrainBench(engine: Engine, gpu: GPU, peak: MatmulPeak, 
         log(`tfjs peer failed: ${(e as Error).message}`);
       }
     }
-    const flops = 6 * macs;
+    const flops = 6 * macs.all - 2 * macs.first;
     lines.push({ name, batch, steps, flops, engineStepsPerS: rate, peerStepsPerS: peer, ...rateOf(flops, 1000 / rate, peak) });
   };
   for (const width of slow ? [128, 512, 1024] : [128, 512, 4096]) {
     const steps = o.steps ?? (slow ? (width > 512 ? 3 : width > 128 ? 10 : 50) : 200);
     const dims = [FEATURES, ...Array.from({ length: o.layers }, () => width), CLASSES];
-    const macs = batch * dims.slice(1).reduce((sum, d, l) => sum + dims[l] * d, 0);
+    const macs = { all: batch * dims.slice(1).reduce((sum, d, l) => sum + dims[l] * d, 0), first: batch * FEATURES * width };
     await measure(`MLP ${o.layers} x ${width}`, macs, steps, () => engineStepsPerS(engine, width, o.layers, batch, steps, warmup),
       () => peerStepsPerS(gpu, width, o.layers, batch, steps, warmup));
   }
   const residual = { blocks: 32, width: 64, batch };
   const steps = o.steps ?? (slow ? 20 : 200);
-  await measure(`Fixup residual, ${residual.blocks} blocks x ${residual.width}`, residualMacs(residual), steps,
+  await measure(`Fixup residual, ${residual.blocks} blocks x ${residual.width}`, { all: residualMacs(residual), first: batch * FEATURES * residual.width }, steps,
     () => engineResidual(engine, residual, steps, warmup), () => peerResidual(gpu, residual, steps, warmup));
   return lines;
 }
