@@ -48,7 +48,7 @@ train() {
   for init in xavier small; do timeout 120 $NODE dist/cli.js train --init $init 2>&1 | run | tail -2 | tee -a "$OUT/train.txt"; done
 }
 lenet() {
-  # LeNet-5 to its accuracy (the suite's claim: >= 0.88 after 200 steps; here 1000).
+  # LeNet-5 to its accuracy (the suite's claim: >= 0.88 after 100 steps; here 1000).
   timeout 120 $NODE dist/cli.js train --net lenet5 --act relu --init kaiming --optimizer sgd --lr 0.01 --momentum 0.9 --steps 1000 2>&1 | run | tail -3 | tee "$OUT/lenet.txt"
 }
 wide() { timeout 200 $NODE dist/cli.js train --init xavier --width 4096 --steps 300 2>&1 | run | tail -2 | tee -a "$OUT/train.txt"; }

@@ -1,6 +1,6 @@
 // The lecture's claim, measured once at the CLI's example flags (MNIST, 6 tanh hidden layers of
 // 128, batch 64, SGD at lr 0.1, seed 0): batch norm rescues small random weights (0.01) (>= 0.85
-// after 300; PyTorch 0.915 after 1000); and LeNet-5 learns (>= 0.88 after 200 steps; PyTorch 0.944
+// after 300; PyTorch 0.915 after 1000); and LeNet-5 learns (>= 0.88 after 100 steps, 0.914 on 2026-12-07; PyTorch 0.944
 // after 300). Xavier learning (>= 0.90 after 300 steps) and small weights not learning are
 // asserted once, side by side, in e2e/train.spec.ts; the 1000-step run of the PyTorch table is a
 // command (docs/training.md). 40 s to 2 min each on two CPU cores (SwiftShader).
@@ -28,12 +28,12 @@ test('small (0.01) + tanh + batch norm learns (test accuracy >= 0.85 after 300 s
   assert.ok(r.testAccuracy >= 0.85, `small + batch norm: ${r.testAccuracy}`);
 });
 
-test('LeNet-5 (ReLU, Kaiming with Din = Cin kh kw) learns MNIST: test accuracy >= 0.88 after 200 SGD-momentum steps', () => {
+test('LeNet-5 (ReLU, Kaiming with Din = Cin kh kw) learns MNIST: test accuracy >= 0.88 after 100 SGD-momentum steps', () => {
   const out = execFileSync(process.execPath, [bin, 'train', '--net', 'lenet5', '--act', 'relu', '--init', 'kaiming', '--optimizer', 'sgd',
-    '--lr', '0.01', '--momentum', '0.9', '--batch', '64', '--steps', '200', '--seed', '0', '--json'],
+    '--lr', '0.01', '--momentum', '0.9', '--batch', '64', '--steps', '100', '--seed', '0', '--json'],
   { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 << 20 });
   const r = JSON.parse(out);
   console.log(`# lenet5: test accuracy ${r.testAccuracy.toFixed(4)} after ${r.steps} steps in ${r.seconds.toFixed(1)} s`);
-  assert.equal(r.steps, 200);
+  assert.equal(r.steps, 100);
   assert.ok(r.testAccuracy >= 0.88, `lenet5: ${r.testAccuracy}`);
 });
