@@ -5,7 +5,7 @@
 // class models with their scores per step, the first layer's weights as images, and the test
 // digits that most activate a chosen unit. Everything is src/inside/'s API on this page's GPU; the
 // numbers are window.initscope.lastInside for tests.
-import { classModels, fgsm, pgd, saliency, type Engine, type Net } from '../src/index';
+import { adversarialTraining, classModels, fgsm, pgd, saliency, type Engine, type Net } from '../src/index';
 import { mnist, standardization, type Dataset } from '../src/data/index';
 import { mnistMLP, spreadRows } from '../src/reproduce/types';
 import { $ } from './dom';
@@ -23,6 +23,8 @@ interface Hooks {
 /** What the view shows, as numbers (window.initscope.lastInside). */
 export interface LastInside {
   net: string; testAccuracy: number;
+  /** Accuracy on 500 test digits (spread over the test set) under FGSM at eps 0.1. */
+  fgsmAccuracy: number;
   digit?: { index: number; label: number; prediction: number; eps: number; fgsmPrediction: number; pgdPrediction: number };
   classModels?: { first: number[]; last: number[]; readAs: number[] };
   topDigits?: { layer: number; unit: number; rows: number[]; values: number[] };
@@ -54,7 +56,7 @@ const loadData = () => {
 export function setupInside(hooks: Hooks): void {
   let net: { net: Net; text: string } | undefined;
   let busy = Promise.resolve();
-  const last = (): LastInside => (window.initscope.lastInside ??= { net: '', testAccuracy: NaN });
+  const last = (): LastInside => (window.initscope.lastInside ??= { net: '', testAccuracy: NaN, fgsmAccuracy: NaN });
   const progress = $<HTMLProgressElement>('inside-progress');
   hooks.onLost(() => { net = undefined; $('inside-panel').hidden = true; });
 
@@ -78,19 +80,23 @@ export function setupInside(hooks: Hooks): void {
     }
     net?.net.destroy();
     net = { net: made, text };
-    const scores = await made.predict(toNet(d, d.raw.test.x));
+    const accuracy = async (x: Float32Array, labels: Int32Array) => {
+      const scores = await made.predict(toNet(d, x));
+      return labels.reduce((right, y, r) => right + (argmax(scores, r * CLASSES) === y ? 1 : 0), 0) / labels.length;
+    };
     const labels = d.raw.test.labels;
-    let right = 0;
-    labels.forEach((y, r) => { if (argmax(scores, r * CLASSES) === y) right++; });
-    window.initscope.lastInside = { net: text, testAccuracy: right / labels.length };
-    $('inside-net').textContent = `${text}: test accuracy ${pct(right / labels.length)} on ${labels.length} test digits.`;
+    const clean = await accuracy(d.raw.test.x, labels);
+    const some = spreadRows(d.raw.test, 500);
+    const attacked = await accuracy(await fgsm(made, some.x, some.labels, 0.1, { preprocessing: { mean: d.mean, std: d.std } }), some.labels);
+    window.initscope.lastInside = { net: text, testAccuracy: clean, fgsmAccuracy: attacked };
+    $('inside-net').textContent = `${text}: test accuracy ${pct(clean)} on ${labels.length} test digits; under FGSM at eps 0.1, ${pct(attacked)} of 500.`;
     $('inside-panel').hidden = false;
     $<HTMLInputElement>('inside-digit').max = String(labels.length - 1);
     const layers = made.options.layers;
     $('inside-layer').replaceChildren(...layers.map((l, i) => Object.assign(document.createElement('option'), { value: String(i), textContent: `${i}: ${l.type}` })));
     await drawWeights(made);
     await showDigit(d);
-    return `${text}: test accuracy ${pct(right / labels.length)}`;
+    return `${text}: test accuracy ${pct(clean)}, under FGSM at eps 0.1 ${pct(attacked)}`;
   };
 
   const drawWeights = async (made: Net) => {
@@ -144,16 +150,25 @@ export function setupInside(hooks: Hooks): void {
   $('inside-train').addEventListener('click', () => job('training an MLP 784-128-128-10 on MNIST', async (d) => {
     const engine = await hooks.engine();
     const steps = Math.max(1, Math.round(Number($<HTMLInputElement>('inside-steps').value) || 300));
+    const robust = $<HTMLInputElement>('inside-robust').checked;
     const made = engine.createNet(mnistMLP(0, [128, 128]));
-    const trainer = made.trainer({ loss: 'cross_entropy', optimizer: { name: 'sgd', lr: 0.05, momentum: 0.9 } });
-    const x = toNet(d, d.raw.train.x);
-    await trainer.setData(x, d.raw.train.labels, { seed: 0 });
-    await trainer.train(steps, { every: Math.min(25, steps), onProgress: (q) => {
-      progress.value = q.step / q.steps;
-      hooks.setPhase('running', `training here: step ${q.step} of ${q.steps}, loss ${q.record.loss.toFixed(3)}, about ${(q.etaMs / 1000).toFixed(0)} s left`);
-    } });
-    trainer.destroy();
-    return use(d, made, `an MLP 784-128-128-10 (relu, kaiming) trained here for ${steps} SGD steps`);
+    const optimizer = { name: 'sgd' as const, lr: 0.05, momentum: 0.9 };
+    const started = performance.now();
+    const report = (step: number, loss: number) => {
+      progress.value = step / steps;
+      const left = ((performance.now() - started) / step) * (steps - step) / 1000;
+      hooks.setPhase('running', `training here${robust ? ' (adversarially)' : ''}: step ${step} of ${steps}, loss ${loss.toFixed(3)}, about ${left.toFixed(0)} s left`);
+    };
+    if (robust) {
+      await adversarialTraining(made, d.raw.train.x, d.raw.train.labels, { eps: 0.1, steps, trainer: { optimizer }, preprocessing: { mean: d.mean, std: d.std },
+        seed: 0, every: Math.min(25, steps), onProgress: (q) => report(q.step, q.loss) });
+    } else {
+      const trainer = made.trainer({ loss: 'cross_entropy', optimizer });
+      await trainer.setData(toNet(d, d.raw.train.x), d.raw.train.labels, { seed: 0 });
+      await trainer.train(steps, { every: Math.min(25, steps), onProgress: (q) => report(q.step, q.record.loss) });
+      trainer.destroy();
+    }
+    return use(d, made, `an MLP 784-128-128-10 (relu, kaiming) trained here for ${steps} SGD steps${robust ? ', adversarially (half of each batch FGSM at eps 0.1)' : ''}`);
   }));
   $('inside-from-training').addEventListener('click', () => job('taking the training view\'s net A', async (d) => {
     const bytes = hooks.trainedWeights();

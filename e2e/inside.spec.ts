@@ -1,10 +1,11 @@
-// The Inside the net view (demo/inside.ts): a net trained on the page, its test accuracy, a test
+// The Inside the net view (demo/inside.ts): a net trained on the page, its test accuracy and its
+// accuracy under FGSM (above the plain net's when trained adversarially), a test
 // digit with its saliency map and its FGSM and PGD versions (what the net reads in each), the class
 // models and their scores per step, the first layer's weights, the test digits that most activate
 // a unit; and the refusal when the training view has no net to hand over.
 import { test, expect } from '@playwright/test';
 
-test('Inside the net: train here, a digit\'s saliency map and adversarial versions, class models, weights, top digits', async ({ page }) => {
+test('Inside the net: train here, a digit\'s saliency map and adversarial versions, class models, weights, top digits; an adversarially trained net holds', async ({ page }) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto('/demo/#view=inside');
@@ -59,5 +60,16 @@ test('Inside the net: train here, a digit\'s saliency map and adversarial versio
   top.values.slice(1).forEach((v, i) => expect(v).toBeLessThanOrEqual(top.values[i]));
   await expect(page.locator('#inside-top-digits canvas')).toHaveCount(8);
   if (process.env.UPDATE_DOCS === '1') await page.locator('#inside-view').screenshot({ path: 'docs/demo-inside.png' });
+
+  // The same net trained adversarially (half of each batch FGSM at eps 0.1) holds better under it.
+  await page.locator('#inside-robust').check();
+  await page.locator('#inside-train').click();
+  const robust = await settle();
+  await expect(page.locator('body'), robust).toHaveAttribute('data-state', 'done');
+  const second = await page.evaluate(() => window.initscope.lastInside!);
+  console.log(`inside: under FGSM at eps 0.1, plain ${first.fgsmAccuracy}, adversarially trained ${second.fgsmAccuracy} (clean ${second.testAccuracy})`);
+  expect(second.net).toContain('adversarially');
+  expect(second.fgsmAccuracy).toBeGreaterThan(first.fgsmAccuracy + 0.1);
+  await expect(page.locator('#inside-net')).toContainText('under FGSM at eps 0.1');
   expect(errors).toEqual([]);
 });
