@@ -6,15 +6,14 @@
 // run (demo/runFile.ts). The result is window.initscope.lastTraining (design.md section 8).
 import { InitscopeError } from '../src/index';
 import { $, describeAdapter, download, formHash, setOptions, writeFields } from './dom';
-import { clear, StepCurves, type CurveSpec } from './plots';
 import { csvDataset, setupCSV } from './csvData';
 import { imagesDataset, setupImages } from './imageData';
 import { hideLrFind, showLrFind } from './lrFinder';
-import { drawMaps } from './maps';
 import { readRunFile, runFileText, type SessionView } from './runFile';
-import { distributions, LayerCurves, Timeline } from './timeline';
+import { Timeline } from './timeline';
 import { TrainingClient } from './trainClient';
-import { makeConfigFields, makePanels, PANELS } from './trainLayout';
+import { makeConfigFields, makePanels } from './trainLayout';
+import { TrainPlots } from './trainPlots';
 import type { AdapterLine, WindowEvent } from './trainProtocol';
 import { lastTraining } from './session';
 import { flattenTrainState, parseTrainHash, toTrainHash, TRAIN_ACTIVATIONS, TRAIN_DEFAULTS, TRAIN_PRESETS, type TrainState } from './trainState';
@@ -30,7 +29,6 @@ interface Hooks {
   showLost(reason: string, message: string): void;
 }
 
-const COLORS = ['#c33', '#36c'];
 
 export function setupTraining(hooks: Hooks, initialHash: string, initSelect: readonly string[]) {
   makeConfigFields();
@@ -44,9 +42,7 @@ export function setupTraining(hooks: Hooks, initialHash: string, initSelect: rea
   let sessions = 0;
   /** The loop in progress (one at a time) and what stops it. */
   let loop: { abort: AbortController; finished: Promise<void> } | undefined;
-  const loss = new StepCurves('train-loss', 'loss (training batch)', true);
-  const accuracy = new StepCurves('train-accuracy', 'accuracy: training batch and held-out sample (dashed)', false, [0, 1]);
-  const layerCurves = PANELS.map((prefix, i) => new LayerCurves(prefix, i === 0 ? 'A' : 'B'));
+  const plots = new TrainPlots();
   /** The training host, started on the first Train (a worker; the page's thread where a worker has no WebGPU). */
   let client: Promise<TrainingClient> | undefined;
   /** The view that the host's window messages grow (the one advancing). */
@@ -105,42 +101,12 @@ export function setupTraining(hooks: Hooks, initialHash: string, initSelect: rea
     return client;
   };
 
-  function draw(s: SessionView): void {
-    const curves: CurveSpec[] = s.runs.map((r, i) => ({ label: r.name, color: COLORS[i] }));
-    const steps = s.runs[0].history.map((h) => h.step);
-    loss.update(curves, steps, s.runs.map((r) => steps.map((_, j) => r.history[j]?.loss ?? null)));
-    const testCurves: CurveSpec[] = s.runs.map((r, i) => ({ label: `${r.name} (held-out)`, color: COLORS[i], dash: [6, 3], spanGaps: true }));
-    const testAt = new Map(s.testCurve.map((t) => [t.step, t]));
-    accuracy.update([...curves, ...testCurves], steps, [
-      ...s.runs.map((r) => steps.map((_, j) => r.history[j]?.accuracy ?? null)),
-      ...s.runs.map((_, i) => steps.map((st) => { const t = testAt.get(st); return t ? (i === 0 ? t.accuracy : t.compare ?? null) : null; })),
-    ]);
-    $('train-b-panel').hidden = s.runs.length < 2;
-    s.runs.forEach((r, i) => {
-      const prefix = PANELS[i];
-      $(`${prefix}-title`).textContent = r.name;
-      distributions(`${prefix}-dist-activation`, r.timeline, 'activation', 'A');
-      distributions(`${prefix}-dist-weightGrad`, r.timeline, 'weightGrad', 'dL/dW');
-      layerCurves[i].update(r.timeline);
-    });
-  }
-
-  /** A LeNet-5's first-layer filters (6 x 1 x 5 x 5), as pictures, for each run. */
-  function drawFilters(s: SessionView): void {
-    for (const [i, r] of s.runs.entries()) {
-      const prefix = PANELS[i];
-      const filters = s.filters?.[i];
-      $(`${prefix}-filters-box`).hidden = !filters;
-      if (filters) drawMaps(`${prefix}-filters`, [{ title: `after ${r.history.length} steps`, data: filters, channels: 6, height: 5, width: 5 }]);
-    }
-  }
-
   let drawPending = false;
   /** Redraws on the next frame, while the host trains the next window. */
   const scheduleDraw = (s: SessionView) => {
     if (drawPending) return;
     drawPending = true;
-    requestAnimationFrame(() => { drawPending = false; if (s === session) { draw(s); drawFilters(s); } });
+    requestAnimationFrame(() => { drawPending = false; if (s === session) plots.draw(s); });
   };
 
   async function newSession(s: TrainState, signal: AbortSignal): Promise<SessionView | undefined> {
@@ -159,13 +125,7 @@ export function setupTraining(hooks: Hooks, initialHash: string, initSelect: rea
     session = undefined;
     $<HTMLButtonElement>('train-download').disabled = true;
     $<HTMLButtonElement>('train-save-run').disabled = true;
-    for (const c of PANELS) {
-      for (const part of ['dist-activation', 'dist-weightGrad']) clear(`${c}-${part}`);
-      $(`${c}-title`).textContent = '';
-    }
-    loss.reset();
-    accuracy.reset();
-    for (const c of layerCurves) c.reset();
+    plots.reset();
     $('train-test').textContent = '';
     $<HTMLProgressElement>('train-progress').value = 0;
   }
@@ -210,8 +170,7 @@ export function setupTraining(hooks: Hooks, initialHash: string, initSelect: rea
   function show(s: SessionView): void {
     const accuracies = s.accuracies ?? [];
     window.initscope.lastTraining = s.last;
-    draw(s);
-    drawFilters(s);
+    plots.draw(s);
     const paused = s.done < s.state.steps;
     $('train-test').textContent = s.runs.map((r, i) => `${r.name}: test accuracy ${(100 * accuracies[i]).toFixed(1)}%` +
       (r.diverged ? ' (stopped: the loss became NaN or infinite; try a smaller learning rate)' : '')).join(' | ') +
