@@ -50,6 +50,10 @@ export interface EntryIO {
   inputGrad: { offset: number; name: string };
 }
 
+/** True where nobody reads the entry's dL/d(input): the net's first entry in a training step (the
+ *  input is data). Every layer type skips its input-gradient dispatch there. */
+export const inputGradUnread = (step: StepContext, io: EntryIO): boolean => step.training === true && io.index === 0;
+
 /** A tensor an entry reports statistics of, as `layers[entry.layer][field]` of a step's result.
  *  `region` is one of the entry's regions, or 'inputGrad' for the gradient of its input. */
 export interface StatsDeclaration {

@@ -5,7 +5,7 @@ import { convForwardDispatch, convInputGradDispatch, convPartialFloats, convWeig
 import { dzStoreDispatch } from '../../kernels/dzStore';
 import type { Dispatch } from '../../kernels/program';
 import type { ConvEntry } from '../../model/layers';
-import type { EntryIO, LayerType, StatsDeclaration, StepContext } from '../layerType';
+import { inputGradUnread, type EntryIO, type LayerType, type StatsDeclaration, type StepContext } from '../layerType';
 
 async function forward(step: StepContext, e: ConvEntry, io: EntryIO): Promise<Dispatch[]> {
   const { ctx, buffers } = step;
@@ -21,8 +21,7 @@ async function backward(step: StepContext, e: ConvEntry, io: EntryIO): Promise<D
   const { ctx, batch, buffers } = step;
   const l = e.layer;
   const common = { shape: e.shape, arena: buffers.arena, small: buffers.small, dummy: buffers.dummy, partials: buffers.partials };
-  // In a training step nobody reads dL/dX of the net's input: a first conv layer skips it.
-  const inputGrad = step.training && io.index === 0 ? [] : [await convInputGradDispatch(ctx, { ...common, label: `layer ${l} conv dX`,
+  const inputGrad = inputGradUnread(step, io) ? [] : [await convInputGradDispatch(ctx, { ...common, label: `layer ${l} conv dX`,
     weights: io.own.W, dz: buffers.storedDz, dxOffset: io.inputGrad.offset, reads: [`dZ${l}`, `W${l}`], writes: [io.inputGrad.name] })];
   return [
     await dzStoreDispatch(ctx, { label: `layer ${l} dZ store`, rows: batch,

@@ -10,7 +10,7 @@ import { skinnyDispatch, skinnyTransposedDispatch } from '../../kernels/matmulSk
 import type { Dispatch } from '../../kernels/program';
 import { LINEAR } from '../../model/activations';
 import type { DenseEntry } from '../../model/layers';
-import type { EntryIO, LayerType, StatsDeclaration, StepContext } from '../layerType';
+import { inputGradUnread, type EntryIO, type LayerType, type StatsDeclaration, type StepContext } from '../layerType';
 import { denseScratch, denseShapes } from '../shapes';
 
 
@@ -58,9 +58,8 @@ async function backward(step: StepContext, e: DenseEntry, io: EntryIO): Promise<
   const common = { arena: buffers.arena, small: buffers.small, dummy: buffers.dummy };
   const w = shapes.dw;
   const x = shapes.dx;
-  // In a training step nobody reads dL/dX of the net's input: a first dense layer skips it (for
-  // MNIST's 784 inputs, the largest of the layer's three products after the forward's).
-  const wantsInputGrad = !(step.training && io.index === 0);
+  // For MNIST's 784 inputs the skipped dX is as large as the layer's dW.
+  const wantsInputGrad = !inputGradUnread(step, io);
   if (w.kernel === 'outer' || (wantsInputGrad && x.kernel === 'outer')) {
     out.push(await dzStoreDispatch(ctx, { label: `layer ${l} dZ store`, rows: batch, dz, arena: buffers.arena,
       small: buffers.small, out: buffers.storedDz, reads: dzReads, writes: [`dZ${l}`] }));

@@ -6,14 +6,13 @@ import { residualDispatch, type ResidualRequest } from '../../kernels/residual';
 import { LINEAR } from '../../model/activations';
 import type { ForkEntry, JoinEntry } from '../../model/layers';
 import { inputOffset } from '../../model/layout';
-import type { EntryIO, LayerType, StatsDeclaration, StepContext } from '../layerType';
+import { inputGradUnread, type EntryIO, type LayerType, type StatsDeclaration, type StepContext } from '../layerType';
 
 const request = (step: StepContext, e: JoinEntry | ForkEntry, rest: Omit<ResidualRequest, 'count' | 'arena' | 'small' | 'act'> & { act?: JoinEntry['activation'] }): ResidualRequest =>
   ({ count: step.batch * e.outputWidth, arena: step.buffers.arena, small: step.buffers.small, act: rest.act ?? LINEAR, ...rest });
 
 async function forkBackward(step: StepContext, e: ForkEntry, io: EntryIO): Promise<Dispatch[]> {
-  // In a training step nobody reads dL/dX of the net's input.
-  if (step.training && io.index === 0) return [];
+  if (inputGradUnread(step, io)) return [];
   const l = e.layer;
   const dz = step.layout.entries[e.join].at.dz;
   return [await residualDispatch(step.ctx, request(step, e, { label: `block ${l} dX = dX(branch) + dZ(skip)`, entryPoint: 'fork_backward',
