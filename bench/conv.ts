@@ -8,7 +8,7 @@ import type * as TF from '@tensorflow/tfjs-core';
 import { LENET5_INPUT, LENET5_LAYERS, type Engine, type PlanProfile } from '../src/index';
 import { loadTfjs, timeSteps } from './peer-tfjs';
 import { rateOf, type MatmulPeak } from './peak';
-import { peerWindowsPerS, randomRows, trainerStepsPerS } from './steps';
+import { formatTable, peerWindowsPerS, randomRows, trainerStepsPerS } from './steps';
 
 export interface ConvLine {
   name: string;
@@ -136,10 +136,6 @@ export async function runConvBench(engine: Engine, gpu: GPU, peak: MatmulPeak, o
   return { layers, train: { batch, steps: trainSteps, engineStepsPerS: engineRate, peerStepsPerS: peerRate, flops, ...rateOf(flops, 1000 / engineRate, peak) } };
 }
 
-const table = (rows: string[][]) => {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-  return rows.map((row) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
-};
 const ratio = (peer: number | undefined, own: number) => (peer ? `${(peer / own).toFixed(1)}x` : '-');
 
 /** The conv layers' table, the LeNet-5 step's, and the matmul peak both are measured against. */
@@ -153,7 +149,7 @@ export function formatConvBench(r: { layers: ConvLine[]; train: ConvTrainLine },
       ratio(l.peerForwardMs, l.forwardMs), ratio(l.peerForwardBackwardMs, both)]);
   }
   const t = r.train;
-  return [...table(rows), '', ...table([
+  return [...formatTable(rows), '', ...formatTable([
     ['training step', 'initscope steps/s', 'GFLOP/s', '% of peak', 'tfjs steps/s', 'speedup'],
     [`LeNet-5, batch ${t.batch}, ${t.steps} steps`, t.engineStepsPerS.toFixed(2), t.gflops.toFixed(2), (100 * t.ofPeak).toFixed(0), t.peerStepsPerS?.toFixed(2) ?? '-',
       t.peerStepsPerS ? `${(t.engineStepsPerS / t.peerStepsPerS).toFixed(1)}x` : '-'],

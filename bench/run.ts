@@ -3,6 +3,7 @@
 import type { Engine } from '../src/index';
 import { KernelBench, type Timing } from './kernels';
 import { benchTfjs, type PeerTimings } from './peer-tfjs';
+import { formatTable } from './steps';
 
 export interface BenchOptions { width: number; layers: number; batch: number; steps: number; warmup: number; square: number; peer: boolean; sweep: boolean }
 
@@ -121,11 +122,10 @@ export function formatBench(r: BenchResult): string[] {
     rows.push([s.name, `${s.ms.toFixed(3)} (GPU ${s.gpuMs?.toFixed(3) ?? '-'})`, '-', (s.bytes / s.ms / 1e6).toFixed(1), s.peerMs?.toFixed(3) ?? '-',
       s.peerMs ? `${(s.peerMs / s.ms).toFixed(1)}x` : '-']);
   }
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   const info = r.adapter;
   return [
     `${r.date}, ${r.runtime}, ${`${info.vendor} ${info.architecture} ${info.description}`.trim()}${info.isFallbackAdapter ? ' (software)' : ''}; ` +
       `engine holds ${r.memory.buffers} buffers, ${(r.memory.bytes / 2 ** 20).toFixed(1)} MiB`,
-    ...rows.map((row) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')),
+    ...formatTable(rows),
   ];
 }

@@ -1,6 +1,6 @@
-// What the training benches share: random rows of a dataset's shape, and steps per second of the
-// engine's trainer and of a tfjs step, both timed the way the trainer runs (one readback per
-// window of 50 steps) after a warm-up.
+// What the benches share: random rows of a dataset's shape, steps per second of the engine's
+// trainer and of a tfjs step, both timed the way the trainer runs (one readback per window of 50
+// steps) after a warm-up, and the aligned text of their tables.
 import type * as TF from '@tensorflow/tfjs-core';
 import type { Net } from '../src/index';
 
@@ -38,4 +38,10 @@ export async function peerWindowsPerS(step: () => TF.Scalar | null, steps: numbe
   const started = performance.now();
   for (let done = 0; done < steps; done += 50) await window(Math.min(50, steps - done));
   return steps / ((performance.now() - started) / 1000);
+}
+
+/** Rows of cells as aligned text: the first column left-aligned, the others right-aligned. */
+export function formatTable(rows: string[][]): string[] {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+  return rows.map((row) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
 }

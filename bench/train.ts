@@ -10,7 +10,7 @@ import type { Engine } from '../src/index';
 import { rateOf, type MatmulPeak } from './peak';
 import { loadTfjs } from './peer-tfjs';
 import { engineResidual, peerResidual, residualMacs } from './residual';
-import { peerWindowsPerS, randomRows, trainerStepsPerS } from './steps';
+import { formatTable, peerWindowsPerS, randomRows, trainerStepsPerS } from './steps';
 
 export interface TrainLine {
   name: string; batch: number; steps: number;
@@ -101,6 +101,5 @@ export function formatTrainBench(lines: TrainLine[], peak: MatmulPeak): string[]
       l.peerStepsPerS ? `${(l.engineStepsPerS / l.peerStepsPerS).toFixed(1)}x` : '-']);
   }
   rows.push([`matmul peak (${peak.n}^3, this engine)`, '-', peak.gflops.toFixed(2), '100', '-', '-']);
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-  return rows.map((row) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
+  return formatTable(rows);
 }

@@ -5,8 +5,9 @@
 // class models with their scores per step, the first layer's weights as images, and the test
 // digits that most activate a chosen unit. Everything is src/inside/'s API on this page's GPU; the
 // numbers are window.initscope.lastInside for tests.
-import { adversarialTraining, classModels, fgsm, pgd, saliency, type Engine, type Net } from '../src/index';
+import { adversarialTraining, classModels, fgsm, pgd, saliency, type Engine, type Net, type Preprocessing } from '../src/index';
 import { mnist, standardization, type Dataset } from '../src/data/index';
+import { toNet as pixelsToNet } from '../src/inside/preprocessing';
 import { mnistMLP, spreadRows } from '../src/reproduce/types';
 import { $ } from './dom';
 import { diverging, figure, grey, overlay, range } from './insideDraw';
@@ -45,10 +46,11 @@ const softmaxTop = (s: Float32Array, from: number) => {
 };
 const pct = (p: number) => `${(100 * p).toFixed(p > 0.999 ? 1 : 0)}%`;
 
-interface Data { raw: Dataset; mean: Float64Array; std: number }
+/** MNIST in pixels, and the standardisation the nets read it through. */
+interface Data { raw: Dataset; preprocessing: Preprocessing }
 let data: Promise<Data> | undefined;
 const loadData = () => {
-  data ??= mnist().then((raw) => ({ raw, ...standardization(raw) }));
+  data ??= mnist().then((raw) => ({ raw, preprocessing: standardization(raw) }));
   data.catch(() => { data = undefined; });
   return data;
 };
@@ -67,7 +69,7 @@ export function setupInside(hooks: Hooks): void {
       try { hooks.setPhase('done', await work(await loadData())); } catch (e) { hooks.setPhase('error', `${name}: ${(e as Error).message}`); }
     });
   };
-  const toNet = (d: Data, x: Float32Array) => x.map((v, i) => (v - d.mean[i % PIXELS]) / d.std);
+  const toNet = (d: Data, x: Float32Array) => pixelsToNet(x, PIXELS, d.preprocessing);
 
   /** A net for the view: checked to read MNIST's 784 pixels into 10 classes, its test accuracy measured. */
   const use = async (d: Data, made: Net, text: string): Promise<string> => {
@@ -87,7 +89,7 @@ export function setupInside(hooks: Hooks): void {
     const labels = d.raw.test.labels;
     const clean = await accuracy(d.raw.test.x, labels);
     const some = spreadRows(d.raw.test, 500);
-    const attacked = await accuracy(await fgsm(made, some.x, some.labels, 0.1, { preprocessing: { mean: d.mean, std: d.std } }), some.labels);
+    const attacked = await accuracy(await fgsm(made, some.x, some.labels, 0.1, { preprocessing: d.preprocessing }), some.labels);
     window.initscope.lastInside = { net: text, testAccuracy: clean, fgsmAccuracy: attacked };
     $('inside-net').textContent = `${text}: test accuracy ${pct(clean)} on ${labels.length} test digits; under FGSM at eps 0.1, ${pct(attacked)} of 500.`;
     $('inside-panel').hidden = false;
@@ -125,7 +127,7 @@ export function setupInside(hooks: Hooks): void {
     const x = d.raw.test.x.slice(index * PIXELS, (index + 1) * PIXELS);
     const label = d.raw.test.labels[index];
     const labels = Int32Array.of(label);
-    const preprocessing = { mean: d.mean, std: d.std };
+    const { preprocessing } = d;
     const map = await saliency(net.net, x, { class: label, preprocessing });
     const advF = await fgsm(net.net, x, labels, eps, { preprocessing });
     const advP = await pgd(net.net, x, labels, eps, { steps: 10, preprocessing });
@@ -160,7 +162,7 @@ export function setupInside(hooks: Hooks): void {
       hooks.setPhase('running', `training here${robust ? ' (adversarially)' : ''}: step ${step} of ${steps}, loss ${loss.toFixed(3)}, about ${left.toFixed(0)} s left`);
     };
     if (robust) {
-      await adversarialTraining(made, d.raw.train.x, d.raw.train.labels, { eps: 0.1, steps, trainer: { optimizer }, preprocessing: { mean: d.mean, std: d.std },
+      await adversarialTraining(made, d.raw.train.x, d.raw.train.labels, { eps: 0.1, steps, trainer: { optimizer }, preprocessing: d.preprocessing,
         seed: 0, every: Math.min(25, steps), onProgress: (q) => report(q.step, q.loss) });
     } else {
       const trainer = made.trainer({ loss: 'cross_entropy', optimizer });
