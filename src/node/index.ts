@@ -2,6 +2,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { InitscopeError } from '../model/errors';
+import { setDawnPolling, type DawnPolling } from './ticks';
+
+export type { DawnPolling } from './ticks';
 
 /** Options of {@link createNodeGPU}. */
 export interface NodeGPUOptions {
@@ -9,6 +12,11 @@ export interface NodeGPUOptions {
   dawnOptions?: string[];
   /** Skip the real GPU and go straight to SwiftShader. */
   forceSwiftShader?: boolean;
+  /** How Dawn ticks the device while a GPU promise is pending, for the whole process: 'timer'
+   *  (default: once a millisecond, the thread asleep between) or 'immediate' (dawn.node's own:
+   *  every turn of the event loop, which keeps a core at 100% while the GPU works; on a CPU adapter
+   *  that core is taken from the driver's threads). */
+  polling?: DawnPolling;
 }
 
 /** Where Debian's chromium package ships SwiftShader's Vulkan ICD. */
@@ -45,9 +53,11 @@ function hasVulkanDriver(): boolean {
 /** A `GPU` from Dawn (the `webgpu` npm package). When no adapter is found (no GPU driver), it
  *  retries with SwiftShader, the CPU Vulkan driver, selected with VK_ICD_FILENAMES; the engine's
  *  adapterInfo then says SwiftShader and isFallbackAdapter is true. On Linux without any Vulkan
- *  driver it goes to SwiftShader at once, quietly. */
+ *  driver it goes to SwiftShader at once, quietly. It also sets how Dawn waits for the GPU in this
+ *  process (`polling`: a millisecond timer by default rather than dawn.node's busy loop). */
 export async function createNodeGPU(options: NodeGPUOptions = {}): Promise<GPU> {
   const dawn = await loadDawn();
+  setDawnPolling(options.polling ?? 'timer');
   Object.assign(globalThis, dawn.globals);
   const dawnOptions = options.dawnOptions ?? [];
   if (!options.forceSwiftShader && hasVulkanDriver()) {
