@@ -20,11 +20,8 @@ export default defineConfig({
   timeout: 15 * 60_000,
   // The Node suite runs beside this one (scripts/test.mjs): the page's steps may wait for the cores.
   expect: { timeout: 30_000 },
-  // Two tests at a time, each worker with its own browser: on a CPU adapter a page mostly waits on
-  // SwiftShader's threads and the pipeline compiler, and one worker left the cores half idle
-  // (docs/tests.md has the measured times).
-  workers: 2,
-  fullyParallel: true,
+  workers: 1,
+  fullyParallel: false,
   reporter: [['list']],
   outputDir: 'test-results',
   use: {
