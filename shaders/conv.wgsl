@@ -35,32 +35,13 @@ struct ConvParams {
 @group(0) @binding(4) var<storage, read> dz: array<f32>;
 @group(0) @binding(5) var<storage, read_write> part: array<f32>;
 
-const CIN: u32 = ${CIN}u;
-const H: u32 = ${H}u;
-const W: u32 = ${W}u;
-const COUT: u32 = ${COUT}u;
-const KH: u32 = ${KH}u;
-const KW: u32 = ${KW}u;
-const STRIDE: u32 = ${STRIDE}u;
-const PAD: u32 = ${PAD}u;
-const HO: u32 = ${HO}u;
-const WO: u32 = ${WO}u;
-const ACT: u32 = ${ACT}u;
-const MAXOUT_K: u32 = 1u;
+// The layer's shape (CIN, H, W, COUT, KH, KW, STRIDE, PAD, HO, WO, ACT, TAPS) and x_at: conv_shape.wgsl.
 const WG: u32 = 64u;
-const TAPS: u32 = CIN * KH * KW;
 
 const BLOCK: u32 = 4u;
 const CO_BLOCKS: u32 = (COUT + BLOCK - 1u) / BLOCK;
 
 fn thread_id(wid: vec3<u32>, nwg: vec3<u32>, lid: u32) -> u32 { return (wid.x + wid.y * nwg.x) * WG + lid; }
-
-/** X[n, ci, iy, ix], 0 in the padding (read at a clamped index, then zeroed: no branch). */
-fn x_at(n: u32, ci: u32, iy: i32, ix: i32) -> f32 {
-  let inside = iy >= 0 && iy < i32(H) && ix >= 0 && ix < i32(W);
-  let at = ((n * CIN + ci) * H + u32(clamp(iy, 0, i32(H) - 1))) * W + u32(clamp(ix, 0, i32(W) - 1));
-  return select(0.0, act[params.x_off + at], inside);
-}
 
 fn store_outputs(n: u32, co0: u32, oy: u32, ox: u32, z4: vec4<f32>) {
   if (ox >= WO) { return; }

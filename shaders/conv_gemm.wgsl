@@ -34,19 +34,8 @@ struct ConvGemmParams {
 @group(0) @binding(4) var<storage, read> dz: array<f32>;
 @group(0) @binding(5) var<storage, read_write> part: array<f32>;
 
+// The layer's shape (CIN, H, W, COUT, KH, KW, STRIDE, PAD, HO, WO, ACT, TAPS) and x_at: conv_shape.wgsl.
 const MODE: u32 = ${MODE}u;
-const CIN: u32 = ${CIN}u;
-const H: u32 = ${H}u;
-const W: u32 = ${W}u;
-const COUT: u32 = ${COUT}u;
-const KH: u32 = ${KH}u;
-const KW: u32 = ${KW}u;
-const STRIDE: u32 = ${STRIDE}u;
-const PAD: u32 = ${PAD}u;
-const HO: u32 = ${HO}u;
-const WO: u32 = ${WO}u;
-const ACT: u32 = ${ACT}u;
-const MAXOUT_K: u32 = 1u;
 const WG_X: u32 = ${WG_X}u;
 const WG_Y: u32 = ${WG_Y}u;
 const TM: u32 = ${TM}u;
@@ -55,7 +44,6 @@ const BK: u32 = ${BK}u;
 const BM: u32 = WG_Y * TM;
 const BN: u32 = WG_X * TN;
 const THREADS: u32 = WG_X * WG_Y;
-const TAPS: u32 = CIN * KH * KW;
 #if ${HAS_BIAS}
 const DB_COLUMNS: u32 = 1u;
 #else
@@ -66,17 +54,14 @@ var<workgroup> tile_lhs: array<f32, BK * BM>;
 var<workgroup> tile_rhs: array<f32, BK * BN>;
 
 /** X[n, tap's channel, oy S + ky - PAD, ox S + kx - PAD] for output position p = (n, oy, ox); 0 in
- *  the padding (a clamped read zeroed by select). */
+ *  the padding. */
 fn x_under(p: u32, tap: u32) -> f32 {
   let n = p / (HO * WO);
   let oy = (p / WO) % HO;
   let ox = p % WO;
-  let ci = tap / (KH * KW);
   let iy = i32(oy * STRIDE + (tap / KW) % KH) - i32(PAD);
   let ix = i32(ox * STRIDE + tap % KW) - i32(PAD);
-  let inside = iy >= 0 && iy < i32(H) && ix >= 0 && ix < i32(W);
-  let at = ((n * CIN + ci) * H + u32(clamp(iy, 0, i32(H) - 1))) * W + u32(clamp(ix, 0, i32(W) - 1));
-  return select(0.0, act[params.x_off + at], inside);
+  return x_at(n, tap / (KH * KW), iy, ix);
 }
 
 /** dZ[n, co, p's output row and column] for output position p. */

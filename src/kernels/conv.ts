@@ -2,7 +2,7 @@ import code from '../../shaders/conv.wgsl?raw';
 import { LINEAR, type ActivationSpec } from '../model/activations';
 import type { ConvShape } from '../model/net';
 import { convGemmDispatch, convGemmPlan } from './convGemm';
-import { ACTIVATIONS_WGSL } from './includes';
+import { ACTIVATIONS_WGSL, CONV_SHAPE_WGSL } from './includes';
 import { defineProgram, foldWorkgroups, makeDispatch, maxWorkgroupsPerDimension, type Dispatch, type KernelContext } from './program';
 
 /** conv.wgsl: conv forward (+ bias + activation), dX, dW and db as implicit GEMMs without shared
@@ -10,7 +10,7 @@ import { defineProgram, foldWorkgroups, makeDispatch, maxWorkgroupsPerDimension,
  *  adapters compute forward, dX and the partials with conv_gemm.wgsl's tiles (convGemm.ts). */
 export const CONV_PROGRAM = defineProgram({
   name: 'conv',
-  shader: { file: 'conv.wgsl', code, includes: [ACTIVATIONS_WGSL] },
+  shader: { file: 'conv.wgsl', code, includes: [ACTIVATIONS_WGSL, CONV_SHAPE_WGSL] },
   bindings: { params: 'uniform', act: 'storage', small: 'read-only-storage', weights: 'storage', dz: 'read-only-storage', part: 'storage' },
   uniform: {
     struct: 'ConvParams',

@@ -1,14 +1,14 @@
 import code from '../../shaders/conv_gemm.wgsl?raw';
 import type { ActivationSpec } from '../model/activations';
 import type { ConvShape } from '../model/net';
-import { ACTIVATIONS_WGSL } from './includes';
+import { ACTIVATIONS_WGSL, CONV_SHAPE_WGSL } from './includes';
 import { chooseSplits, matmulGrid, MATMUL_TILES, type MatmulTile } from './matmul';
 import { defineProgram, makeDispatch, maxWorkgroupsPerDimension, type Dispatch, type KernelContext } from './program';
 
 /** conv_gemm.wgsl: conv forward, dX and dW as implicit GEMMs with workgroup-shared tiles (GPU adapters). */
 export const CONV_GEMM_PROGRAM = defineProgram({
   name: 'conv-gemm',
-  shader: { file: 'conv_gemm.wgsl', code, includes: [ACTIVATIONS_WGSL] },
+  shader: { file: 'conv_gemm.wgsl', code, includes: [ACTIVATIONS_WGSL, CONV_SHAPE_WGSL] },
   bindings: { params: 'uniform', act: 'storage', small: 'read-only-storage', weights: 'read-only-storage', dz: 'read-only-storage', part: 'storage' },
   uniform: {
     struct: 'ConvGemmParams',

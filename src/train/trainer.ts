@@ -16,9 +16,7 @@ import { loadTrainer, saveTrainer, type LoadOptions } from './resume';
 import type { DataOptions, TrainerHost, TrainOptions } from './host';
 import { checkFinite, DeviceDataset, encodeTargets, type TargetShape } from './data';
 import { decodeMetrics, decodeTrainStats, type TrainRecord, type TrainResult } from './records';
-
-/** Metrics words hold this many steps: the largest `every`, and the batches of one evaluation window. */
-const METRICS_SLOTS = 4096;
+import { evaluateRows, METRICS_SLOTS, stepWords } from './evaluate';
 
 function checkOptions(o: unknown, known: string[]): Record<string, unknown> {
   if (o === undefined) return {};
@@ -158,20 +156,6 @@ export class Trainer {
 
   private get targetCols(): number { return this.spec.loss === 'cross_entropy' ? 1 : this.shape.classes; }
 
-  private stepWords(lr: number, slot: number, start: number, valid: number): Uint32Array<ArrayBuffer> {
-    const words = new Uint32Array(STEP_FIELDS.T_WORDS);
-    const f32 = new Float32Array(words.buffer);
-    const o = this.spec.optimizer;
-    f32[STEP_FIELDS.T_LR] = lr;
-    f32[STEP_FIELDS.T_BIAS1] = 1 - o.beta1 ** (this.t + 1);
-    f32[STEP_FIELDS.T_BIAS2] = 1 - o.beta2 ** (this.t + 1);
-    words[STEP_FIELDS.T_METRICS_SLOT] = slot;
-    words[STEP_FIELDS.T_BATCH_START] = start;
-    words[STEP_FIELDS.T_VALID_ROWS] = valid;
-    words[STEP_FIELDS.T_STEP] = this.t;
-    return words;
-  }
-
   /** The next batch's first row in the order, starting a new (reshuffled) epoch when the rest
    *  of this one is shorter than a batch. */
   private nextBatch(): number {
@@ -193,7 +177,7 @@ export class Trainer {
     const lr = learningRate(this.spec.optimizer.lr, this.spec.schedule, this.t);
     const start = direct ? 0 : this.nextBatch();
     const device = res.ctx.device;
-    device.queue.writeBuffer(this.buffers.step, 0, this.stepWords(lr, slot, start, res.batch));
+    device.queue.writeBuffer(this.buffers.step, 0, stepWords(this.spec.optimizer, this.t, lr, slot, start, res.batch));
     const encoder = device.createCommandEncoder({ label: built.plan.name });
     recordPlan(encoder, built.plan, { label: built.plan.name });
     if (readback) {
@@ -330,32 +314,8 @@ export class Trainer {
       }
       const set = this.evalSet;
       const built = await this.plan({ mode: 'eval', data: set.gpu, loss: this.spec.loss, optimizer: this.spec.optimizer, stats: false });
-      const batches = Math.ceil(encoded.rows / res.batch);
-      let lossSum = 0;
-      let correct = 0;
-      const device = res.ctx.device;
-      for (let first = 0; first < batches; first += METRICS_SLOTS) {
-        const count = Math.min(METRICS_SLOTS, batches - first);
-        const valid: number[] = [];
-        for (let b = 0; b < count; b++) {
-          const start = (first + b) * res.batch;
-          valid.push(Math.min(res.batch, encoded.rows - start));
-          device.queue.writeBuffer(this.buffers.step, 0, this.stepWords(0, b, start, valid[b]));
-          const encoder = device.createCommandEncoder({ label: built.plan.name });
-          recordPlan(encoder, built.plan, { label: built.plan.name });
-          device.queue.submit([encoder.finish()]);
-        }
-        const staging = this.ring.acquire();
-        const encoder = device.createCommandEncoder({ label: 'evaluate metrics' });
-        encoder.copyBufferToBuffer(this.buffers.metrics, 0, staging, 0, count * 8);
-        device.queue.submit([encoder.finish()]);
-        const metrics = new Uint32Array(await this.ring.read(staging), 0, METRICS_SLOTS * 2);
-        valid.forEach((rows, b) => {
-          const m = decodeMetrics(metrics, b, this.spec.loss, rows, this.shape.classes);
-          lossSum += m.lossSum;
-          correct += m.correct;
-        });
-      }
+      const { lossSum, correct } = await evaluateRows({ device: res.ctx.device, built, buffers: this.buffers, ring: this.ring, batch: res.batch,
+        loss: this.spec.loss, classes: this.shape.classes, optimizer: this.spec.optimizer, t: this.t }, encoded.rows);
       this.host.markStale();
       const divisor = this.spec.loss === 'cross_entropy' ? encoded.rows : encoded.rows * this.shape.classes;
       return { loss: lossSum / divisor, accuracy: correct / encoded.rows };
