@@ -54,7 +54,7 @@ export class NetResources {
     let flagWords = 1;
     for (const section of STATS_SECTIONS) {
       const tensors = this.slots.section(section);
-      partialWords = Math.max(partialWords, tensors.reduce((s, t) => s + statsGrid(t.rows, t.cols, this.ctx.target).groups * PARTIAL_WORDS, 0));
+      partialWords = Math.max(partialWords, tensors.reduce((s, t) => s + statsGrid(t.rows, t.cols, this.ctx.target).records * PARTIAL_WORDS, 0));
       flagWords = Math.max(flagWords, tensors.reduce((s, t) => s + t.cols, 0));
     }
     return { partialWords, flagWords };

@@ -10,6 +10,10 @@ const NO_SATURATION = 0xffffffff;
 const MAX_GROUPS_PER_TENSOR: Record<KernelTarget, number> = { gpu: 4096, cpu: 32 };
 /** Threads (= columns) per workgroup: see stats.wgsl's WG. */
 const STATS_WORKGROUP: Record<KernelTarget, { size: number; level: number }> = { gpu: { size: 256, level: 16 }, cpu: { size: 64, level: 8 } };
+/** Whether a workgroup merges its threads' moments into one partial record (stats.wgsl's
+ *  WORKGROUP_REDUCE). Not on CPU adapters: there every thread writes its own record, since
+ *  SwiftShader compiles the workgroup reduction ~10x slower than the rest of the kernel. */
+const WORKGROUP_REDUCE: Record<KernelTarget, boolean> = { gpu: true, cpu: false };
 
 
 /** One [rows x cols] tensor whose statistics go to stats slot `slot`. */
@@ -31,14 +35,16 @@ export interface StatsTensor {
 
 /** How stats.wgsl splits a tensor: workgroups of WG threads over colSpan blocks of WG columns
  *  (GPU: one block, so many workgroups; CPU: every column, so few) and rowChunk rows, so that a
- *  tensor uses at most 4096 workgroups on a GPU, 32 on a CPU. */
-export function statsGrid(rows: number, cols: number, target: KernelTarget): { colGroups: number; colSpan: number; rowChunk: number; groups: number } {
+ *  tensor uses at most 4096 workgroups on a GPU, 32 on a CPU; and how many partial records the
+ *  moments pass writes (one per workgroup, or one per thread without WORKGROUP_REDUCE). */
+export function statsGrid(rows: number, cols: number, target: KernelTarget): { colGroups: number; colSpan: number; rowChunk: number; groups: number; records: number } {
   const blocks = Math.ceil(cols / STATS_WORKGROUP[target].size);
   const colSpan = target === 'cpu' ? blocks : 1;
   const colGroups = Math.ceil(blocks / colSpan);
   const chunksWanted = Math.max(1, Math.floor(MAX_GROUPS_PER_TENSOR[target] / colGroups));
   const rowChunk = Math.max(Math.ceil(rows / chunksWanted), Math.min(rows, 8));
-  return { colGroups, colSpan, rowChunk, groups: colGroups * Math.ceil(rows / rowChunk) };
+  const groups = colGroups * Math.ceil(rows / rowChunk);
+  return { colGroups, colSpan, rowChunk, groups, records: groups * (WORKGROUP_REDUCE[target] ? 1 : STATS_WORKGROUP[target].size) };
 }
 
 export function writeHistogramRange(desc: Uint32Array, tensors: StatsTensor[], range: HistogramRange): void {
@@ -70,7 +76,7 @@ function describe(tensors: StatsTensor[], range: HistogramRange, target: KernelT
     for (const [field, value] of u32Fields) desc[base + field] = value;
     f32[base + D.D_SLOPE] = t.saturation?.act.param ?? 0;
     f32[base + D.D_MAX_SLOPE] = t.saturation?.act.maxSlope ?? 1;
-    partialBase += grid.groups * PARTIAL_WORDS;
+    partialBase += grid.records * PARTIAL_WORDS;
     flagBase += t.cols;
   });
   writeHistogramRange(desc, tensors, range);
@@ -108,7 +114,7 @@ export async function statsBatch(ctx: KernelContext, req: StatsBatchRequest): Pr
   ctx.device.queue.writeBuffer(descBuffer, 0, desc);
   const wg = STATS_WORKGROUP[ctx.target];
   const constants = {
-    ...statsLayoutConstants(), BINS: req.bins, WG: wg.size, LEVEL: wg.level, SRC: req.tensors[0].source === 'arena' ? 0 : 1,
+    ...statsLayoutConstants(), BINS: req.bins, WG: wg.size, LEVEL: wg.level, WORKGROUP_REDUCE: WORKGROUP_REDUCE[ctx.target], SRC: req.tensors[0].source === 'arena' ? 0 : 1,
     SAT_ACT: [...saturating][0],
   };
   const maxGroups = Math.max(...req.tensors.map((t) => statsGrid(t.rows, t.cols, ctx.target).groups));

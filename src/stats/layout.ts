@@ -66,7 +66,7 @@ export const DESC_FIELDS = {
   D_STRIDE: 20,
 } as const;
 
-/** Words of one workgroup's partial moments (the moments pass writes, finalize merges). */
+/** Words of one partial record of moments (a workgroup's, or a thread's; the moments pass writes, finalize merges). */
 export const PARTIAL_FIELDS = {
   P_N: 0, P_MEAN: 1, P_M2: 2, P_MIN: 3, P_MAX: 4, P_ABS_SUM: 5, P_ZEROS: 6, P_SATURATED: 7, P_NAN: 8, P_INF: 9,
   /** Words per record. */
