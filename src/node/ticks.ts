@@ -7,7 +7,9 @@
 // work, and three such processes at once slowed each other by far more (bench/NOTES.md).
 //
 // 'timer' re-queues Dawn's native tick callbacks on a 0 ms timer (Node waits at least 1 ms, and
-// sleeps while it waits). JavaScript callbacks given to setImmediate are not touched.
+// sleeps while it waits). JavaScript callbacks given to setImmediate are not touched. A callback
+// that reads as native code (another addon's, or a JavaScript function made with bind()) also
+// waits the millisecond: it still runs, in order with the timers.
 
 /** How Dawn's device ticks are scheduled while a GPU promise is pending: 'timer' (one tick a
  *  millisecond, the thread sleeping between) or 'immediate' (dawn.node's own: every turn of the
