@@ -12,11 +12,12 @@
 //              workgroup; one partial record per workgroup; ORs the column flags.
 //   finalize:  grid (tensors). Merges the partials, counts dead columns (and clears their
 //              flags for the next step), writes the header, clears the histogram.
-// WORKGROUP_REDUCE is false on CPU adapters: no workgroup reduction; moments writes one partial
-// record per thread and finalize's thread 0 merges them in order. SwiftShader compiled moments and finalize in
-// ~0.45 s each with the reduction's shared-memory reads and ~0.05 s without (a stats batch is
-// three of each per net), and its barriers cost every workgroup a coroutine switch at run time.
 //   histogram: grid (max groups, tensors). Workgroup-local bins, then atomics into the slot.
+// WORKGROUP_REDUCE is false on CPU adapters: no workgroup reduction; moments writes one partial
+// record per thread and finalize's thread 0 merges them in order. SwiftShader compiled moments
+// and finalize in ~0.45 s each with the reduction's shared-memory reads and ~0.05 s without (a
+// stats batch is three of each per net), and its barriers cost every workgroup a coroutine switch
+// at run time.
 // Slot (S_BINS + BINS words): the header fields S_* (finite count, mean, M2 = sum of squared
 //   deviations, min, max, sum |x|, zeros, dead columns, saturated, NaN, Inf, underflow, overflow,
 //   histogram lo and hi), then the bins. Partial records: fields P_*, P_STRIDE words each.
