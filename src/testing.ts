@@ -15,6 +15,7 @@ import { GATHER_PROGRAM, LOSS_PROGRAM, OPTIM_PROGRAM } from './kernels/train';
 import { NORM_PROGRAM } from './kernels/norm';
 import { CONV_PROGRAM } from './kernels/conv';
 import { CONV_GEMM_PROGRAM } from './kernels/convGemm';
+import { CONV_PADDED_PROGRAM } from './kernels/convPadded';
 import { DROPOUT_PROGRAM } from './kernels/dropout';
 import { PRUNE_PROGRAM } from './kernels/prune';
 import { RESIDUAL_PROGRAM } from './kernels/residual';
@@ -31,7 +32,7 @@ import type { MLPOptions } from './model/options';
 export const PROGRAMS: Program[] = [
   RNG_PROGRAM, MATMUL_PROGRAM, SKINNY_PROGRAM, SKINNY_T_PROGRAM, OUTER_PROGRAM, DZ_STORE_PROGRAM, EPILOGUE_PROGRAM, BIAS_GRAD_PROGRAM,
   STATS_PROGRAM, GATHER_PROGRAM, LOSS_PROGRAM, OPTIM_PROGRAM, NORM_PROGRAM, SCALE_ADD_PROGRAM, CONV_PROGRAM, POOL_PROGRAM,
-  CONV_GEMM_PROGRAM, RESIDUAL_PROGRAM, DROPOUT_PROGRAM, PRUNE_PROGRAM,
+  CONV_GEMM_PROGRAM, CONV_PADDED_PROGRAM, RESIDUAL_PROGRAM, DROPOUT_PROGRAM, PRUNE_PROGRAM,
 ];
 
 

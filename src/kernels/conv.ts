@@ -2,6 +2,7 @@ import code from '../../shaders/conv.wgsl?raw';
 import { LINEAR, type ActivationSpec } from '../model/activations';
 import type { ConvShape } from '../model/net';
 import { convGemmDispatch, convGemmPlan } from './convGemm';
+import { paddedForwardDispatches, paddedScratchFloats, paddedWeightGradDispatches, paddedWeightGradSplit, usesPaddedKernels, weightGradOutputs } from './convPadded';
 import { ACTIVATIONS_WGSL, CONV_SHAPE_WGSL } from './includes';
 import { defineProgram, foldWorkgroups, makeDispatch, maxWorkgroupsPerDimension, type Dispatch, type KernelContext } from './program';
 
@@ -34,12 +35,10 @@ export function convWeightGradSplit(s: ConvShape): { splits: number; kPerSplit: 
   return { splits: Math.ceil(positions / kPerSplit), kPerSplit, threadsPerSplit };
 }
 
-/** dW's and db's entries in one split of the partials: COUT x TAPS, then COUT. */
-const weightGradOutputs = (s: ConvShape) => s.cout * s.cin * s.kh * s.kw + s.cout;
-
 /** The splits of the dW/db partials on a kernel set (conv_gemm.wgsl's tiles split like a matmul's). */
-function weightGradSplits(s: ConvShape, ctx: KernelContext, hasBias: boolean): { splits: number; kPerSplit: number } {
-  return ctx.target === 'cpu' ? convWeightGradSplit(s) : convGemmPlan(s, 'weightGrad', hasBias, maxWorkgroupsPerDimension(ctx));
+function weightGradSplits(s: ConvShape, ctx: KernelContext, hasBias: boolean): number {
+  if (ctx.target === 'gpu') return convGemmPlan(s, 'weightGrad', hasBias, maxWorkgroupsPerDimension(ctx)).splits;
+  return usesPaddedKernels(s) ? paddedWeightGradSplit(s).splits : convWeightGradSplit(s).splits;
 }
 
 function constants(s: ConvShape, act: ActivationSpec, hasBias: boolean) {
@@ -68,21 +67,28 @@ export interface ConvForwardRequest extends Common {
   biasOffset?: number;
 }
 
-/** Z = conv(X, W) (+ b), A = act(Z): one dispatch. */
-export function convForwardDispatch(ctx: KernelContext, r: ConvForwardRequest): Promise<Dispatch> {
+/** Z = conv(X, W) (+ b), A = act(Z): one dispatch, or on CPU adapters at stride 1 the padded copy
+ *  of X and the product (conv_padded.wgsl). `reads` lists X's name first. */
+export async function convForwardDispatches(ctx: KernelContext, r: ConvForwardRequest): Promise<Dispatch[]> {
   const s = r.shape;
   if (ctx.target === 'gpu') {
-    return convGemmDispatch(ctx, { label: r.label, mode: 'forward', shape: s, act: r.act, hasBias: r.biasOffset !== undefined,
+    return [await convGemmDispatch(ctx, { label: r.label, mode: 'forward', shape: s, act: r.act, hasBias: r.biasOffset !== undefined,
       buffers: { act: r.arena, small: r.small, weights: r.weights, dz: r.dummy, part: r.partials },
-      xOffset: r.xOffset, zOffset: r.zOffset, aOffset: r.aOffset, biasOffset: r.biasOffset, reads: r.reads, writes: r.writes });
+      xOffset: r.xOffset, zOffset: r.zOffset, aOffset: r.aOffset, biasOffset: r.biasOffset, reads: r.reads, writes: r.writes })];
+  }
+  if (usesPaddedKernels(s)) {
+    const [input, ...params] = r.reads;
+    return paddedForwardDispatches(ctx, { label: r.label, shape: s, act: r.act,
+      buffers: { act: r.arena, small: r.small, weights: r.weights, dz: r.dummy, part: r.partials },
+      xOffset: r.xOffset, zOffset: r.zOffset, aOffset: r.aOffset, biasOffset: r.biasOffset, input, params, writes: r.writes });
   }
   const threads = s.batch * s.ho * blocks(s.wo) * blocks(s.cout);
-  return makeDispatch(ctx, CONV_PROGRAM, {
+  return [await makeDispatch(ctx, CONV_PROGRAM, {
     label: r.label, entryPoint: 'forward', constants: constants(s, r.act, r.biasOffset !== undefined),
     buffers: { act: r.arena, small: r.small, weights: r.weights, dz: r.dummy, part: r.partials },
     uniforms: { batch: s.batch, x_off: r.xOffset, z_off: r.zOffset, a_off: r.aOffset, bias_off: r.biasOffset ?? 0, slope: r.act.param },
     workgroups: foldWorkgroups(ctx, Math.ceil(threads / 64)), reads: r.reads, writes: r.writes,
-  });
+  })];
 }
 
 export interface ConvInputGradRequest extends Common {
@@ -111,37 +117,50 @@ export interface ConvWeightGradRequest extends Common {
   /** Receives dW. */
   dW: GPUBuffer;
   dz: GPUBuffer;
+  /** X's name and dZ's. */
+  reads: [string, string];
   xOffset: number;
   dbOffset?: number;
 }
 
-/** dW and db: the split-K partial sums, then their reduction (two dispatches). */
+/** The split-K partial sums of dW and db (on CPU adapters at stride 1, conv_padded.wgsl's, after
+ *  its padded copy of X). */
+async function weightGradPartials(ctx: KernelContext, r: ConvWeightGradRequest, hasBias: boolean): Promise<Dispatch[]> {
+  const s = r.shape;
+  const label = `${r.label} (split-K partials)`;
+  const buffers = { act: r.arena, small: r.small, weights: r.dummy, dz: r.dz, part: r.partials };
+  if (ctx.target === 'gpu') {
+    return [await convGemmDispatch(ctx, { label, mode: 'weightGrad', shape: s, act: LINEAR, hasBias, buffers, xOffset: r.xOffset, reads: r.reads, writes: ['partials'] })];
+  }
+  if (usesPaddedKernels(s)) {
+    return paddedWeightGradDispatches(ctx, { label: r.label, shape: s, buffers, xOffset: r.xOffset, input: r.reads[0], dzName: r.reads[1], hasBias });
+  }
+  const { splits, kPerSplit, threadsPerSplit } = convWeightGradSplit(s);
+  return [await makeDispatch(ctx, CONV_PROGRAM, {
+    label, entryPoint: 'weight_grad', constants: constants(s, LINEAR, hasBias), buffers,
+    uniforms: { batch: s.batch, x_off: r.xOffset, db_off: r.dbOffset ?? 0, splits, k_per_split: kPerSplit },
+    workgroups: foldWorkgroups(ctx, Math.ceil((threadsPerSplit * splits) / 64)), reads: r.reads, writes: ['partials'],
+  })];
+}
+
+/** dW and db: the split-K partial sums, then their reduction. */
 export async function convWeightGradDispatches(ctx: KernelContext, r: ConvWeightGradRequest): Promise<Dispatch[]> {
   const s = r.shape;
   const hasBias = r.dbOffset !== undefined;
-  const { splits, kPerSplit } = weightGradSplits(s, ctx, hasBias);
-  const c = constants(s, LINEAR, hasBias);
-  const uniforms = { batch: s.batch, x_off: r.xOffset, db_off: r.dbOffset ?? 0, splits, k_per_split: kPerSplit };
-  const partialsLabel = `${r.label} (split-K partials)`;
-  const partials = ctx.target === 'gpu'
-    ? convGemmDispatch(ctx, { label: partialsLabel, mode: 'weightGrad', shape: s, act: LINEAR, hasBias,
-      buffers: { act: r.arena, small: r.small, weights: r.dummy, dz: r.dz, part: r.partials }, xOffset: r.xOffset, reads: r.reads, writes: ['partials'] })
-    : makeDispatch(ctx, CONV_PROGRAM, {
-      label: partialsLabel, entryPoint: 'weight_grad', constants: c,
-      buffers: { act: r.arena, small: r.small, weights: r.dummy, dz: r.dz, part: r.partials }, uniforms,
-      workgroups: foldWorkgroups(ctx, Math.ceil((convWeightGradSplit(s).threadsPerSplit * splits) / 64)), reads: r.reads, writes: ['partials'],
-    });
   return [
-    await partials,
+    ...await weightGradPartials(ctx, r, hasBias),
     await makeDispatch(ctx, CONV_PROGRAM, {
-      label: `${r.label} (reduce)`, entryPoint: 'reduce_weight_grad', constants: c,
-      buffers: { act: r.arena, small: r.small, weights: r.dW, dz: r.dummy, part: r.partials }, uniforms,
+      label: `${r.label} (reduce)`, entryPoint: 'reduce_weight_grad', constants: constants(s, LINEAR, hasBias),
+      buffers: { act: r.arena, small: r.small, weights: r.dW, dz: r.dummy, part: r.partials },
+      uniforms: { db_off: r.dbOffset ?? 0, splits: weightGradSplits(s, ctx, hasBias) },
       workgroups: foldWorkgroups(ctx, Math.ceil(weightGradOutputs(s) / 64)), reads: ['partials'], writes: r.writes,
     }),
   ];
 }
 
-/** Floats of split-K partials the dW/db dispatches need (the larger of with and without db). */
+/** Floats of the shared scratch a conv layer needs: the split-K partials of dW/db (the larger of
+ *  with and without db), and on CPU adapters at stride 1 the padded copy of X after them. */
 export function convPartialFloats(s: ConvShape, ctx: KernelContext): number {
-  return Math.max(weightGradSplits(s, ctx, true).splits, weightGradSplits(s, ctx, false).splits) * weightGradOutputs(s);
+  if (ctx.target === 'cpu' && usesPaddedKernels(s)) return paddedScratchFloats(s);
+  return Math.max(weightGradSplits(s, ctx, true), weightGradSplits(s, ctx, false)) * weightGradOutputs(s);
 }

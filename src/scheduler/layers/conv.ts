@@ -1,7 +1,7 @@
 // The conv layer type: Z = conv(X, W) (+ b), A = act(Z) in one kernel; backward stores dZ = dA f'(Z)
 // once (dz_store.wgsl), then dW and db (split-K over batch x Ho x Wo, then a reduction) and dX
 // (a gather with the flipped kernel) read it (conv.wgsl).
-import { convForwardDispatch, convInputGradDispatch, convPartialFloats, convWeightGradDispatches } from '../../kernels/conv';
+import { convForwardDispatches, convInputGradDispatch, convPartialFloats, convWeightGradDispatches } from '../../kernels/conv';
 import { dzStoreDispatch } from '../../kernels/dzStore';
 import type { Dispatch } from '../../kernels/program';
 import type { ConvEntry } from '../../model/layers';
@@ -10,11 +10,11 @@ import { inputGradUnread, type EntryIO, type LayerType, type StatsDeclaration, t
 async function forward(step: StepContext, e: ConvEntry, io: EntryIO): Promise<Dispatch[]> {
   const { ctx, buffers } = step;
   const l = e.layer;
-  return [await convForwardDispatch(ctx, {
+  return convForwardDispatches(ctx, {
     label: `layer ${l} conv forward+act`, shape: e.shape, act: e.activation, arena: buffers.arena, small: buffers.small,
     dummy: buffers.dummy, partials: buffers.partials, weights: io.own.W, xOffset: io.input.offset, zOffset: io.at.z, aOffset: io.at.out, biasOffset: io.at.b,
     reads: [io.input.name, `W${l}`, ...(e.bias ? [`b${l}`] : [])], writes: [`Z${l}`, `A${l}`],
-  })];
+  });
 }
 
 async function backward(step: StepContext, e: ConvEntry, io: EntryIO): Promise<Dispatch[]> {

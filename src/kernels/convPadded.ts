@@ -1,0 +1,100 @@
+import code from '../../shaders/conv_padded.wgsl?raw';
+import { LINEAR, type ActivationSpec } from '../model/activations';
+import type { ConvShape } from '../model/net';
+import { ACTIVATIONS_WGSL, CONV_SHAPE_WGSL } from './includes';
+import { defineProgram, foldWorkgroups, makeDispatch, type Dispatch, type KernelContext } from './program';
+
+/** conv_padded.wgsl: the stride-1 conv forward and dW on CPU adapters, over a zero-padded copy of X. */
+export const CONV_PADDED_PROGRAM = defineProgram({
+  name: 'conv-padded',
+  shader: { file: 'conv_padded.wgsl', code, includes: [ACTIVATIONS_WGSL, CONV_SHAPE_WGSL] },
+  bindings: { params: 'uniform', act: 'storage', small: 'read-only-storage', weights: 'read-only-storage', dz: 'read-only-storage', part: 'storage' },
+  uniform: {
+    struct: 'PaddedParams',
+    fields: { batch: 'u32', x_off: 'u32', z_off: 'u32', a_off: 'u32', bias_off: 'u32', pad_off: 'u32', splits: 'u32', rows_per_split: 'u32', slope: 'f32' },
+  },
+});
+
+/** Whether conv_padded.wgsl computes this layer's forward and dW on CPU adapters (stride 1;
+ *  conv.wgsl keeps the strided layers). */
+export const usesPaddedKernels = (s: ConvShape): boolean => s.stride === 1;
+
+/** Floats of the padded copy of X (0 without padding: X itself is read). */
+const paddedInputFloats = (s: ConvShape): number => s.batch * s.cin * (s.h + 2 * s.padding) * (s.w + 2 * s.padding);
+
+/** dW's split over the batch HO image rows: enough threads to fill two cores' worth of lanes
+ *  (about 512); each thread sums 4 filters x 8 taps, or db of 4 filters. */
+export function paddedWeightGradSplit(s: ConvShape): { splits: number; rowsPerSplit: number } {
+  const threadsPerSplit = Math.ceil(s.cout / 4) * (Math.ceil((s.cin * s.kh * s.kw) / 8) + 1);
+  const rows = s.batch * s.ho;
+  const rowsPerSplit = Math.ceil(rows / Math.min(rows, Math.ceil(512 / threadsPerSplit)));
+  return { splits: Math.ceil(rows / rowsPerSplit), rowsPerSplit };
+}
+
+/** dW's and db's entries in one split of the partials: COUT x TAPS, then COUT. */
+export const weightGradOutputs = (s: ConvShape): number => s.cout * s.cin * s.kh * s.kw + s.cout;
+
+/** The shared scratch these kernels use: dW's split-K partials, then the padded copy of X. */
+const partialFloats = (s: ConvShape) => paddedWeightGradSplit(s).splits * weightGradOutputs(s);
+export const paddedScratchFloats = (s: ConvShape): number => partialFloats(s) + (s.padding > 0 ? paddedInputFloats(s) : 0);
+
+interface PaddedRequest {
+  label: string;
+  shape: ConvShape;
+  buffers: { act: GPUBuffer; small: GPUBuffer; weights: GPUBuffer; dz: GPUBuffer; part: GPUBuffer };
+  xOffset: number;
+  /** X's name. */
+  input: string;
+}
+
+const constants = (s: ConvShape, act: ActivationSpec, hasBias: boolean) => ({ CIN: s.cin, H: s.h, W: s.w, COUT: s.cout, KH: s.kh, KW: s.kw,
+  STRIDE: s.stride, PAD: s.padding, HO: s.ho, WO: s.wo, ACT: act.id, HAS_BIAS: hasBias, PADDED: s.padding > 0, CHANNELS_INNER: s.cin >= s.kw });
+
+/** The padded copy of X, when the layer pads (else X is read in place). */
+async function padDispatches(ctx: KernelContext, r: PaddedRequest, c: ReturnType<typeof constants>): Promise<Dispatch[]> {
+  const s = r.shape;
+  if (s.padding === 0) return [];
+  return [await makeDispatch(ctx, CONV_PADDED_PROGRAM, {
+    label: `${r.label}: padded X`, entryPoint: 'pad_input', constants: c, buffers: r.buffers,
+    uniforms: { batch: s.batch, x_off: r.xOffset, pad_off: partialFloats(s) },
+    workgroups: foldWorkgroups(ctx, Math.ceil(paddedInputFloats(s) / 64)), reads: [r.input], writes: ['partials'],
+  })];
+}
+
+/** What X's reads are called once the padded copy stands in for it. */
+const xRead = (r: PaddedRequest) => (r.shape.padding > 0 ? 'partials' : r.input);
+
+export interface PaddedForwardRequest extends PaddedRequest {
+  act: ActivationSpec;
+  zOffset: number; aOffset: number;
+  biasOffset?: number;
+  /** W's name (and b's). */
+  params: string[];
+  writes: string[];
+}
+
+/** Z = conv(X, W) (+ b), A = act(Z) at stride 1: the padded copy of X, then the product. */
+export async function paddedForwardDispatches(ctx: KernelContext, r: PaddedForwardRequest): Promise<Dispatch[]> {
+  const s = r.shape;
+  const c = constants(s, r.act, r.biasOffset !== undefined);
+  const threads = Math.ceil((s.batch * s.ho * s.wo) / 4) * Math.ceil(s.cout / 8);
+  return [...await padDispatches(ctx, r, c), await makeDispatch(ctx, CONV_PADDED_PROGRAM, {
+    label: r.label, entryPoint: 'forward', constants: c, buffers: r.buffers,
+    uniforms: { batch: s.batch, x_off: r.xOffset, z_off: r.zOffset, a_off: r.aOffset, bias_off: r.biasOffset ?? 0, pad_off: partialFloats(s), slope: r.act.param },
+    workgroups: foldWorkgroups(ctx, Math.ceil(threads / 64)), reads: [xRead(r), ...r.params], writes: r.writes,
+  })];
+}
+
+/** dW's and db's split-K partials at stride 1: the padded copy of X, then the product (conv.wgsl's
+ *  reduce_weight_grad sums the splits). */
+export async function paddedWeightGradDispatches(ctx: KernelContext, r: PaddedRequest & { hasBias: boolean; dzName: string }): Promise<Dispatch[]> {
+  const s = r.shape;
+  const c = constants(s, LINEAR, r.hasBias);
+  const { splits, rowsPerSplit } = paddedWeightGradSplit(s);
+  const threads = splits * Math.ceil(s.cout / 4) * (Math.ceil((s.cin * s.kh * s.kw) / 8) + 1);
+  return [...await padDispatches(ctx, r, c), await makeDispatch(ctx, CONV_PADDED_PROGRAM, {
+    label: `${r.label} (split-K partials)`, entryPoint: 'weight_grad', constants: c, buffers: r.buffers,
+    uniforms: { batch: s.batch, x_off: r.xOffset, pad_off: partialFloats(s), splits, rows_per_split: rowsPerSplit },
+    workgroups: foldWorkgroups(ctx, Math.ceil(threads / 64)), reads: [xRead(r), r.dzName], writes: ['partials'],
+  })];
+}
