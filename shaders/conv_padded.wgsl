@@ -1,5 +1,6 @@
-// Conv forward and dW at stride 1 for CPU adapters (SwiftShader), as matmul_outer.wgsl's products
-// over a zero-padded copy of X, so that no tap needs a bounds test and no thread takes a border path:
+// Conv forward, dW and dX at stride 1 for CPU adapters (SwiftShader), as matmul_outer.wgsl's
+// products over a zero-padded copy of X or dZ, so that no tap needs a bounds test and no thread
+// takes a border path:
 //   pad_input: XP[n, ci, y, x] = X[n, ci, y - PAD, x - PAD], 0 outside; [batch x CIN x HP x WP]
 //              at part[pad_off] (the shared scratch, after dW's split-K partials).
 //   forward:   C[p, co] = sum over k of XP(p, k) W[co, k], p = (n, oy, ox) one of M = batch HO WO
@@ -12,11 +13,17 @@
 //              (w < COUT TAPS for dW, then COUT entries for db); conv.wgsl's reduce_weight_grad
 //              sums the splits. A thread computes 4 filters x 8 taps, or db of 4 filters, walking
 //              the positions of a row with one index step (no division per position).
-// Both do 4 + 8 loads per 32 multiply-adds (eight vec4 accumulators), as the dense layers' matmul.
+//   pad_dz:    DZP[n, co, y, x] = dZ[n, co, y - QH, x - QW], 0 outside, QH = KH - 1 - PAD (QW
+//              alike; needs PAD < KH, KW); [batch x COUT x HQ x WQ] at part[pad_off].
+//   input_grad: dX[p, ci] = sum over (co, ky, kx) of DZP(p, (co, ky, kx)) W[co, ci, KH-1-ky, KW-1-kx],
+//              p = (n, y, x) one of batch H W input positions: the transposed conv as the forward's
+//              product, with the kernel flipped. A thread computes 4 positions x 8 channels.
+// All three do 4 + 8 loads per 32 multiply-adds (eight vec4 accumulators), as the dense layers' matmul.
 // On SwiftShader every load at a computed index is a per-lane gather, far dearer than a
 // multiply-add; conv.wgsl's kernels (still used at stride > 1) did 8 loads per 16, guarded every
 // tap of a border thread, and divided every position of dW into (n, oy, ox).
-//   dispatch: pad_input one thread per XP element; forward ceil(M / 4) x ceil(COUT / 8) threads;
+//   dispatch: pad_input (pad_dz) one thread per XP (DZP) element; forward ceil(M / 4) x
+//   ceil(COUT / 8) threads; input_grad ceil(batch H W / 4) x ceil(CIN / 8);
 //   weight_grad splits x ceil(COUT / 4) x (ceil(TAPS / 8) + 1); workgroup 64, folded into 2-D
 //   past 65535 workgroups.
 
@@ -36,6 +43,12 @@ struct PaddedParams {
 // The layer's shape (CIN, H, W, COUT, KH, KW, PAD, HO, WO, ACT, TAPS) and x_at: conv_shape.wgsl.
 const HP: u32 = H + 2u * PAD;
 const WP: u32 = W + 2u * PAD;
+// dZ's padding for dX (0 where PAD >= K, a layer dX is not computed for here: a module-scope
+// constant may not underflow even in an entry point that is not used).
+const QH: u32 = max(KH, PAD + 1u) - 1u - PAD;
+const QW: u32 = max(KW, PAD + 1u) - 1u - PAD;
+const HQ: u32 = HO + 2u * QH;
+const WQ: u32 = WO + 2u * QW;
 
 fn thread_id(wid: vec3<u32>, nwg: vec3<u32>, lid: u32) -> u32 { return (wid.x + wid.y * nwg.x) * 64u + lid; }
 
@@ -50,7 +63,7 @@ fn pad_input(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg
   part[params.pad_off + i] = x_at(plane / CIN, plane % CIN, y, x);
 }
 
-/** XP at index i: the padded copy, or X itself when there is no padding. */
+/** XP at index i: the padded copy, or X itself when there is no padding; input_grad's DZP (always a copy). */
 fn xp(i: u32) -> f32 {
 #if ${PADDED}
   return part[params.pad_off + i];
@@ -59,8 +72,8 @@ fn xp(i: u32) -> f32 {
 #endif
 }
 
-// A thread's 4 x 8 sums: forward, position i in ci (filters 0-3) and di (filters 4-7); dW, filter
-// i in ci (taps 0-3) and di (taps 4-7).
+// A thread's 4 x 8 sums: forward (dX), position i in ci (filters (channels) 0-3) and di (4-7); dW,
+// filter i in ci (taps 0-3) and di (taps 4-7).
 struct Tile { c0: vec4<f32>, c1: vec4<f32>, c2: vec4<f32>, c3: vec4<f32>, d0: vec4<f32>, d1: vec4<f32>, d2: vec4<f32>, d3: vec4<f32> }
 // The 8 filters' rows of W.
 struct Rows { lo: vec4<u32>, hi: vec4<u32> }
@@ -209,6 +222,81 @@ fn weight_grad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
       let k = k0 + j;
       if (k >= TAPS) { break; }
       part[split * outputs + co * TAPS + k] = tile[2u * i + j / 4u][j % 4u];
+    }
+  }
+}
+
+@compute @workgroup_size(64)
+fn pad_dz(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+          @builtin(local_invocation_index) lid: u32) {
+  let i = thread_id(wid, nwg, lid);
+  if (i >= params.batch * COUT * HQ * WQ) { return; }
+  let x = i32(i % WQ) - i32(QW);
+  let y = i32((i / WQ) % HQ) - i32(QH);
+  let inside = x >= 0 && x < i32(WO) && y >= 0 && y < i32(HO);
+  let at = (i / (WQ * HQ)) * HO * WO + u32(clamp(y, 0, i32(HO) - 1)) * WO + u32(clamp(x, 0, i32(WO) - 1));
+  part[params.pad_off + i] = select(0.0, dz[at], inside);
+}
+
+/** Where input position p (clamped to the last) starts reading DZP: its example's first filter,
+ *  row y, column x. */
+fn dz_base(p: u32, positions: u32) -> u32 {
+  let q = min(p, positions - 1u);
+  let r = q % (H * W);
+  return (q / (H * W)) * COUT * HQ * WQ + (r / W) * WQ + r % W;
+}
+
+/** W's offset of input channel ci within a filter (a channel past CIN reads the last). */
+fn channel(ci: u32) -> u32 { return min(ci, CIN - 1u) * KH * KW; }
+
+@compute @workgroup_size(64)
+fn input_grad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+              @builtin(local_invocation_index) lid: u32) {
+  let positions = params.batch * H * W;
+  let p_blocks = (positions + 3u) / 4u;
+  let t = thread_id(wid, nwg, lid);
+  if (t >= p_blocks * ((CIN + 7u) / 8u)) { return; }
+  let p0 = (t % p_blocks) * 4u;
+  let ci0 = (t / p_blocks) * 8u;
+  let x = vec4<u32>(dz_base(p0, positions), dz_base(p0 + 1u, positions), dz_base(p0 + 2u, positions), dz_base(p0 + 3u, positions));
+  let w = Rows(vec4<u32>(channel(ci0), channel(ci0 + 1u), channel(ci0 + 2u), channel(ci0 + 3u)),
+               vec4<u32>(channel(ci0 + 4u), channel(ci0 + 5u), channel(ci0 + 6u), channel(ci0 + 7u)));
+  var acc = Tile();
+  // Tap (co, ky, kx) reads DZP at the bases + co HQ WQ + ky WQ + kx and W at co CIN KH KW +
+  // (KH KW - 1 - (ky KW + kx)) past the channel's offset; innermost the longer of filters and columns.
+#if ${FILTERS_INNER}
+  for (var t = 0u; t < KH * KW; t++) {
+    var koff = (t / KW) * WQ + t % KW;
+    var wk = KH * KW - 1u - t;
+    for (var co = 0u; co < COUT; co++) {
+      tap(&acc, x, w, wk, koff);
+      koff += HQ * WQ;
+      wk += CIN * KH * KW;
+    }
+  }
+#else
+  var koff = 0u;
+  for (var co = 0u; co < COUT; co++) {
+    var wk = co * CIN * KH * KW + KH * KW - 1u;
+    for (var ky = 0u; ky < KH; ky++) {
+      for (var kx = 0u; kx < KW; kx++) {
+        tap(&acc, x, w, wk, koff + kx);
+        wk--;
+      }
+      koff += WQ;
+    }
+    koff += (HQ - KH) * WQ;
+  }
+#endif
+  let tile = array<vec4<f32>, 8>(acc.c0, acc.d0, acc.c1, acc.d1, acc.c2, acc.d2, acc.c3, acc.d3);
+  for (var i = 0u; i < 4u; i++) {
+    let p = p0 + i;
+    if (p >= positions) { break; }
+    let first = (p / (H * W)) * CIN * H * W + p % (H * W);
+    for (var j = 0u; j < 8u; j++) {
+      let ci = ci0 + j;
+      if (ci >= CIN) { break; }
+      act[params.x_off + first + ci * H * W] = tile[2u * i + j / 4u][j % 4u];
     }
   }
 }

@@ -2,7 +2,10 @@ import code from '../../shaders/conv.wgsl?raw';
 import { LINEAR, type ActivationSpec } from '../model/activations';
 import type { ConvShape } from '../model/net';
 import { convGemmDispatch, convGemmPlan } from './convGemm';
-import { paddedForwardDispatches, paddedScratchFloats, paddedWeightGradDispatches, paddedWeightGradSplit, usesPaddedKernels, weightGradOutputs } from './convPadded';
+import {
+  paddedForwardDispatches, paddedInputGradDispatches, paddedScratchFloats, paddedWeightGradDispatches, paddedWeightGradSplit, usesPaddedInputGrad,
+  usesPaddedKernels, weightGradOutputs,
+} from './convPadded';
 import { ACTIVATIONS_WGSL, CONV_SHAPE_WGSL } from './includes';
 import { defineProgram, foldWorkgroups, makeDispatch, maxWorkgroupsPerDimension, type Dispatch, type KernelContext } from './program';
 
@@ -95,22 +98,26 @@ export interface ConvInputGradRequest extends Common {
   weights: GPUBuffer;
   /** dZ at offset 0. */
   dz: GPUBuffer;
+  /** dZ's name and W's. */
+  reads: [string, string];
   dxOffset: number;
 }
 
-/** dX = dZ convolved with the flipped W: one dispatch, one thread per element of X. */
-export function convInputGradDispatch(ctx: KernelContext, r: ConvInputGradRequest): Promise<Dispatch> {
+/** dX = dZ convolved with the flipped W: one dispatch, or on CPU adapters at stride 1 (padding
+ *  below the kernel) the padded copy of dZ and the product (conv_padded.wgsl). */
+export async function convInputGradDispatches(ctx: KernelContext, r: ConvInputGradRequest): Promise<Dispatch[]> {
   const s = r.shape;
+  const buffers = { act: r.arena, small: r.small, weights: r.weights, dz: r.dz, part: r.partials };
   if (ctx.target === 'gpu') {
-    return convGemmDispatch(ctx, { label: r.label, mode: 'inputGrad', shape: s, act: LINEAR, hasBias: false,
-      buffers: { act: r.arena, small: r.small, weights: r.weights, dz: r.dz, part: r.partials }, xOffset: r.dxOffset, reads: r.reads, writes: r.writes });
+    return [await convGemmDispatch(ctx, { label: r.label, mode: 'inputGrad', shape: s, act: LINEAR, hasBias: false,
+      buffers, xOffset: r.dxOffset, reads: r.reads, writes: r.writes })];
   }
-  return makeDispatch(ctx, CONV_PROGRAM, {
-    label: r.label, entryPoint: 'input_grad', constants: constants(s, LINEAR, false),
-    buffers: { act: r.arena, small: r.small, weights: r.weights, dz: r.dz, part: r.partials },
+  if (usesPaddedInputGrad(s)) return paddedInputGradDispatches(ctx, { label: r.label, shape: s, buffers, dxOffset: r.dxOffset, reads: r.reads, writes: r.writes });
+  return [await makeDispatch(ctx, CONV_PROGRAM, {
+    label: r.label, entryPoint: 'input_grad', constants: constants(s, LINEAR, false), buffers,
     uniforms: { batch: s.batch, x_off: r.dxOffset },
     workgroups: foldWorkgroups(ctx, Math.ceil((s.batch * s.h * blocks(s.w) * blocks(s.cin)) / 64)), reads: r.reads, writes: r.writes,
-  });
+  })];
 }
 
 export interface ConvWeightGradRequest extends Common {

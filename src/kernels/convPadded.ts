@@ -19,8 +19,14 @@ export const CONV_PADDED_PROGRAM = defineProgram({
  *  conv.wgsl keeps the strided layers). */
 export const usesPaddedKernels = (s: ConvShape): boolean => s.stride === 1;
 
-/** Floats of the padded copy of X (0 without padding: X itself is read). */
-const paddedInputFloats = (s: ConvShape): number => s.batch * s.cin * (s.h + 2 * s.padding) * (s.w + 2 * s.padding);
+/** Whether conv_padded.wgsl computes this layer's dX on CPU adapters: stride 1 and padding below
+ *  the kernel in both directions, so dZ pads by kernel - 1 - padding >= 0. */
+export const usesPaddedInputGrad = (s: ConvShape): boolean => s.stride === 1 && s.padding < s.kh && s.padding < s.kw;
+
+/** Floats of the padded copy of X (read in place without padding). */
+const paddedInputFloats = (s: ConvShape): number => (s.padding > 0 ? s.batch * s.cin * (s.h + 2 * s.padding) * (s.w + 2 * s.padding) : 0);
+/** Floats of dX's padded copy of dZ: batch x COUT x (H + KH - 1) x (W + KW - 1). */
+const paddedDzFloats = (s: ConvShape): number => (usesPaddedInputGrad(s) ? s.batch * s.cout * (s.h + s.kh - 1) * (s.w + s.kw - 1) : 0);
 
 /** dW's split over the batch HO image rows: enough threads to fill two cores' worth of lanes
  *  (about 512); each thread sums 4 filters x 8 taps, or db of 4 filters. */
@@ -34,9 +40,9 @@ export function paddedWeightGradSplit(s: ConvShape): { splits: number; rowsPerSp
 /** dW's and db's entries in one split of the partials: COUT x TAPS, then COUT. */
 export const weightGradOutputs = (s: ConvShape): number => s.cout * s.cin * s.kh * s.kw + s.cout;
 
-/** The shared scratch these kernels use: dW's split-K partials, then the padded copy of X. */
+/** The shared scratch these kernels use: dW's split-K partials, then the padded copy of X or dZ. */
 const partialFloats = (s: ConvShape) => paddedWeightGradSplit(s).splits * weightGradOutputs(s);
-export const paddedScratchFloats = (s: ConvShape): number => partialFloats(s) + (s.padding > 0 ? paddedInputFloats(s) : 0);
+export const paddedScratchFloats = (s: ConvShape): number => partialFloats(s) + Math.max(paddedInputFloats(s), paddedDzFloats(s));
 
 interface PaddedRequest {
   label: string;
@@ -48,7 +54,8 @@ interface PaddedRequest {
 }
 
 const constants = (s: ConvShape, act: ActivationSpec, hasBias: boolean) => ({ CIN: s.cin, H: s.h, W: s.w, COUT: s.cout, KH: s.kh, KW: s.kw,
-  STRIDE: s.stride, PAD: s.padding, HO: s.ho, WO: s.wo, ACT: act.id, HAS_BIAS: hasBias, PADDED: s.padding > 0, CHANNELS_INNER: s.cin >= s.kw });
+  STRIDE: s.stride, PAD: s.padding, HO: s.ho, WO: s.wo, ACT: act.id, HAS_BIAS: hasBias, PADDED: s.padding > 0,
+  CHANNELS_INNER: s.cin >= s.kw, FILTERS_INNER: s.cout >= s.kw });
 
 /** The padded copy of X, when the layer pads (else X is read in place). */
 async function padDispatches(ctx: KernelContext, r: PaddedRequest, c: ReturnType<typeof constants>): Promise<Dispatch[]> {
@@ -97,4 +104,31 @@ export async function paddedWeightGradDispatches(ctx: KernelContext, r: PaddedRe
     uniforms: { batch: s.batch, x_off: r.xOffset, pad_off: partialFloats(s), splits, rows_per_split: rowsPerSplit },
     workgroups: foldWorkgroups(ctx, Math.ceil(threads / 64)), reads: [xRead(r), r.dzName], writes: ['partials'],
   })];
+}
+
+export interface PaddedInputGradRequest extends Omit<PaddedRequest, 'xOffset' | 'input'> {
+  dxOffset: number;
+  /** dZ's name and W's. */
+  reads: [string, string];
+  writes: string[];
+}
+
+/** dX at stride 1: dZ padded by kernel - 1 - padding, then the product with the flipped kernel. */
+export async function paddedInputGradDispatches(ctx: KernelContext, r: PaddedInputGradRequest): Promise<Dispatch[]> {
+  const s = r.shape;
+  // DZP is always a copy, read where xp() reads a padded copy.
+  const c = { ...constants(s, LINEAR, false), PADDED: true };
+  const uniforms = { batch: s.batch, x_off: r.dxOffset, pad_off: partialFloats(s) };
+  const [dzName, wName] = r.reads;
+  const threads = Math.ceil((s.batch * s.h * s.w) / 4) * Math.ceil(s.cin / 8);
+  return [
+    await makeDispatch(ctx, CONV_PADDED_PROGRAM, {
+      label: `${r.label}: padded dZ`, entryPoint: 'pad_dz', constants: c, buffers: r.buffers, uniforms,
+      workgroups: foldWorkgroups(ctx, Math.ceil(paddedDzFloats(s) / 64)), reads: [dzName], writes: ['partials'],
+    }),
+    await makeDispatch(ctx, CONV_PADDED_PROGRAM, {
+      label: r.label, entryPoint: 'input_grad', constants: c, buffers: r.buffers, uniforms,
+      workgroups: foldWorkgroups(ctx, Math.ceil(threads / 64)), reads: ['partials', wName], writes: r.writes,
+    }),
+  ];
 }

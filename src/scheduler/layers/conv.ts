@@ -1,7 +1,7 @@
 // The conv layer type: Z = conv(X, W) (+ b), A = act(Z) in one kernel; backward stores dZ = dA f'(Z)
 // once (dz_store.wgsl), then dW and db (split-K over batch x Ho x Wo, then a reduction) and dX
 // (a gather with the flipped kernel) read it (conv.wgsl).
-import { convForwardDispatches, convInputGradDispatch, convPartialFloats, convWeightGradDispatches } from '../../kernels/conv';
+import { convForwardDispatches, convInputGradDispatches, convPartialFloats, convWeightGradDispatches } from '../../kernels/conv';
 import { dzStoreDispatch } from '../../kernels/dzStore';
 import type { Dispatch } from '../../kernels/program';
 import type { ConvEntry } from '../../model/layers';
@@ -21,8 +21,8 @@ async function backward(step: StepContext, e: ConvEntry, io: EntryIO): Promise<D
   const { ctx, batch, buffers } = step;
   const l = e.layer;
   const common = { shape: e.shape, arena: buffers.arena, small: buffers.small, dummy: buffers.dummy, partials: buffers.partials };
-  const inputGrad = inputGradUnread(step, io) ? [] : [await convInputGradDispatch(ctx, { ...common, label: `layer ${l} conv dX`,
-    weights: io.own.W, dz: buffers.storedDz, dxOffset: io.inputGrad.offset, reads: [`dZ${l}`, `W${l}`], writes: [io.inputGrad.name] })];
+  const inputGrad = inputGradUnread(step, io) ? [] : await convInputGradDispatches(ctx, { ...common, label: `layer ${l} conv dX`,
+    weights: io.own.W, dz: buffers.storedDz, dxOffset: io.inputGrad.offset, reads: [`dZ${l}`, `W${l}`], writes: [io.inputGrad.name] });
   return [
     await dzStoreDispatch(ctx, { label: `layer ${l} dZ store`, rows: batch,
       dz: { daOffset: io.at.dout, zOffset: io.at.z, alphaOffset: 0, units: e.outputWidth, act: e.activation },
