@@ -119,7 +119,16 @@ fn forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: 
   for (var t = 0u; t < KH * KW; t++) {
     var koff = (t / KW) * WP + t % KW;
     var k = t;
-    for (var ci = 0u; ci < CIN; ci++) {
+    var ci = 0u;
+#if ${INNER_PAIRS}
+    for (; ci + 1u < CIN; ci += 2u) {
+      tap(&acc, x, w, k, koff);
+      tap(&acc, x, w, k + KH * KW, koff + HP * WP);
+      koff += 2u * HP * WP;
+      k += 2u * KH * KW;
+    }
+#endif
+    for (; ci < CIN; ci++) {
       tap(&acc, x, w, k, koff);
       koff += HP * WP;
       k += KH * KW;
@@ -268,7 +277,16 @@ fn input_grad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
   for (var t = 0u; t < KH * KW; t++) {
     var koff = (t / KW) * WQ + t % KW;
     var wk = KH * KW - 1u - t;
-    for (var co = 0u; co < COUT; co++) {
+    var co = 0u;
+#if ${INNER_PAIRS}
+    for (; co + 1u < COUT; co += 2u) {
+      tap(&acc, x, w, wk, koff);
+      tap(&acc, x, w, wk + CIN * KH * KW, koff + HQ * WQ);
+      koff += 2u * HQ * WQ;
+      wk += 2u * CIN * KH * KW;
+    }
+#endif
+    for (; co < COUT; co++) {
       tap(&acc, x, w, wk, koff);
       koff += HQ * WQ;
       wk += CIN * KH * KW;

@@ -53,9 +53,13 @@ interface PaddedRequest {
   input: string;
 }
 
-const constants = (s: ConvShape, act: ActivationSpec, hasBias: boolean) => ({ CIN: s.cin, H: s.h, W: s.w, COUT: s.cout, KH: s.kh, KW: s.kw,
+/** The channel (forward) or filter (dX) loop innermost takes two steps a trip from this many
+ *  trips on: 3x3 on 64 channels 203 -> 177 ms, while 6 channels went 13.5 -> 17.7 ms (bench/NOTES.md). */
+const INNER_PAIRS_FROM = 16;
+
+const constants = (s: ConvShape, act: ActivationSpec, hasBias: boolean, innerLoop: number) => ({ CIN: s.cin, H: s.h, W: s.w, COUT: s.cout, KH: s.kh, KW: s.kw,
   STRIDE: s.stride, PAD: s.padding, HO: s.ho, WO: s.wo, ACT: act.id, HAS_BIAS: hasBias, PADDED: s.padding > 0,
-  CHANNELS_INNER: s.cin >= s.kw, FILTERS_INNER: s.cout >= s.kw });
+  CHANNELS_INNER: s.cin >= s.kw, FILTERS_INNER: s.cout >= s.kw, INNER_PAIRS: innerLoop >= INNER_PAIRS_FROM });
 
 /** The padded copy of X, when the layer pads (else X is read in place). */
 async function padDispatches(ctx: KernelContext, r: PaddedRequest, c: ReturnType<typeof constants>): Promise<Dispatch[]> {
@@ -83,7 +87,7 @@ export interface PaddedForwardRequest extends PaddedRequest {
 /** Z = conv(X, W) (+ b), A = act(Z) at stride 1: the padded copy of X, then the product. */
 export async function paddedForwardDispatches(ctx: KernelContext, r: PaddedForwardRequest): Promise<Dispatch[]> {
   const s = r.shape;
-  const c = constants(s, r.act, r.biasOffset !== undefined);
+  const c = constants(s, r.act, r.biasOffset !== undefined, s.cin);
   const threads = Math.ceil((s.batch * s.ho * s.wo) / 4) * Math.ceil(s.cout / 8);
   return [...await padDispatches(ctx, r, c), await makeDispatch(ctx, CONV_PADDED_PROGRAM, {
     label: r.label, entryPoint: 'forward', constants: c, buffers: r.buffers,
@@ -96,7 +100,7 @@ export async function paddedForwardDispatches(ctx: KernelContext, r: PaddedForwa
  *  reduce_weight_grad sums the splits). */
 export async function paddedWeightGradDispatches(ctx: KernelContext, r: PaddedRequest & { hasBias: boolean; dzName: string }): Promise<Dispatch[]> {
   const s = r.shape;
-  const c = constants(s, LINEAR, r.hasBias);
+  const c = constants(s, LINEAR, r.hasBias, 0);
   const { splits, rowsPerSplit } = paddedWeightGradSplit(s);
   const threads = splits * Math.ceil(s.cout / 4) * (Math.ceil((s.cin * s.kh * s.kw) / 8) + 1);
   return [...await padDispatches(ctx, r, c), await makeDispatch(ctx, CONV_PADDED_PROGRAM, {
@@ -117,7 +121,7 @@ export interface PaddedInputGradRequest extends Omit<PaddedRequest, 'xOffset' | 
 export async function paddedInputGradDispatches(ctx: KernelContext, r: PaddedInputGradRequest): Promise<Dispatch[]> {
   const s = r.shape;
   // DZP is always a copy, read where xp() reads a padded copy.
-  const c = { ...constants(s, LINEAR, false), PADDED: true };
+  const c = { ...constants(s, LINEAR, false, s.cout), PADDED: true };
   const uniforms = { batch: s.batch, x_off: r.dxOffset, pad_off: partialFloats(s) };
   const [dzName, wName] = r.reads;
   const threads = Math.ceil((s.batch * s.h * s.w) / 4) * Math.ceil(s.cin / 8);

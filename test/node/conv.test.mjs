@@ -80,16 +80,19 @@ const NETS = [
   },
   {
     // More than 16 filters and channels: conv_gemm.wgsl's 64 x 64 tile (the 'gpu' set) in the
-    // forward, dX and dW of the first conv, and the 16 x 128 tile for the second's dW.
-    name: 'wide layers: 33 filters 3x3 padding 1, then 17 filters 1x1 stride 2 on 33 channels, gelu',
+    // forward, dX and dW of the first conv, and the 16 x 128 tile for the second's dW; on the 'cpu'
+    // set conv_padded.wgsl's two-a-trip loops with an odd tail (dX over 33 filters, the third
+    // conv's forward over 17 channels).
+    name: 'wide layers: 33 filters 3x3 padding 1, 17 filters 1x1 stride 2 on 33 channels, 3x3 padding 1 on 17, gelu',
     input: [2, 5, 4], activation: 'gelu',
     layers: [
       { type: 'conv', filters: 33, size: 3, padding: 1 },                  // [33, 5, 4]
       { type: 'conv', filters: 17, size: 1, stride: 2 },                   // [17, 3, 2]
+      { type: 'conv', filters: 3, size: 3, padding: 1 },                   // [3, 3, 2]
       { type: 'flatten' },
       { type: 'dense', units: 3, activation: 'linear' },
     ],
-    shapes: [[33, 5, 4], [17, 3, 2], [102], [3]],
+    shapes: [[33, 5, 4], [17, 3, 2], [3, 3, 2], [18], [3]],
   },
   ...['batch', 'layer'].map((norm) => ({
     name: `conv + ${norm === 'batch' ? 'BatchNorm2d' : 'GroupNorm (one group)'} + ReLU, max pool, a conv without norm (the last weighted layer is dense)`,
