@@ -1,5 +1,7 @@
 // Convolution family, PyTorch's layout (design.md section 9), as implicit GEMMs: the im2col gather
-// happens where an operand is read, so no column matrix is ever written.
+// happens where an operand is read, so no column matrix is ever written. On CPU adapters these
+// kernels now serve strided layers (and dX where padding >= the kernel); stride 1 goes to
+// conv_padded.wgsl. reduce_weight_grad serves every kernel set.
 //   X: [batch x CIN x H x W] in `act` at x_off;  W: [COUT x CIN x KH x KW] in `weights`;
 //   b: [COUT] in `small` at bias_off;  Z, A: [batch x COUT x HO x WO] in `act` at z_off, a_off;
 //   dZ: [batch x COUT x HO x WO] at offset 0 of `dz` (dz_store.wgsl wrote dA * f'(Z) there).

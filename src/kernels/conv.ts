@@ -57,7 +57,8 @@ interface Common {
   /** Bound where a binding is unused (read-only bindings only: one buffer may not be bound both
    *  read-only and writable in a dispatch). */
   dummy: GPUBuffer;
-  /** Split-K partial sums (bound, unused, by the forward and dX entry points). */
+  /** The shared scratch: dW's split-K partial sums, and on CPU adapters at stride 1 the padded copy
+   *  of X or dZ after them (bound, unused, by the other entry points). */
   partials: GPUBuffer;
   reads: string[];
   writes: string[];

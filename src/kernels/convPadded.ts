@@ -4,7 +4,7 @@ import type { ConvShape } from '../model/net';
 import { ACTIVATIONS_WGSL, CONV_SHAPE_WGSL } from './includes';
 import { defineProgram, foldWorkgroups, makeDispatch, type Dispatch, type KernelContext } from './program';
 
-/** conv_padded.wgsl: the stride-1 conv forward and dW on CPU adapters, over a zero-padded copy of X. */
+/** conv_padded.wgsl: the stride-1 conv forward, dW and dX on CPU adapters, over a zero-padded copy of X (of dZ for dX). */
 export const CONV_PADDED_PROGRAM = defineProgram({
   name: 'conv-padded',
   shader: { file: 'conv_padded.wgsl', code, includes: [ACTIVATIONS_WGSL, CONV_SHAPE_WGSL] },
