@@ -18,6 +18,8 @@ export interface ConvLine {
   peerForwardMs?: number;
   /** The peer's forward + backward (tf.grads of sum(conv(x, w) * dy) for x and w). */
   peerForwardBackwardMs?: number;
+  /** The peer's dX and dW alone: the kernels its conv2d gradient runs (Conv2DBackpropInput, Conv2DBackpropFilter). */
+  peerInputGradMs?: number; peerWeightGradMs?: number;
 }
 export interface ConvTrainLine { batch: number; steps: number; engineStepsPerS: number; peerStepsPerS?: number; flops: number; gflops: number; ofPeak: number }
 
@@ -49,7 +51,8 @@ async function engineConv(engine: Engine, s: ConvShape, steps: number): Promise<
   };
 }
 
-async function peerConv(tf: typeof TF, s: ConvShape, steps: number, warmup: number): Promise<Pick<ConvLine, 'peerForwardMs' | 'peerForwardBackwardMs'>> {
+async function peerConv(tf: typeof TF, s: ConvShape, steps: number, warmup: number):
+  Promise<Pick<ConvLine, 'peerForwardMs' | 'peerForwardBackwardMs' | 'peerInputGradMs' | 'peerWeightGradMs'>> {
   const x = tf.randomNormal<TF.Rank.R4>([s.batch, s.h, s.w, s.cin]);
   const w = tf.randomNormal<TF.Rank.R4>([s.k, s.k, s.cin, s.cout]);
   const dy = tf.randomNormal<TF.Rank.R4>([s.batch, ho(s), ho(s), s.cout]);
@@ -62,8 +65,17 @@ async function peerConv(tf: typeof TF, s: ConvShape, steps: number, warmup: numb
     await Promise.all([dx.data(), dw.data()]);
     tf.dispose([dx, dw]);
   });
+  // The two kernels tf.conv2d's gradient runs, with the attributes it passes them.
+  const attrs = { strides: [1, 1], pad, dataFormat: 'NHWC', dimRoundingMode: undefined };
+  const alone = (kernel: string, inputs: Record<string, TF.Tensor>, shape: Record<string, number[]>) => timeSteps(steps, warmup, async () => {
+    const out = tf.engine().runKernel<TF.Tensor>(kernel, inputs, { ...attrs, ...shape } as unknown as TF.NamedAttrMap);
+    await out.data();
+    out.dispose();
+  });
+  const peerInputGradMs = await alone('Conv2DBackpropInput', { dy, filter: w }, { inputShape: x.shape });
+  const peerWeightGradMs = await alone('Conv2DBackpropFilter', { x, dy }, { filterShape: w.shape });
   tf.dispose([x, w, dy]);
-  return { peerForwardMs, peerForwardBackwardMs };
+  return { peerForwardMs, peerForwardBackwardMs, peerInputGradMs, peerWeightGradMs };
 }
 
 const ROWS = 2048;
@@ -123,7 +135,8 @@ export async function runConvBench(engine: Engine, gpu: GPU, peak: MatmulPeak, o
   for (const s of shapes) {
     const line: ConvLine = { name: s.name, macs: macs(s), ...await engineConv(engine, s, steps), ...(tf ? await peerConv(tf, s, steps, warmup) : {}) };
     log(`  ${s.name}: forward ${line.forwardMs.toFixed(2)} ms, dX ${line.inputGradMs.toFixed(2)}, dW ${line.weightGradMs.toFixed(2)}; ` +
-      `tfjs forward ${line.peerForwardMs?.toFixed(2) ?? '-'}, forward+backward ${line.peerForwardBackwardMs?.toFixed(2) ?? '-'}`);
+      `tfjs forward ${line.peerForwardMs?.toFixed(2) ?? '-'}, dX ${line.peerInputGradMs?.toFixed(2) ?? '-'}, dW ${line.peerWeightGradMs?.toFixed(2) ?? '-'}, ` +
+      `forward+backward ${line.peerForwardBackwardMs?.toFixed(2) ?? '-'}`);
     layers.push(line);
   }
   const trainSteps = slow ? 20 : 200;
@@ -140,13 +153,15 @@ const ratio = (peer: number | undefined, own: number) => (peer ? `${(peer / own)
 
 /** The conv layers' table, the LeNet-5 step's, and the matmul peak both are measured against. */
 export function formatConvBench(r: { layers: ConvLine[]; train: ConvTrainLine }, peak: MatmulPeak): string[] {
-  const rows = [['conv layer', 'forward ms', 'dX ms', 'dW ms', 'fwd GFLOP/s', 'fwd % of peak', 'fwd+bwd GFLOP/s', 'tfjs fwd ms', 'tfjs fwd+bwd ms', 'fwd speedup', 'fwd+bwd speedup']];
+  const rows = [['conv layer', 'forward ms', 'dX ms', 'dW ms', 'fwd GFLOP/s', 'fwd % of peak', 'fwd+bwd GFLOP/s', 'tfjs fwd ms', 'tfjs dX ms', 'tfjs dW ms',
+    'tfjs fwd+bwd ms', 'fwd speedup', 'dX speedup', 'dW speedup', 'fwd+bwd speedup']];
   for (const l of r.layers) {
     const both = l.forwardMs + l.inputGradMs + l.weightGradMs;
     const fwd = rateOf(2 * l.macs, l.forwardMs, peak);
     rows.push([l.name, l.forwardMs.toFixed(2), l.inputGradMs.toFixed(2), l.weightGradMs.toFixed(2), fwd.gflops.toFixed(2), (100 * fwd.ofPeak).toFixed(0),
-      rateOf(6 * l.macs, both, peak).gflops.toFixed(2), l.peerForwardMs?.toFixed(2) ?? '-', l.peerForwardBackwardMs?.toFixed(2) ?? '-',
-      ratio(l.peerForwardMs, l.forwardMs), ratio(l.peerForwardBackwardMs, both)]);
+      rateOf(6 * l.macs, both, peak).gflops.toFixed(2), l.peerForwardMs?.toFixed(2) ?? '-', l.peerInputGradMs?.toFixed(2) ?? '-',
+      l.peerWeightGradMs?.toFixed(2) ?? '-', l.peerForwardBackwardMs?.toFixed(2) ?? '-', ratio(l.peerForwardMs, l.forwardMs),
+      ratio(l.peerInputGradMs, l.inputGradMs), ratio(l.peerWeightGradMs, l.weightGradMs), ratio(l.peerForwardBackwardMs, both)]);
   }
   const t = r.train;
   return [...formatTable(rows), '', ...formatTable([
