@@ -1,6 +1,7 @@
 // The conv layer type: Z = conv(X, W) (+ b), A = act(Z) in one kernel; backward stores dZ = dA f'(Z)
-// once (dz_store.wgsl), then dW and db (split-K over batch x Ho x Wo, then a reduction) and dX
-// (a gather with the flipped kernel) read it (conv.wgsl).
+// once (dz_store.wgsl), then dW and db (split-K, then a reduction) and dX (the flipped kernel) read
+// it. Which kernels (conv_gemm.wgsl on GPUs; on CPU adapters conv_padded.wgsl at stride 1, each
+// after a padded copy of its input, else conv.wgsl) is kernels/conv.ts's choice.
 import { convForwardDispatches, convInputGradDispatches, convPartialFloats, convWeightGradDispatches } from '../../kernels/conv';
 import { dzStoreDispatch } from '../../kernels/dzStore';
 import type { Dispatch } from '../../kernels/program';
