@@ -40,7 +40,7 @@ struct PaddedParams {
 @group(0) @binding(4) var<storage, read> dz: array<f32>;
 @group(0) @binding(5) var<storage, read_write> part: array<f32>;
 
-// The layer's shape (CIN, H, W, COUT, KH, KW, PAD, HO, WO, ACT, TAPS) and x_at: conv_shape.wgsl.
+// The layer's shape (CIN, H, W, COUT, KH, KW, PAD, HO, WO, ACT, TAPS): conv_shape.wgsl.
 const HP: u32 = H + 2u * PAD;
 const WP: u32 = W + 2u * PAD;
 // dZ's padding for dX (0 where PAD >= K, a layer dX is not computed for here: a module-scope
@@ -52,15 +52,26 @@ const WQ: u32 = WO + 2u * QW;
 
 fn thread_id(wid: vec3<u32>, nwg: vec3<u32>, lid: u32) -> u32 { return (wid.x + wid.y * nwg.x) * 64u + lid; }
 
+/** Where element i of a padded copy comes from: planes of rows x cols, padded by `top` rows and
+ *  `left` columns on each side; `inside` is false in the padding (the index is clamped there). */
+struct Source { at: u32, inside: bool }
+
+fn padded_source(i: u32, rows: u32, cols: u32, top: u32, left: u32) -> Source {
+  let pcols = cols + 2u * left;
+  let prows = rows + 2u * top;
+  let x = i32(i % pcols) - i32(left);
+  let y = i32((i / pcols) % prows) - i32(top);
+  let inside = x >= 0 && x < i32(cols) && y >= 0 && y < i32(rows);
+  return Source((i / (pcols * prows)) * rows * cols + u32(clamp(y, 0, i32(rows) - 1)) * cols + u32(clamp(x, 0, i32(cols) - 1)), inside);
+}
+
 @compute @workgroup_size(64)
 fn pad_input(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
              @builtin(local_invocation_index) lid: u32) {
   let i = thread_id(wid, nwg, lid);
   if (i >= params.batch * CIN * HP * WP) { return; }
-  let x = i32(i % WP) - i32(PAD);
-  let y = i32((i / WP) % HP) - i32(PAD);
-  let plane = i / (WP * HP);
-  part[params.pad_off + i] = x_at(plane / CIN, plane % CIN, y, x);
+  let src = padded_source(i, H, W, PAD, PAD);
+  part[params.pad_off + i] = select(0.0, act[params.x_off + src.at], src.inside);
 }
 
 /** XP at index i: the padded copy, or X itself when there is no padding; input_grad's DZP (always a copy). */
@@ -87,6 +98,51 @@ fn tap(t: ptr<function, Tile>, x: vec4<u32>, w: Rows, k: u32, koff: u32) {
   (*t).d0 += a0 * b1; (*t).d1 += a1 * b1; (*t).d2 += a2 * b1; (*t).d3 += a3 * b1;
 }
 
+/** The 4 x 8 sums of forward and input_grad: 4 positions at input bases x, 8 outputs at weight
+ *  offsets w, over `channels` input planes of `plane` floats in rows of `row` and the KH x KW taps
+ *  of each. Tap (c, ky, kx) reads the input at x + c plane + ky row + kx and W at w + c w_channel +
+ *  ky KW + kx, or with `flipped` (dX) w + c w_channel + KH KW - 1 - (ky KW + kx). The innermost loop
+ *  is the longer of channels and kernel columns (CHANNELS_INNER, chosen per dispatch): on
+ *  SwiftShader a short loop costs more in its trips than in its taps (3x3 on 64 channels: 200 ms
+ *  channels-inner against 450 columns-inner); from 16 channels it takes two a trip (INNER_PAIRS). */
+fn product(x: vec4<u32>, w: Rows, channels: u32, plane: u32, row: u32, w_channel: u32, flipped: bool) -> Tile {
+  var acc = Tile();
+#if ${CHANNELS_INNER}
+  for (var t = 0u; t < KH * KW; t++) {
+    var koff = (t / KW) * row + t % KW;
+    var k = select(t, KH * KW - 1u - t, flipped);
+    var c = 0u;
+#if ${INNER_PAIRS}
+    for (; c + 1u < channels; c += 2u) {
+      tap(&acc, x, w, k, koff);
+      tap(&acc, x, w, k + w_channel, koff + plane);
+      koff += 2u * plane;
+      k += 2u * w_channel;
+    }
+#endif
+    for (; c < channels; c++) {
+      tap(&acc, x, w, k, koff);
+      koff += plane;
+      k += w_channel;
+    }
+  }
+#else
+  var koff = 0u;
+  for (var c = 0u; c < channels; c++) {
+    var k = c * w_channel + select(0u, KH * KW - 1u, flipped);
+    for (var ky = 0u; ky < KH; ky++) {
+      for (var kx = 0u; kx < KW; kx++) {
+        tap(&acc, x, w, k, koff + kx);
+        k = select(k + 1u, k - 1u, flipped);
+      }
+      koff += row;
+    }
+    koff += plane - KH * row;
+  }
+#endif
+  return acc;
+}
+
 /** Where output position p (clamped to the last) starts reading XP: its example's first channel,
  *  row oy, column ox. */
 fn base(p: u32, positions: u32) -> u32 {
@@ -111,43 +167,8 @@ fn forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: 
   let x = vec4<u32>(base(p0, positions), base(p0 + 1u, positions), base(p0 + 2u, positions), base(p0 + 3u, positions));
   let w = Rows(vec4<u32>(row(co0), row(co0 + 1u), row(co0 + 2u), row(co0 + 3u)),
                vec4<u32>(row(co0 + 4u), row(co0 + 5u), row(co0 + 6u), row(co0 + 7u)));
-  var acc = Tile();
-  // Tap k = (ci, ky, kx) reads XP at the bases + ci HP WP + ky WP + kx. The innermost loop is the
-  // longer of channels and kernel columns: on SwiftShader a short loop costs more in its trips than
-  // in its taps (3x3 on 64 channels: 200 ms channels-inner against 450 columns-inner).
-#if ${CHANNELS_INNER}
-  for (var t = 0u; t < KH * KW; t++) {
-    var koff = (t / KW) * WP + t % KW;
-    var k = t;
-    var ci = 0u;
-#if ${INNER_PAIRS}
-    for (; ci + 1u < CIN; ci += 2u) {
-      tap(&acc, x, w, k, koff);
-      tap(&acc, x, w, k + KH * KW, koff + HP * WP);
-      koff += 2u * HP * WP;
-      k += 2u * KH * KW;
-    }
-#endif
-    for (; ci < CIN; ci++) {
-      tap(&acc, x, w, k, koff);
-      koff += HP * WP;
-      k += KH * KW;
-    }
-  }
-#else
-  var k = 0u;
-  var koff = 0u;
-  for (var ci = 0u; ci < CIN; ci++) {
-    for (var ky = 0u; ky < KH; ky++) {
-      for (var kx = 0u; kx < KW; kx++) {
-        tap(&acc, x, w, k, koff + kx);
-        k++;
-      }
-      koff += WP;
-    }
-    koff += (HP - KH) * WP;
-  }
-#endif
+  // Tap k = (ci, ky, kx) reads XP at the bases + ci HP WP + ky WP + kx, W at the rows + k.
+  let acc = product(x, w, CIN, HP * WP, WP, KH * KW, false);
   let tile = array<vec4<f32>, 8>(acc.c0, acc.d0, acc.c1, acc.d1, acc.c2, acc.d2, acc.c3, acc.d3);
   for (var i = 0u; i < 4u; i++) {
     let p = p0 + i;
@@ -240,11 +261,8 @@ fn pad_dz(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: v
           @builtin(local_invocation_index) lid: u32) {
   let i = thread_id(wid, nwg, lid);
   if (i >= params.batch * COUT * HQ * WQ) { return; }
-  let x = i32(i % WQ) - i32(QW);
-  let y = i32((i / WQ) % HQ) - i32(QH);
-  let inside = x >= 0 && x < i32(WO) && y >= 0 && y < i32(HO);
-  let at = (i / (WQ * HQ)) * HO * WO + u32(clamp(y, 0, i32(HO) - 1)) * WO + u32(clamp(x, 0, i32(WO) - 1));
-  part[params.pad_off + i] = select(0.0, dz[at], inside);
+  let src = padded_source(i, HO, WO, QH, QW);
+  part[params.pad_off + i] = select(0.0, dz[src.at], src.inside);
 }
 
 /** Where input position p (clamped to the last) starts reading DZP: its example's first filter,
@@ -270,42 +288,9 @@ fn input_grad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
   let x = vec4<u32>(dz_base(p0, positions), dz_base(p0 + 1u, positions), dz_base(p0 + 2u, positions), dz_base(p0 + 3u, positions));
   let w = Rows(vec4<u32>(channel(ci0), channel(ci0 + 1u), channel(ci0 + 2u), channel(ci0 + 3u)),
                vec4<u32>(channel(ci0 + 4u), channel(ci0 + 5u), channel(ci0 + 6u), channel(ci0 + 7u)));
-  var acc = Tile();
-  // Tap (co, ky, kx) reads DZP at the bases + co HQ WQ + ky WQ + kx and W at co CIN KH KW +
-  // (KH KW - 1 - (ky KW + kx)) past the channel's offset; innermost the longer of filters and columns.
-#if ${FILTERS_INNER}
-  for (var t = 0u; t < KH * KW; t++) {
-    var koff = (t / KW) * WQ + t % KW;
-    var wk = KH * KW - 1u - t;
-    var co = 0u;
-#if ${INNER_PAIRS}
-    for (; co + 1u < COUT; co += 2u) {
-      tap(&acc, x, w, wk, koff);
-      tap(&acc, x, w, wk + CIN * KH * KW, koff + HQ * WQ);
-      koff += 2u * HQ * WQ;
-      wk += 2u * CIN * KH * KW;
-    }
-#endif
-    for (; co < COUT; co++) {
-      tap(&acc, x, w, wk, koff);
-      koff += HQ * WQ;
-      wk += CIN * KH * KW;
-    }
-  }
-#else
-  var koff = 0u;
-  for (var co = 0u; co < COUT; co++) {
-    var wk = co * CIN * KH * KW + KH * KW - 1u;
-    for (var ky = 0u; ky < KH; ky++) {
-      for (var kx = 0u; kx < KW; kx++) {
-        tap(&acc, x, w, wk, koff + kx);
-        wk--;
-      }
-      koff += WQ;
-    }
-    koff += (HQ - KH) * WQ;
-  }
-#endif
+  // Tap (co, ky, kx) reads DZP at the bases + co HQ WQ + ky WQ + kx, W at the channels' offsets +
+  // co CIN KH KW + (KH KW - 1 - (ky KW + kx)): the kernel flipped.
+  let acc = product(x, w, COUT, HQ * WQ, WQ, CIN * KH * KW, true);
   let tile = array<vec4<f32>, 8>(acc.c0, acc.d0, acc.c1, acc.d1, acc.c2, acc.d2, acc.c3, acc.d3);
   for (var i = 0u; i < 4u; i++) {
     let p = p0 + i;

@@ -53,13 +53,15 @@ interface PaddedRequest {
   input: string;
 }
 
-/** The channel (forward) or filter (dX) loop innermost takes two steps a trip from this many
- *  trips on: 3x3 on 64 channels 203 -> 177 ms, while 6 channels went 13.5 -> 17.7 ms (bench/NOTES.md). */
+/** The channel loop of conv_padded.wgsl's product takes two steps a trip from this many channels
+ *  on: 3x3 on 64 channels 203 -> 177 ms, while 6 channels went 13.5 -> 17.7 ms (bench/NOTES.md). */
 const INNER_PAIRS_FROM = 16;
 
-const constants = (s: ConvShape, act: ActivationSpec, hasBias: boolean, innerLoop: number) => ({ CIN: s.cin, H: s.h, W: s.w, COUT: s.cout, KH: s.kh, KW: s.kw,
+/** The kernel's constants; `channels`: the input planes its product sums over (forward CIN, dX
+ *  COUT, 0 for entry points without one), which sets the product's loop order. */
+const constants = (s: ConvShape, act: ActivationSpec, hasBias: boolean, channels: number) => ({ CIN: s.cin, H: s.h, W: s.w, COUT: s.cout, KH: s.kh, KW: s.kw,
   STRIDE: s.stride, PAD: s.padding, HO: s.ho, WO: s.wo, ACT: act.id, HAS_BIAS: hasBias, PADDED: s.padding > 0,
-  CHANNELS_INNER: s.cin >= s.kw, FILTERS_INNER: s.cout >= s.kw, INNER_PAIRS: innerLoop >= INNER_PAIRS_FROM });
+  CHANNELS_INNER: channels >= s.kw, INNER_PAIRS: channels >= INNER_PAIRS_FROM });
 
 /** The padded copy of X, when the layer pads (else X is read in place). */
 async function padDispatches(ctx: KernelContext, r: PaddedRequest, c: ReturnType<typeof constants>): Promise<Dispatch[]> {
