@@ -1,29 +1,29 @@
-// Conv forward, dW and dX at stride 1 for CPU adapters (SwiftShader), as matmul_outer.wgsl's
-// products over a zero-padded copy of X or dZ, so that no tap needs a bounds test and no thread
-// takes a border path:
+// Conv forward, dW and dX at stride 1 for CPU adapters (SwiftShader), over a zero-padded copy of
+// X or dZ, so that no tap needs a bounds test and no thread takes a border path:
 //   pad_input: XP[n, ci, y, x] = X[n, ci, y - PAD, x - PAD], 0 outside; [batch x CIN x HP x WP]
 //              at part[pad_off] (the shared scratch, after dW's split-K partials).
-//   forward:   C[p, co] = sum over k of XP(p, k) W[co, k], p = (n, oy, ox) one of M = batch HO WO
-//              output positions, k = (ci, ky, kx) one of TAPS = CIN KH KW; XP(p, k) is read at
-//              base(p) + ci HP WP + ky WP + kx. Epilogue: + b, Z written, A = act(Z).
-//              With PAD = 0, X itself is XP and no copy is made.
-//              A thread computes 4 positions x 8 filters.
-//   weight_grad: dW[co, k] = sum over p of dZ[co, p] XP(p, k), split-K over the batch HO image rows
-//              (split s sums rows s rows_per_split ..), into part[s, w] as conv.wgsl's weight_grad
-//              (w < COUT TAPS for dW, then COUT entries for db); conv.wgsl's reduce_weight_grad
-//              sums the splits. A thread computes 4 filters x 8 taps, or db of 4 filters, walking
-//              the positions of a row with one index step (no division per position).
+//   forward:   Z[n, co, oy, ox] = sum over (ci, ky, kx) of XP[n, ci, oy + ky, ox + kx] W[co, ci, ky, kx].
+//              Epilogue: + b, Z written, A = act(Z). With PAD = 0, X itself is XP and no copy is made.
+//   weight_grad: dW[co, k] = sum over p of dZ[co, p] XP(p, k), k = (ci, ky, kx) one of TAPS = CIN KH KW,
+//              p = (n, oy, ox), split-K over the batch HO image rows (split s sums rows
+//              s rows_per_split ..), into part[s, w] as conv.wgsl's weight_grad (w < COUT TAPS for
+//              dW, then COUT entries for db); conv.wgsl's reduce_weight_grad sums the splits. A
+//              thread computes 4 filters x 8 taps (matmul_outer.wgsl's tile), or db of 4 filters,
+//              walking the positions of a row with one index step (no division per position).
 //   pad_dz:    DZP[n, co, y, x] = dZ[n, co, y - QH, x - QW], 0 outside, QH = KH - 1 - PAD (QW
 //              alike; needs PAD < KH, KW); [batch x COUT x HQ x WQ] at part[pad_off].
-//   input_grad: dX[p, ci] = sum over (co, ky, kx) of DZP(p, (co, ky, kx)) W[co, ci, KH-1-ky, KW-1-kx],
-//              p = (n, y, x) one of batch H W input positions: the transposed conv as the forward's
-//              product, with the kernel flipped. A thread computes 4 positions x 8 channels.
-// All three do 4 + 8 loads per 32 multiply-adds (eight vec4 accumulators), as the dense layers' matmul.
-// On SwiftShader every load at a computed index is a per-lane gather, far dearer than a
-// multiply-add; conv.wgsl's kernels (still used at stride > 1) did 8 loads per 16, guarded every
-// tap of a border thread, and divided every position of dW into (n, oy, ox).
-//   dispatch: pad_input (pad_dz) one thread per XP (DZP) element; forward ceil(M / 4) x
-//   ceil(COUT / 8) threads; input_grad ceil(batch H W / 4) x ceil(CIN / 8);
+//   input_grad: dX[n, ci, y, x] = sum over (co, ky, kx) of DZP[n, co, y + ky, x + kx] W[co, ci, KH-1-ky, KW-1-kx]:
+//              the transposed conv as the forward's product, with the kernel flipped.
+// Forward and input_grad share `window`: a thread computes 8 consecutive columns of one output row
+// for CT output channels (CT of 1-4, chosen per dispatch to waste the fewest channel slots). For
+// each input plane and kernel row it loads the 8 + KW - 1 inputs under the row once and uses each
+// for every kernel column: 3x3 with CT = 4 is 10 + 12 loads per 96 multiply-adds, where a tile of
+// 4 positions x 8 filters does 12 per 32. On SwiftShader every load at a computed index is a
+// per-lane gather, far dearer than a multiply-add (bench/NOTES.md, 2026-12-07 night and 12-08).
+// Kernel rows that fall wholly in the padding are skipped; kernel columns are unrolled up to
+// KW_MAX = 7 (wider kernels use conv.wgsl).
+//   dispatch: pad_input (pad_dz) one thread per XP (DZP) element; forward batch HO ceil(WO / 8) x
+//   ceil(COUT / CT) threads; input_grad batch H ceil(W / 8) x ceil(CIN / CT);
 //   weight_grad splits x ceil(COUT / 4) x (ceil(TAPS / 8) + 1); workgroup 64, folded into 2-D
 //   past 65535 workgroups.
 
@@ -49,6 +49,8 @@ const QH: u32 = max(KH, PAD + 1u) - 1u - PAD;
 const QW: u32 = max(KW, PAD + 1u) - 1u - PAD;
 const HQ: u32 = HO + 2u * QH;
 const WQ: u32 = WO + 2u * QW;
+// Output channels a thread of forward or input_grad computes (1-4).
+const CT: u32 = ${CT}u;
 
 fn thread_id(wid: vec3<u32>, nwg: vec3<u32>, lid: u32) -> u32 { return (wid.x + wid.y * nwg.x) * 64u + lid; }
 
@@ -74,119 +76,126 @@ fn pad_input(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg
   part[params.pad_off + i] = select(0.0, act[params.x_off + src.at], src.inside);
 }
 
-/** XP at index i: the padded copy, or X itself when there is no padding; input_grad's DZP (always a copy). */
-fn xp(i: u32) -> f32 {
+/** XP (input_grad: DZP) is read as xp(xp_start() + i) for its element i: the padded copy, or X
+ *  itself when there is no padding (DZP is always a copy). The start is added once per thread, not
+ *  per load. */
+fn xp(at: u32) -> f32 {
 #if ${PADDED}
-  return part[params.pad_off + i];
+  return part[at];
 #else
-  return act[params.x_off + i];
+  return act[at];
 #endif
 }
 
-// A thread's 4 x 8 sums: forward (dX), position i in ci (filters (channels) 0-3) and di (4-7); dW,
-// filter i in ci (taps 0-3) and di (taps 4-7).
-struct Tile { c0: vec4<f32>, c1: vec4<f32>, c2: vec4<f32>, c3: vec4<f32>, d0: vec4<f32>, d1: vec4<f32>, d2: vec4<f32>, d3: vec4<f32> }
-// The 8 filters' rows of W.
-struct Rows { lo: vec4<u32>, hi: vec4<u32> }
-
-/** One tap k: 4 X loads at the positions' bases + koff, 8 W loads, 32 multiply-adds. */
-fn tap(t: ptr<function, Tile>, x: vec4<u32>, w: Rows, k: u32, koff: u32) {
-  let a0 = xp(x.x + koff); let a1 = xp(x.y + koff); let a2 = xp(x.z + koff); let a3 = xp(x.w + koff);
-  let b0 = vec4<f32>(weights[w.lo.x + k], weights[w.lo.y + k], weights[w.lo.z + k], weights[w.lo.w + k]);
-  let b1 = vec4<f32>(weights[w.hi.x + k], weights[w.hi.y + k], weights[w.hi.z + k], weights[w.hi.w + k]);
-  (*t).c0 += a0 * b0; (*t).c1 += a1 * b0; (*t).c2 += a2 * b0; (*t).c3 += a3 * b0;
-  (*t).d0 += a0 * b1; (*t).d1 += a1 * b1; (*t).d2 += a2 * b1; (*t).d3 += a3 * b1;
+fn xp_start() -> u32 {
+#if ${PADDED}
+  return params.pad_off;
+#else
+  return params.x_off;
+#endif
 }
 
-/** The 4 x 8 sums of forward and input_grad: 4 positions at input bases x, 8 outputs at weight
- *  offsets w, over `channels` input planes of `plane` floats in rows of `row` and the KH x KW taps
- *  of each. Tap (c, ky, kx) reads the input at x + c plane + ky row + kx and W at w + c w_channel +
- *  ky KW + kx, or with `flipped` (dX) w + c w_channel + KH KW - 1 - (ky KW + kx). The innermost loop
- *  is the longer of channels and kernel columns (CHANNELS_INNER, chosen per dispatch): on
- *  SwiftShader a short loop costs more in its trips than in its taps (3x3 on 64 channels: 200 ms
- *  channels-inner against 450 columns-inner); from 16 channels it takes two a trip (INNER_PAIRS). */
-fn product(x: vec4<u32>, w: Rows, channels: u32, plane: u32, row: u32, w_channel: u32, flipped: bool) -> Tile {
-  var acc = Tile();
-#if ${CHANNELS_INNER}
-  for (var t = 0u; t < KH * KW; t++) {
-    var koff = (t / KW) * row + t % KW;
-    var k = select(t, KH * KW - 1u - t, flipped);
-    var c = 0u;
-#if ${INNER_PAIRS}
-    for (; c + 1u < channels; c += 2u) {
-      tap(&acc, x, w, k, koff);
-      tap(&acc, x, w, k + w_channel, koff + plane);
-      koff += 2u * plane;
-      k += 2u * w_channel;
-    }
-#endif
-    for (; c < channels; c++) {
-      tap(&acc, x, w, k, koff);
-      koff += plane;
-      k += w_channel;
+// forward and input_grad: a thread's sums, channel j in lj (columns 0-3) and hj (columns 4-7);
+// channels past CT stay zero and are never stored.
+struct Window { l0: vec4<f32>, h0: vec4<f32>, l1: vec4<f32>, h1: vec4<f32>, l2: vec4<f32>, h2: vec4<f32>, l3: vec4<f32>, h3: vec4<f32> }
+
+/** One kernel column: the 8 inputs under it (lo, hi) times the CT channels' weights at w. */
+fn column(s: ptr<function, Window>, lo: vec4<f32>, hi: vec4<f32>, w: vec4<u32>) {
+  let w0 = weights[w.x];
+  (*s).l0 += lo * w0; (*s).h0 += hi * w0;
+  if (CT > 1u) { let w1 = weights[w.y]; (*s).l1 += lo * w1; (*s).h1 += hi * w1; }
+  if (CT > 2u) { let w2 = weights[w.z]; (*s).l2 += lo * w2; (*s).h2 += hi * w2; }
+  if (CT > 3u) { let w3 = weights[w.w]; (*s).l3 += lo * w3; (*s).h3 += hi * w3; }
+}
+
+/** Kernel column kx's weights, from column 0's at w (the flipped kernel runs backwards). */
+fn column_at(w: vec4<u32>, kx: u32, flipped: bool) -> vec4<u32> { return select(w + kx, w - kx, flipped); }
+
+/** One input row under one kernel row: inputs x .. x + 7 + KW - 1, kernel column 0's weights at w.
+ *  The window moves one input a column. The columns are unrolled under compile-time guards: a
+ *  loop of KW trips costs more in its trips than in its taps on SwiftShader. */
+fn kernel_row(s: ptr<function, Window>, x: u32, w: vec4<u32>, flipped: bool) {
+  var lo = vec4<f32>(xp(x), xp(x + 1u), xp(x + 2u), xp(x + 3u));
+  var hi = vec4<f32>(xp(x + 4u), xp(x + 5u), xp(x + 6u), xp(x + 7u));
+  column(s, lo, hi, w);
+  if (KW > 1u) { lo = vec4<f32>(lo.yzw, hi.x); hi = vec4<f32>(hi.yzw, xp(x + 8u)); column(s, lo, hi, column_at(w, 1u, flipped)); }
+  if (KW > 2u) { lo = vec4<f32>(lo.yzw, hi.x); hi = vec4<f32>(hi.yzw, xp(x + 9u)); column(s, lo, hi, column_at(w, 2u, flipped)); }
+  if (KW > 3u) { lo = vec4<f32>(lo.yzw, hi.x); hi = vec4<f32>(hi.yzw, xp(x + 10u)); column(s, lo, hi, column_at(w, 3u, flipped)); }
+  if (KW > 4u) { lo = vec4<f32>(lo.yzw, hi.x); hi = vec4<f32>(hi.yzw, xp(x + 11u)); column(s, lo, hi, column_at(w, 4u, flipped)); }
+  if (KW > 5u) { lo = vec4<f32>(lo.yzw, hi.x); hi = vec4<f32>(hi.yzw, xp(x + 12u)); column(s, lo, hi, column_at(w, 5u, flipped)); }
+  if (KW > 6u) { lo = vec4<f32>(lo.yzw, hi.x); hi = vec4<f32>(hi.yzw, xp(x + 13u)); column(s, lo, hi, column_at(w, 6u, flipped)); }
+}
+
+/** The sums of forward and input_grad over `channels` input planes of `plane` floats in rows of
+ *  `row`, from input x (the thread's first column in plane 0, kernel row 0); w: the CT channels'
+ *  weights of plane 0, w_channel apart per plane; kernel rows rows.x .. rows.y - 1 (the others read
+ *  only padding). Tap (c, ky, kx) reads the input at x + c plane + ky row + kx, W at w + c w_channel
+ *  + ky KW + kx, or with `flipped` (dX) w + c w_channel + KH KW - 1 - (ky KW + kx). */
+fn window(x: u32, w: vec4<u32>, channels: u32, plane: u32, row: u32, w_channel: u32, rows: vec2<u32>, flipped: bool) -> Window {
+  var s = Window();
+  for (var ky = rows.x; ky < rows.y; ky++) {
+    var xr = x + ky * row;
+    var wk = w + select(ky * KW, KH * KW - 1u - ky * KW, flipped);
+    for (var c = 0u; c < channels; c++) {
+      kernel_row(&s, xr, wk, flipped);
+      xr += plane;
+      wk += w_channel;
     }
   }
-#else
-  var koff = 0u;
-  for (var c = 0u; c < channels; c++) {
-    var k = c * w_channel + select(0u, KH * KW - 1u, flipped);
-    for (var ky = 0u; ky < KH; ky++) {
-      for (var kx = 0u; kx < KW; kx++) {
-        tap(&acc, x, w, k, koff + kx);
-        k = select(k + 1u, k - 1u, flipped);
-      }
-      koff += row;
-    }
-    koff += plane - KH * row;
-  }
-#endif
-  return acc;
+  return s;
 }
 
-/** Where output position p (clamped to the last) starts reading XP: its example's first channel,
- *  row oy, column ox. */
-fn base(p: u32, positions: u32) -> u32 {
-  let q = min(p, positions - 1u);
-  let r = q % (HO * WO);
-  return (q / (HO * WO)) * CIN * HP * WP + (r / WO) * WP + r % WO;
+/** The kernel rows output row y reads outside the padding of a source with `top` padding rows
+ *  above `real` rows: ky with top <= y + ky < top + real. */
+fn kernel_rows(y: u32, top: u32, real: u32) -> vec2<u32> {
+  return vec2<u32>(u32(max(i32(top) - i32(y), 0)), u32(clamp(i32(top + real) - i32(y), 0, i32(KH))));
 }
+
+/** A thread of forward or input_grad: image n, output row y, first column x0 (of 8), first channel
+ *  c0 (of CT); segments of rows vary fastest, so the lanes of a group read the same weights. */
+struct Segment { n: u32, y: u32, x0: u32, c0: u32 }
+
+fn segment(t: u32, rows: u32, cols: u32) -> Segment {
+  let segs = (cols + 7u) / 8u;
+  let row_segs = params.batch * rows * segs;
+  let r = (t % row_segs) / segs;
+  return Segment(r / rows, r % rows, ((t % row_segs) % segs) * 8u, (t / row_segs) * CT);
+}
+
+/** The window's sums as values a store loop can index: channel j's 8 columns in [2j] and [2j + 1]. */
+fn sums(s: Window) -> array<vec4<f32>, 8> { return array<vec4<f32>, 8>(s.l0, s.h0, s.l1, s.h1, s.l2, s.h2, s.l3, s.h3); }
 
 /** W's row of filter co (a filter past COUT reads the last; its sums are dropped). */
-fn row(co: u32) -> u32 { return min(co, COUT - 1u) * TAPS; }
+fn filter_row(co: u32) -> u32 { return min(co, COUT - 1u) * TAPS; }
 
 @compute @workgroup_size(64)
 fn forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
            @builtin(local_invocation_index) lid: u32) {
-  let positions = params.batch * HO * WO;
-  let p_blocks = (positions + 3u) / 4u;
   let t = thread_id(wid, nwg, lid);
-  if (t >= p_blocks * ((COUT + 7u) / 8u)) { return; }
-  // Position blocks vary fastest: the lanes of a group read the same W entries.
-  let p0 = (t % p_blocks) * 4u;
-  let co0 = (t / p_blocks) * 8u;
-  let x = vec4<u32>(base(p0, positions), base(p0 + 1u, positions), base(p0 + 2u, positions), base(p0 + 3u, positions));
-  let w = Rows(vec4<u32>(row(co0), row(co0 + 1u), row(co0 + 2u), row(co0 + 3u)),
-               vec4<u32>(row(co0 + 4u), row(co0 + 5u), row(co0 + 6u), row(co0 + 7u)));
-  // Tap k = (ci, ky, kx) reads XP at the bases + ci HP WP + ky WP + kx, W at the rows + k.
-  let acc = product(x, w, CIN, HP * WP, WP, KH * KW, false);
-  let tile = array<vec4<f32>, 8>(acc.c0, acc.d0, acc.c1, acc.d1, acc.c2, acc.d2, acc.c3, acc.d3);
-  for (var i = 0u; i < 4u; i++) {
-    let p = p0 + i;
-    if (p >= positions) { break; }
-    let first = (p / (HO * WO)) * COUT * HO * WO + p % (HO * WO);
-    for (var j = 0u; j < 8u; j++) {
-      let co = co0 + j;
-      if (co >= COUT) { break; }
-      var z = tile[2u * i + j / 4u][j % 4u];
+  if (t >= params.batch * HO * ((WO + 7u) / 8u) * ((COUT + CT - 1u) / CT)) { return; }
+  let g = segment(t, HO, WO);
+  let w = vec4<u32>(filter_row(g.c0), filter_row(g.c0 + 1u), filter_row(g.c0 + 2u), filter_row(g.c0 + 3u));
+  let out = sums(window(xp_start() + g.n * CIN * HP * WP + g.y * WP + g.x0, w, CIN, HP * WP, WP, KH * KW, kernel_rows(g.y, PAD, H), false));
+  for (var j = 0u; j < CT; j++) {
+    let co = g.c0 + j;
+    if (co >= COUT) { break; }
+    let first = ((g.n * COUT + co) * HO + g.y) * WO + g.x0;
+    for (var i = 0u; i < 8u; i++) {
+      if (g.x0 + i >= WO) { break; }
+      var z = out[2u * j + i / 4u][i % 4u];
 #if ${HAS_BIAS}
       z += small[params.bias_off + co];
 #endif
-      let out = first + co * HO * WO;
-      act[params.z_off + out] = z;
-      act[params.a_off + out] = act_f(ACT, z, params.slope);
+      act[params.z_off + first + i] = z;
+      act[params.a_off + first + i] = act_f(ACT, z, params.slope);
     }
   }
 }
+
+// weight_grad: a thread's 4 x 8 sums, filter i in ci (taps 0-3) and di (taps 4-7).
+struct Tile { c0: vec4<f32>, c1: vec4<f32>, c2: vec4<f32>, c3: vec4<f32>, d0: vec4<f32>, d1: vec4<f32>, d2: vec4<f32>, d3: vec4<f32> }
+// The 8 taps' offsets.
+struct Rows { lo: vec4<u32>, hi: vec4<u32> }
 
 /** Where tap k (clamped to the last) reads XP relative to a position's base: ci HP WP + ky WP + kx. */
 fn tap_offset(k: u32) -> u32 {
@@ -232,7 +241,7 @@ fn weight_grad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
   for (var r = first; r < last; r++) {
     let n = r / HO;
     let oy = r % HO;
-    var xb = n * CIN * HP * WP + oy * WP;
+    var xb = xp_start() + n * CIN * HP * WP + oy * WP;
     var zb = n * COUT * HO * WO + oy * WO;
     for (var ox = 0u; ox < WO; ox++) {
       let a0 = dz[zb + f.x]; let a1 = dz[zb + f.y]; let a2 = dz[zb + f.z]; let a3 = dz[zb + f.w];
@@ -265,41 +274,25 @@ fn pad_dz(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: v
   part[params.pad_off + i] = select(0.0, dz[src.at], src.inside);
 }
 
-/** Where input position p (clamped to the last) starts reading DZP: its example's first filter,
- *  row y, column x. */
-fn dz_base(p: u32, positions: u32) -> u32 {
-  let q = min(p, positions - 1u);
-  let r = q % (H * W);
-  return (q / (H * W)) * COUT * HQ * WQ + (r / W) * WQ + r % W;
-}
-
 /** W's offset of input channel ci within a filter (a channel past CIN reads the last). */
 fn channel(ci: u32) -> u32 { return min(ci, CIN - 1u) * KH * KW; }
 
 @compute @workgroup_size(64)
 fn input_grad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
               @builtin(local_invocation_index) lid: u32) {
-  let positions = params.batch * H * W;
-  let p_blocks = (positions + 3u) / 4u;
   let t = thread_id(wid, nwg, lid);
-  if (t >= p_blocks * ((CIN + 7u) / 8u)) { return; }
-  let p0 = (t % p_blocks) * 4u;
-  let ci0 = (t / p_blocks) * 8u;
-  let x = vec4<u32>(dz_base(p0, positions), dz_base(p0 + 1u, positions), dz_base(p0 + 2u, positions), dz_base(p0 + 3u, positions));
-  let w = Rows(vec4<u32>(channel(ci0), channel(ci0 + 1u), channel(ci0 + 2u), channel(ci0 + 3u)),
-               vec4<u32>(channel(ci0 + 4u), channel(ci0 + 5u), channel(ci0 + 6u), channel(ci0 + 7u)));
-  // Tap (co, ky, kx) reads DZP at the bases + co HQ WQ + ky WQ + kx, W at the channels' offsets +
-  // co CIN KH KW + (KH KW - 1 - (ky KW + kx)): the kernel flipped.
-  let acc = product(x, w, COUT, HQ * WQ, WQ, CIN * KH * KW, true);
-  let tile = array<vec4<f32>, 8>(acc.c0, acc.d0, acc.c1, acc.d1, acc.c2, acc.d2, acc.c3, acc.d3);
-  for (var i = 0u; i < 4u; i++) {
-    let p = p0 + i;
-    if (p >= positions) { break; }
-    let first = (p / (H * W)) * CIN * H * W + p % (H * W);
-    for (var j = 0u; j < 8u; j++) {
-      let ci = ci0 + j;
-      if (ci >= CIN) { break; }
-      act[params.x_off + first + ci * H * W] = tile[2u * i + j / 4u][j % 4u];
+  if (t >= params.batch * H * ((W + 7u) / 8u) * ((CIN + CT - 1u) / CT)) { return; }
+  let g = segment(t, H, W);
+  let w = vec4<u32>(channel(g.c0), channel(g.c0 + 1u), channel(g.c0 + 2u), channel(g.c0 + 3u));
+  // The filters are the planes summed over: filter co's weights for channel ci at co CIN KH KW + ci KH KW.
+  let out = sums(window(xp_start() + g.n * COUT * HQ * WQ + g.y * WQ + g.x0, w, COUT, HQ * WQ, WQ, CIN * KH * KW, kernel_rows(g.y, QH, HO), true));
+  for (var j = 0u; j < CT; j++) {
+    let ci = g.c0 + j;
+    if (ci >= CIN) { break; }
+    let first = ((g.n * CIN + ci) * H + g.y) * W + g.x0;
+    for (var i = 0u; i < 8u; i++) {
+      if (g.x0 + i >= W) { break; }
+      act[params.x_off + first + i] = out[2u * j + i / 4u][i % 4u];
     }
   }
 }

@@ -3,8 +3,8 @@ import { LINEAR, type ActivationSpec } from '../model/activations';
 import type { ConvShape } from '../model/net';
 import { convGemmDispatch, convGemmPlan } from './convGemm';
 import {
-  paddedForwardDispatches, paddedInputGradDispatches, paddedScratchFloats, paddedWeightGradDispatches, paddedWeightGradSplit, usesPaddedInputGrad,
-  usesPaddedKernels, weightGradOutputs,
+  paddedForwardDispatches, paddedInputGradDispatches, paddedScratchFloats, paddedWeightGradDispatches, paddedWeightGradSplit, usesPaddedForward,
+  usesPaddedInputGrad, usesPaddedKernels, weightGradOutputs,
 } from './convPadded';
 import { ACTIVATIONS_WGSL, CONV_SHAPE_WGSL } from './includes';
 import { defineProgram, foldWorkgroups, makeDispatch, maxWorkgroupsPerDimension, type Dispatch, type KernelContext } from './program';
@@ -71,8 +71,8 @@ export interface ConvForwardRequest extends Common {
   biasOffset?: number;
 }
 
-/** Z = conv(X, W) (+ b), A = act(Z): one dispatch, or on CPU adapters at stride 1 the padded copy
- *  of X and the product (conv_padded.wgsl). `reads` lists X's name first. */
+/** Z = conv(X, W) (+ b), A = act(Z): one dispatch, or on CPU adapters at stride 1 (kernels up to
+ *  7 wide) the padded copy of X and the product (conv_padded.wgsl). `reads` lists X's name first. */
 export async function convForwardDispatches(ctx: KernelContext, r: ConvForwardRequest): Promise<Dispatch[]> {
   const s = r.shape;
   if (ctx.target === 'gpu') {
@@ -80,7 +80,7 @@ export async function convForwardDispatches(ctx: KernelContext, r: ConvForwardRe
       buffers: { act: r.arena, small: r.small, weights: r.weights, dz: r.dummy, part: r.partials },
       xOffset: r.xOffset, zOffset: r.zOffset, aOffset: r.aOffset, biasOffset: r.biasOffset, reads: r.reads, writes: r.writes })];
   }
-  if (usesPaddedKernels(s)) {
+  if (usesPaddedForward(s)) {
     const [input, ...params] = r.reads;
     return paddedForwardDispatches(ctx, { label: r.label, shape: s, act: r.act,
       buffers: { act: r.arena, small: r.small, weights: r.weights, dz: r.dummy, part: r.partials },

@@ -15,13 +15,20 @@ export const CONV_PADDED_PROGRAM = defineProgram({
   },
 });
 
-/** Whether conv_padded.wgsl computes this layer's forward and dW on CPU adapters (stride 1;
- *  conv.wgsl keeps the strided layers). */
+/** The widest kernel conv_padded.wgsl's forward and input_grad unroll (its `kernel_row`). */
+const KW_MAX = 7;
+
+/** Whether conv_padded.wgsl computes this layer's dW on CPU adapters (stride 1; conv.wgsl keeps
+ *  the strided layers). */
 export const usesPaddedKernels = (s: ConvShape): boolean => s.stride === 1;
 
-/** Whether conv_padded.wgsl computes this layer's dX on CPU adapters: stride 1 and padding below
- *  the kernel in both directions, so dZ pads by kernel - 1 - padding >= 0. */
-export const usesPaddedInputGrad = (s: ConvShape): boolean => s.stride === 1 && s.padding < s.kh && s.padding < s.kw;
+/** Whether conv_padded.wgsl computes this layer's forward on CPU adapters: stride 1, kernel at
+ *  most KW_MAX wide. */
+export const usesPaddedForward = (s: ConvShape): boolean => s.stride === 1 && s.kw <= KW_MAX;
+
+/** Whether conv_padded.wgsl computes this layer's dX on CPU adapters: as the forward, and padding
+ *  below the kernel in both directions, so dZ pads by kernel - 1 - padding >= 0. */
+export const usesPaddedInputGrad = (s: ConvShape): boolean => usesPaddedForward(s) && s.padding < s.kh && s.padding < s.kw;
 
 /** Floats of the padded copy of X (read in place without padding). */
 const paddedInputFloats = (s: ConvShape): number => (s.padding > 0 ? s.batch * s.cin * (s.h + 2 * s.padding) * (s.w + 2 * s.padding) : 0);
@@ -53,15 +60,20 @@ interface PaddedRequest {
   input: string;
 }
 
-/** The channel loop of conv_padded.wgsl's product takes two steps a trip from this many channels
- *  on: 3x3 on 64 channels 203 -> 177 ms, while 6 channels went 13.5 -> 17.7 ms (bench/NOTES.md). */
-const INNER_PAIRS_FROM = 16;
+/** Output channels a thread of forward or input_grad computes (CT): the fewest slots for
+ *  `channels` (6 as 2 x 3, not 2 x 4), the more per thread on a tie. 4 is the most: the window's
+ *  8 columns x 4 channels are 32 sums, the register block SwiftShader rewards (bench/NOTES.md). */
+export function channelsPerThread(channels: number): number {
+  let best = 1;
+  for (let ct = 2; ct <= 4; ct++) if (Math.ceil(channels / ct) * ct <= Math.ceil(channels / best) * best) best = ct;
+  return best;
+}
 
-/** The kernel's constants; `channels`: the input planes its product sums over (forward CIN, dX
- *  COUT, 0 for entry points without one), which sets the product's loop order. */
-const constants = (s: ConvShape, act: ActivationSpec, hasBias: boolean, channels: number) => ({ CIN: s.cin, H: s.h, W: s.w, COUT: s.cout, KH: s.kh, KW: s.kw,
+/** The kernel's constants; `outputs`: the channels forward or input_grad computes (COUT, CIN;
+ *  0 for the entry points without a window), which sets CT. */
+const constants = (s: ConvShape, act: ActivationSpec, hasBias: boolean, outputs: number) => ({ CIN: s.cin, H: s.h, W: s.w, COUT: s.cout, KH: s.kh, KW: s.kw,
   STRIDE: s.stride, PAD: s.padding, HO: s.ho, WO: s.wo, ACT: act.id, HAS_BIAS: hasBias, PADDED: s.padding > 0,
-  CHANNELS_INNER: channels >= s.kw, INNER_PAIRS: channels >= INNER_PAIRS_FROM });
+  CT: outputs > 0 ? channelsPerThread(outputs) : 1 });
 
 /** The padded copy of X, when the layer pads (else X is read in place). */
 async function padDispatches(ctx: KernelContext, r: PaddedRequest, c: ReturnType<typeof constants>): Promise<Dispatch[]> {
@@ -89,8 +101,8 @@ export interface PaddedForwardRequest extends PaddedRequest {
 /** Z = conv(X, W) (+ b), A = act(Z) at stride 1: the padded copy of X, then the product. */
 export async function paddedForwardDispatches(ctx: KernelContext, r: PaddedForwardRequest): Promise<Dispatch[]> {
   const s = r.shape;
-  const c = constants(s, r.act, r.biasOffset !== undefined, s.cin);
-  const threads = Math.ceil((s.batch * s.ho * s.wo) / 4) * Math.ceil(s.cout / 8);
+  const c = constants(s, r.act, r.biasOffset !== undefined, s.cout);
+  const threads = s.batch * s.ho * Math.ceil(s.wo / 8) * Math.ceil(s.cout / c.CT);
   return [...await padDispatches(ctx, r, c), await makeDispatch(ctx, CONV_PADDED_PROGRAM, {
     label: r.label, entryPoint: 'forward', constants: c, buffers: r.buffers,
     uniforms: { batch: s.batch, x_off: r.xOffset, z_off: r.zOffset, a_off: r.aOffset, bias_off: r.biasOffset ?? 0, pad_off: partialFloats(s), slope: r.act.param },
@@ -123,10 +135,10 @@ export interface PaddedInputGradRequest extends Omit<PaddedRequest, 'xOffset' | 
 export async function paddedInputGradDispatches(ctx: KernelContext, r: PaddedInputGradRequest): Promise<Dispatch[]> {
   const s = r.shape;
   // DZP is always a copy, read where xp() reads a padded copy.
-  const c = { ...constants(s, LINEAR, false, s.cout), PADDED: true };
+  const c = { ...constants(s, LINEAR, false, s.cin), PADDED: true };
   const uniforms = { batch: s.batch, x_off: r.dxOffset, pad_off: partialFloats(s) };
   const [dzName, wName] = r.reads;
-  const threads = Math.ceil((s.batch * s.h * s.w) / 4) * Math.ceil(s.cin / 8);
+  const threads = s.batch * s.h * Math.ceil(s.w / 8) * Math.ceil(s.cin / c.CT);
   return [
     await makeDispatch(ctx, CONV_PADDED_PROGRAM, {
       label: `${r.label}: padded dZ`, entryPoint: 'pad_dz', constants: c, buffers: r.buffers, uniforms,

@@ -81,8 +81,8 @@ const NETS = [
   {
     // More than 16 filters and channels: conv_gemm.wgsl's 64 x 64 tile (the 'gpu' set) in the
     // forward, dX and dW of the first conv, and the 16 x 128 tile for the second's dW; on the 'cpu'
-    // set conv_padded.wgsl's two-a-trip loops with an odd tail (dX over 33 filters, the third
-    // conv's forward over 17 channels).
+    // set conv_padded.wgsl's window at 3 channels a thread over 33 filters (forward) and 3 of 17
+    // input channels in the last group (the third conv's dX: one of its slots past CIN).
     name: 'wide layers: 33 filters 3x3 padding 1, 17 filters 1x1 stride 2 on 33 channels, 3x3 padding 1 on 17, gelu',
     input: [2, 5, 4], activation: 'gelu',
     layers: [
@@ -93,6 +93,20 @@ const NETS = [
       { type: 'dense', units: 3, activation: 'linear' },
     ],
     shapes: [[33, 5, 4], [17, 3, 2], [3, 3, 2], [18], [3]],
+  },
+  {
+    // conv_padded.wgsl's window on the 'cpu' set: a 7-wide kernel (its widest) with dX over 4
+    // channels a thread, rows of two 8-column segments, the last partly past the row; an 8-wide
+    // kernel at stride 1 takes conv.wgsl's forward and dX beside the padded dW.
+    name: 'kernels 7 and 8 wide: 2x7 padding 1 on 4 channels, 3x8 padding 1, leaky relu',
+    input: [4, 6, 19], activation: 'leaky_relu',
+    layers: [
+      { type: 'conv', filters: 4, size: [2, 7], padding: 1 },              // [4, 7, 15]
+      { type: 'conv', filters: 3, size: [3, 8], padding: 1 },              // [3, 7, 10]
+      { type: 'flatten' },
+      { type: 'dense', units: 3, activation: 'linear' },
+    ],
+    shapes: [[4, 7, 15], [3, 7, 10], [210], [3]],
   },
   ...['batch', 'layer'].map((norm) => ({
     name: `conv + ${norm === 'batch' ? 'BatchNorm2d' : 'GroupNorm (one group)'} + ReLU, max pool, a conv without norm (the last weighted layer is dense)`,
