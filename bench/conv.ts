@@ -35,7 +35,8 @@ const macs = (s: ConvShape) => s.batch * s.cout * ho(s) ** 2 * s.cin * s.k * s.k
 /** Sum of the profiled dispatches whose label matches. */
 const timeOf = (p: PlanProfile, match: RegExp) => p.dispatches.filter((d) => match.test(d.label)).reduce((sum, d) => sum + d.ms, 0);
 
-async function engineConv(engine: Engine, s: ConvShape, steps: number): Promise<Pick<ConvLine, 'forwardMs' | 'inputGradMs' | 'weightGradMs'>> {
+/** `steps` profiles of the layer's forward + backward (after one to warm up). */
+async function engineProfiles(engine: Engine, s: ConvShape, steps: number): Promise<PlanProfile[]> {
   // A dense layer before the conv makes the conv's dX a real step of the plan (a first layer's is).
   const net = engine.createNet({ input: [s.cin, s.h, s.w], batch: s.batch, activation: 'relu', layers: [
     { type: 'conv', filters: s.cout, size: s.k, padding: s.padding }, { type: 'flatten' }, { type: 'dense', units: 10, activation: 'linear' }] });
@@ -43,13 +44,15 @@ async function engineConv(engine: Engine, s: ConvShape, steps: number): Promise<
   const runs: PlanProfile[] = [];
   for (let i = 0; i <= steps; i++) runs.push(await net.profile('forwardBackward', { stats: false }));
   net.destroy();
-  runs.shift();
-  return {
-    forwardMs: median(runs.map((p) => timeOf(p, /conv forward/))),
-    inputGradMs: median(runs.map((p) => timeOf(p, /conv dX/))),
-    weightGradMs: median(runs.map((p) => timeOf(p, /conv dW/))),
-  };
+  return runs.slice(1);
 }
+
+/** The medians of the engine's forward, dX and dW over all profiles. */
+const engineTimes = (runs: PlanProfile[]): Pick<ConvLine, 'forwardMs' | 'inputGradMs' | 'weightGradMs'> => ({
+  forwardMs: median(runs.map((p) => timeOf(p, /conv forward/))),
+  inputGradMs: median(runs.map((p) => timeOf(p, /conv dX/))),
+  weightGradMs: median(runs.map((p) => timeOf(p, /conv dW/))),
+});
 
 async function peerConv(tf: typeof TF, s: ConvShape, steps: number, warmup: number):
   Promise<Pick<ConvLine, 'peerForwardMs' | 'peerForwardBackwardMs' | 'peerInputGradMs' | 'peerWeightGradMs'>> {
@@ -133,7 +136,12 @@ export async function runConvBench(engine: Engine, gpu: GPU, peak: MatmulPeak, o
   const tf = o.peer ? await loadTfjs(gpu).catch((e: unknown) => { log(`tfjs peer failed: ${(e as Error).message}`); return undefined; }) : undefined;
   const layers: ConvLine[] = [];
   for (const s of shapes) {
-    const line: ConvLine = { name: s.name, macs: macs(s), ...await engineConv(engine, s, steps), ...(tf ? await peerConv(tf, s, steps, warmup) : {}) };
+    // The engine is profiled before and after the peer, and the median taken over both: on a
+    // CPU adapter the machine's speed drifts within a run by more than a kernel change.
+    const before = await engineProfiles(engine, s, steps);
+    const peer = tf ? await peerConv(tf, s, steps, warmup) : {};
+    const after = tf ? await engineProfiles(engine, s, steps) : [];
+    const line: ConvLine = { name: s.name, macs: macs(s), ...engineTimes([...before, ...after]), ...peer };
     log(`  ${s.name}: forward ${line.forwardMs.toFixed(2)} ms, dX ${line.inputGradMs.toFixed(2)}, dW ${line.weightGradMs.toFixed(2)}; ` +
       `tfjs forward ${line.peerForwardMs?.toFixed(2) ?? '-'}, dX ${line.peerInputGradMs?.toFixed(2) ?? '-'}, dW ${line.peerWeightGradMs?.toFixed(2) ?? '-'}, ` +
       `forward+backward ${line.peerForwardBackwardMs?.toFixed(2) ?? '-'}`);

@@ -65,13 +65,18 @@ export async function runTrainBench(engine: Engine, gpu: GPU, peak: MatmulPeak, 
   const batch = 64;
   const warmup = slow ? 1 : 10;
   const measure = async (name: string, macs: { all: number; first: number }, steps: number, engineRate: () => Promise<number>, peerRate: () => Promise<number>) => {
-    const rate = await engineRate();
+    let rate = await engineRate();
     log(`  ${name}: initscope ${rate.toFixed(2)} steps/s`);
     let peer: number | undefined;
     if (o.peer) {
       try {
         peer = await peerRate();
         log(`  ${name}: tfjs-webgpu ${peer.toFixed(2)} steps/s`);
+        // The engine again after the peer, both windows' steps over both windows' time: on a CPU
+        // adapter the machine's speed drifts within a run by more than a kernel change.
+        const again = await engineRate();
+        log(`  ${name}: initscope again ${again.toFixed(2)} steps/s`);
+        rate = 2 / (1 / rate + 1 / again);
       } catch (e) {
         log(`tfjs peer failed: ${(e as Error).message}`);
       }
