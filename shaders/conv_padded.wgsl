@@ -14,16 +14,16 @@
 //              alike; needs PAD < KH, KW); [batch x COUT x HQ x WQ] at part[pad_off].
 //   input_grad: dX[n, ci, y, x] = sum over (co, ky, kx) of DZP[n, co, y + ky, x + kx] W[co, ci, KH-1-ky, KW-1-kx]:
 //              the transposed conv as the forward's product, with the kernel flipped.
-// Forward and input_grad share `window`: a thread computes 8 consecutive columns of one output row
-// for CT output channels (CT of 1-4, chosen per dispatch to waste the fewest channel slots). For
-// each input plane and kernel row it loads the 8 + KW - 1 inputs under the row once and uses each
-// for every kernel column: 3x3 with CT = 4 is 10 + 12 loads per 96 multiply-adds, where a tile of
-// 4 positions x 8 filters does 12 per 32. On SwiftShader every load at a computed index is a
-// per-lane gather, far dearer than a multiply-add (bench/NOTES.md, 2026-12-07 night and 12-08).
-// Kernel rows that fall wholly in the padding are skipped; kernel columns are unrolled up to
-// KW_MAX = 7 (wider kernels use conv.wgsl).
-//   dispatch: pad_input (pad_dz) one thread per XP (DZP) element; forward batch HO ceil(WO / 8) x
-//   ceil(COUT / CT) threads; input_grad batch H ceil(W / 8) x ceil(CIN / CT);
+// Forward and input_grad share `window`: a thread computes COLS = 8, 12 or 16 consecutive columns
+// of one output row (QUADS of 4) for CT output channels (CT of 1-4), chosen per dispatch (CT to
+// waste the fewest channel slots, QUADS for the most columns per unit of time). For each input plane and kernel row it loads the COLS + KW - 1 inputs
+// under the row once and uses each for every kernel column: 3x3 with 16 columns and CT = 4 is 18 +
+// 12 loads per 192 multiply-adds, where a tile of 4 positions x 8 filters does 12 per 32. On
+// SwiftShader every load at a computed index is a per-lane gather, far dearer than a multiply-add
+// (bench/NOTES.md, 2026-12-07 night and 12-08). Kernel rows that fall wholly in the padding are
+// skipped; kernel columns are unrolled up to KW_MAX = 7 (wider kernels use conv.wgsl).
+//   dispatch: pad_input (pad_dz) one thread per XP (DZP) element; forward batch HO ceil(WO / COLS)
+//   x ceil(COUT / CT) threads; input_grad batch H ceil(W / COLS) x ceil(CIN / CT);
 //   weight_grad splits x ceil(COUT / 4) x (ceil(TAPS / 8) + 1); workgroup 64, folded into 2-D
 //   past 65535 workgroups.
 
@@ -49,8 +49,10 @@ const QH: u32 = max(KH, PAD + 1u) - 1u - PAD;
 const QW: u32 = max(KW, PAD + 1u) - 1u - PAD;
 const HQ: u32 = HO + 2u * QH;
 const WQ: u32 = WO + 2u * QW;
-// Output channels a thread of forward or input_grad computes (1-4).
+// Output channels (1-4) and columns (4 QUADS, QUADS of 2-4) a thread of forward or input_grad computes.
 const CT: u32 = ${CT}u;
+const QUADS: u32 = ${QUADS}u;
+const COLS: u32 = 4u * QUADS;
 
 fn thread_id(wid: vec3<u32>, nwg: vec3<u32>, lid: u32) -> u32 { return (wid.x + wid.y * nwg.x) * 64u + lid; }
 
@@ -95,35 +97,56 @@ fn xp_start() -> u32 {
 #endif
 }
 
-// forward and input_grad: a thread's sums, channel j in lj (columns 0-3) and hj (columns 4-7);
-// channels past CT stay zero and are never stored.
-struct Window { l0: vec4<f32>, h0: vec4<f32>, l1: vec4<f32>, h1: vec4<f32>, l2: vec4<f32>, h2: vec4<f32>, l3: vec4<f32>, h3: vec4<f32> }
+// forward and input_grad: a thread's inputs under its columns, or one channel's sums over them,
+// four columns to a quad (quads past QUADS stay zero).
+struct Quads { a: vec4<f32>, b: vec4<f32>, c: vec4<f32>, d: vec4<f32> }
+// A thread's sums: channel j's columns in sj (channels past CT stay zero and are never stored).
+struct Window { s0: Quads, s1: Quads, s2: Quads, s3: Quads }
 
-/** One kernel column: the 8 inputs under it (lo, hi) times the CT channels' weights at w. */
-fn column(s: ptr<function, Window>, lo: vec4<f32>, hi: vec4<f32>, w: vec4<u32>) {
-  let w0 = weights[w.x];
-  (*s).l0 += lo * w0; (*s).h0 += hi * w0;
-  if (CT > 1u) { let w1 = weights[w.y]; (*s).l1 += lo * w1; (*s).h1 += hi * w1; }
-  if (CT > 2u) { let w2 = weights[w.z]; (*s).l2 += lo * w2; (*s).h2 += hi * w2; }
-  if (CT > 3u) { let w3 = weights[w.w]; (*s).l3 += lo * w3; (*s).h3 += hi * w3; }
+/** acc + x w over the thread's columns. */
+fn fma_quads(acc: Quads, x: Quads, w: f32) -> Quads {
+  var r = acc;
+  r.a += x.a * w;
+  r.b += x.b * w;
+  if (QUADS > 2u) { r.c += x.c * w; }
+  if (QUADS > 3u) { r.d += x.d * w; }
+  return r;
+}
+
+/** One kernel column: the inputs under the thread's columns times the CT channels' weights at w. */
+fn column(s: ptr<function, Window>, x: Quads, w: vec4<u32>) {
+  (*s).s0 = fma_quads((*s).s0, x, weights[w.x]);
+  if (CT > 1u) { (*s).s1 = fma_quads((*s).s1, x, weights[w.y]); }
+  if (CT > 2u) { (*s).s2 = fma_quads((*s).s2, x, weights[w.z]); }
+  if (CT > 3u) { (*s).s3 = fma_quads((*s).s3, x, weights[w.w]); }
 }
 
 /** Kernel column kx's weights, from column 0's at w (the flipped kernel runs backwards). */
 fn column_at(w: vec4<u32>, kx: u32, flipped: bool) -> vec4<u32> { return select(w + kx, w - kx, flipped); }
 
-/** One input row under one kernel row: inputs x .. x + 7 + KW - 1, kernel column 0's weights at w.
- *  The window moves one input a column. The columns are unrolled under compile-time guards: a
- *  loop of KW trips costs more in its trips than in its taps on SwiftShader. */
+/** The window one input on: each column takes its right neighbour's input, the last `next`. */
+fn shifted(x: Quads, next: f32) -> Quads {
+  if (QUADS == 2u) { return Quads(vec4<f32>(x.a.yzw, x.b.x), vec4<f32>(x.b.yzw, next), x.c, x.d); }
+  if (QUADS == 3u) { return Quads(vec4<f32>(x.a.yzw, x.b.x), vec4<f32>(x.b.yzw, x.c.x), vec4<f32>(x.c.yzw, next), x.d); }
+  return Quads(vec4<f32>(x.a.yzw, x.b.x), vec4<f32>(x.b.yzw, x.c.x), vec4<f32>(x.c.yzw, x.d.x), vec4<f32>(x.d.yzw, next));
+}
+
+fn quad_at(x: u32) -> vec4<f32> { return vec4<f32>(xp(x), xp(x + 1u), xp(x + 2u), xp(x + 3u)); }
+
+/** One input row under one kernel row: inputs x .. x + COLS - 1 + KW - 1, kernel column 0's
+ *  weights at w. The window moves one input a column. The columns are unrolled under compile-time
+ *  guards: a loop of KW trips costs more in its trips than in its taps on SwiftShader. */
 fn kernel_row(s: ptr<function, Window>, x: u32, w: vec4<u32>, flipped: bool) {
-  var lo = vec4<f32>(xp(x), xp(x + 1u), xp(x + 2u), xp(x + 3u));
-  var hi = vec4<f32>(xp(x + 4u), xp(x + 5u), xp(x + 6u), xp(x + 7u));
-  column(s, lo, hi, w);
-  if (KW > 1u) { lo = vec4<f32>(lo.yzw, hi.x); hi = vec4<f32>(hi.yzw, xp(x + 8u)); column(s, lo, hi, column_at(w, 1u, flipped)); }
-  if (KW > 2u) { lo = vec4<f32>(lo.yzw, hi.x); hi = vec4<f32>(hi.yzw, xp(x + 9u)); column(s, lo, hi, column_at(w, 2u, flipped)); }
-  if (KW > 3u) { lo = vec4<f32>(lo.yzw, hi.x); hi = vec4<f32>(hi.yzw, xp(x + 10u)); column(s, lo, hi, column_at(w, 3u, flipped)); }
-  if (KW > 4u) { lo = vec4<f32>(lo.yzw, hi.x); hi = vec4<f32>(hi.yzw, xp(x + 11u)); column(s, lo, hi, column_at(w, 4u, flipped)); }
-  if (KW > 5u) { lo = vec4<f32>(lo.yzw, hi.x); hi = vec4<f32>(hi.yzw, xp(x + 12u)); column(s, lo, hi, column_at(w, 5u, flipped)); }
-  if (KW > 6u) { lo = vec4<f32>(lo.yzw, hi.x); hi = vec4<f32>(hi.yzw, xp(x + 13u)); column(s, lo, hi, column_at(w, 6u, flipped)); }
+  var q = Quads(quad_at(x), quad_at(x + 4u), vec4<f32>(), vec4<f32>());
+  if (QUADS > 2u) { q.c = quad_at(x + 8u); }
+  if (QUADS > 3u) { q.d = quad_at(x + 12u); }
+  column(s, q, w);
+  if (KW > 1u) { q = shifted(q, xp(x + COLS)); column(s, q, column_at(w, 1u, flipped)); }
+  if (KW > 2u) { q = shifted(q, xp(x + COLS + 1u)); column(s, q, column_at(w, 2u, flipped)); }
+  if (KW > 3u) { q = shifted(q, xp(x + COLS + 2u)); column(s, q, column_at(w, 3u, flipped)); }
+  if (KW > 4u) { q = shifted(q, xp(x + COLS + 3u)); column(s, q, column_at(w, 4u, flipped)); }
+  if (KW > 5u) { q = shifted(q, xp(x + COLS + 4u)); column(s, q, column_at(w, 5u, flipped)); }
+  if (KW > 6u) { q = shifted(q, xp(x + COLS + 5u)); column(s, q, column_at(w, 6u, flipped)); }
 }
 
 /** The sums of forward and input_grad over `channels` input planes of `plane` floats in rows of
@@ -151,19 +174,22 @@ fn kernel_rows(y: u32, top: u32, real: u32) -> vec2<u32> {
   return vec2<u32>(u32(max(i32(top) - i32(y), 0)), u32(clamp(i32(top + real) - i32(y), 0, i32(KH))));
 }
 
-/** A thread of forward or input_grad: image n, output row y, first column x0 (of 8), first channel
- *  c0 (of CT); segments of rows vary fastest, so the lanes of a group read the same weights. */
+/** A thread of forward or input_grad: image n, output row y, first column x0 (of COLS), first
+ *  channel c0 (of CT); segments of rows vary fastest, so the lanes of a group read the same weights. */
 struct Segment { n: u32, y: u32, x0: u32, c0: u32 }
 
 fn segment(t: u32, rows: u32, cols: u32) -> Segment {
-  let segs = (cols + 7u) / 8u;
+  let segs = (cols + COLS - 1u) / COLS;
   let row_segs = params.batch * rows * segs;
   let r = (t % row_segs) / segs;
-  return Segment(r / rows, r % rows, ((t % row_segs) % segs) * 8u, (t / row_segs) * CT);
+  return Segment(r / rows, r % rows, ((t % row_segs) % segs) * COLS, (t / row_segs) * CT);
 }
 
-/** The window's sums as values a store loop can index: channel j's 8 columns in [2j] and [2j + 1]. */
-fn sums(s: Window) -> array<vec4<f32>, 8> { return array<vec4<f32>, 8>(s.l0, s.h0, s.l1, s.h1, s.l2, s.h2, s.l3, s.h3); }
+/** The window's sums as values a store loop can index: channel j's column i in [4j + i / 4][i % 4]. */
+fn sums(s: Window) -> array<vec4<f32>, 16> {
+  return array<vec4<f32>, 16>(s.s0.a, s.s0.b, s.s0.c, s.s0.d, s.s1.a, s.s1.b, s.s1.c, s.s1.d,
+                              s.s2.a, s.s2.b, s.s2.c, s.s2.d, s.s3.a, s.s3.b, s.s3.c, s.s3.d);
+}
 
 /** W's row of filter co (a filter past COUT reads the last; its sums are dropped). */
 fn filter_row(co: u32) -> u32 { return min(co, COUT - 1u) * TAPS; }
@@ -172,7 +198,7 @@ fn filter_row(co: u32) -> u32 { return min(co, COUT - 1u) * TAPS; }
 fn forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
            @builtin(local_invocation_index) lid: u32) {
   let t = thread_id(wid, nwg, lid);
-  if (t >= params.batch * HO * ((WO + 7u) / 8u) * ((COUT + CT - 1u) / CT)) { return; }
+  if (t >= params.batch * HO * ((WO + COLS - 1u) / COLS) * ((COUT + CT - 1u) / CT)) { return; }
   let g = segment(t, HO, WO);
   let w = vec4<u32>(filter_row(g.c0), filter_row(g.c0 + 1u), filter_row(g.c0 + 2u), filter_row(g.c0 + 3u));
   let out = sums(window(xp_start() + g.n * CIN * HP * WP + g.y * WP + g.x0, w, CIN, HP * WP, WP, KH * KW, kernel_rows(g.y, PAD, H), false));
@@ -180,9 +206,9 @@ fn forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: 
     let co = g.c0 + j;
     if (co >= COUT) { break; }
     let first = ((g.n * COUT + co) * HO + g.y) * WO + g.x0;
-    for (var i = 0u; i < 8u; i++) {
+    for (var i = 0u; i < COLS; i++) {
       if (g.x0 + i >= WO) { break; }
-      var z = out[2u * j + i / 4u][i % 4u];
+      var z = out[4u * j + i / 4u][i % 4u];
 #if ${HAS_BIAS}
       z += small[params.bias_off + co];
 #endif
@@ -281,7 +307,7 @@ fn channel(ci: u32) -> u32 { return min(ci, CIN - 1u) * KH * KW; }
 fn input_grad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
               @builtin(local_invocation_index) lid: u32) {
   let t = thread_id(wid, nwg, lid);
-  if (t >= params.batch * H * ((W + 7u) / 8u) * ((CIN + CT - 1u) / CT)) { return; }
+  if (t >= params.batch * H * ((W + COLS - 1u) / COLS) * ((CIN + CT - 1u) / CT)) { return; }
   let g = segment(t, H, W);
   let w = vec4<u32>(channel(g.c0), channel(g.c0 + 1u), channel(g.c0 + 2u), channel(g.c0 + 3u));
   // The filters are the planes summed over: filter co's weights for channel ci at co CIN KH KW + ci KH KW.
@@ -290,9 +316,9 @@ fn input_grad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
     let ci = g.c0 + j;
     if (ci >= CIN) { break; }
     let first = ((g.n * CIN + ci) * H + g.y) * W + g.x0;
-    for (var i = 0u; i < 8u; i++) {
+    for (var i = 0u; i < COLS; i++) {
       if (g.x0 + i >= W) { break; }
-      act[params.x_off + first + i] = out[2u * j + i / 4u][i % 4u];
+      act[params.x_off + first + i] = out[4u * j + i / 4u][i % 4u];
     }
   }
 }

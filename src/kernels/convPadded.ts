@@ -63,17 +63,25 @@ interface PaddedRequest {
 /** Output channels a thread of forward or input_grad computes (CT): the fewest slots for
  *  `channels` (6 as 2 x 3, not 2 x 4), the more per thread on a tie. 4 is the most: the window's
  *  8 columns x 4 channels are 32 sums, the register block SwiftShader rewards (bench/NOTES.md). */
-export function channelsPerThread(channels: number): number {
+function channelsPerThread(channels: number): number {
   let best = 1;
   for (let ct = 2; ct <= 4; ct++) if (Math.ceil(channels / ct) * ct <= Math.ceil(channels / best) * best) best = ct;
   return best;
 }
 
-/** The kernel's constants; `outputs`: the channels forward or input_grad computes (COUT, CIN;
- *  0 for the entry points without a window), which sets CT. */
-const constants = (s: ConvShape, act: ActivationSpec, hasBias: boolean, outputs: number) => ({ CIN: s.cin, H: s.h, W: s.w, COUT: s.cout, KH: s.kh, KW: s.kw,
-  STRIDE: s.stride, PAD: s.padding, HO: s.ho, WO: s.wo, ACT: act.id, HAS_BIAS: hasBias, PADDED: s.padding > 0,
-  CT: outputs > 0 ? channelsPerThread(outputs) : 1 });
+/** Quads of output columns a thread of forward or input_grad computes (QUADS, 2-4): the most
+ *  columns computed per unit of time, 12 and 16 columns a thread counting 1.2x 8 (bench/NOTES.md,
+ *  2026-12-08) and columns past the row's end counting as lost. */
+function quadsPerThread(cols: number): number {
+  const rate = (quads: number) => (cols / (Math.ceil(cols / (4 * quads)) * 4 * quads)) * (quads > 2 ? 1.2 : 1);
+  return [3, 4].reduce((best, quads) => (rate(quads) > rate(best) ? quads : best), 2);
+}
+
+/** The kernel's constants; `outputs`: the channels and columns forward or input_grad computes
+ *  (COUT and WO, CIN and W; undefined for the entry points without a window), which set CT and QUADS. */
+const constants = (s: ConvShape, act: ActivationSpec, hasBias: boolean, outputs?: { channels: number; cols: number }) => ({ CIN: s.cin, H: s.h, W: s.w,
+  COUT: s.cout, KH: s.kh, KW: s.kw, STRIDE: s.stride, PAD: s.padding, HO: s.ho, WO: s.wo, ACT: act.id, HAS_BIAS: hasBias, PADDED: s.padding > 0,
+  CT: outputs ? channelsPerThread(outputs.channels) : 1, QUADS: outputs ? quadsPerThread(outputs.cols) : 2 });
 
 /** The padded copy of X, when the layer pads (else X is read in place). */
 async function padDispatches(ctx: KernelContext, r: PaddedRequest, c: ReturnType<typeof constants>): Promise<Dispatch[]> {
@@ -101,8 +109,8 @@ export interface PaddedForwardRequest extends PaddedRequest {
 /** Z = conv(X, W) (+ b), A = act(Z) at stride 1: the padded copy of X, then the product. */
 export async function paddedForwardDispatches(ctx: KernelContext, r: PaddedForwardRequest): Promise<Dispatch[]> {
   const s = r.shape;
-  const c = constants(s, r.act, r.biasOffset !== undefined, s.cout);
-  const threads = s.batch * s.ho * Math.ceil(s.wo / 8) * Math.ceil(s.cout / c.CT);
+  const c = constants(s, r.act, r.biasOffset !== undefined, { channels: s.cout, cols: s.wo });
+  const threads = s.batch * s.ho * Math.ceil(s.wo / (4 * c.QUADS)) * Math.ceil(s.cout / c.CT);
   return [...await padDispatches(ctx, r, c), await makeDispatch(ctx, CONV_PADDED_PROGRAM, {
     label: r.label, entryPoint: 'forward', constants: c, buffers: r.buffers,
     uniforms: { batch: s.batch, x_off: r.xOffset, z_off: r.zOffset, a_off: r.aOffset, bias_off: r.biasOffset ?? 0, pad_off: partialFloats(s), slope: r.act.param },
@@ -114,7 +122,7 @@ export async function paddedForwardDispatches(ctx: KernelContext, r: PaddedForwa
  *  reduce_weight_grad sums the splits). */
 export async function paddedWeightGradDispatches(ctx: KernelContext, r: PaddedRequest & { hasBias: boolean; dzName: string }): Promise<Dispatch[]> {
   const s = r.shape;
-  const c = constants(s, LINEAR, r.hasBias, 0);
+  const c = constants(s, LINEAR, r.hasBias);
   const { splits, rowsPerSplit } = paddedWeightGradSplit(s);
   const threads = splits * Math.ceil(s.cout / 4) * (Math.ceil((s.cin * s.kh * s.kw) / 8) + 1);
   return [...await padDispatches(ctx, r, c), await makeDispatch(ctx, CONV_PADDED_PROGRAM, {
@@ -135,10 +143,10 @@ export interface PaddedInputGradRequest extends Omit<PaddedRequest, 'xOffset' | 
 export async function paddedInputGradDispatches(ctx: KernelContext, r: PaddedInputGradRequest): Promise<Dispatch[]> {
   const s = r.shape;
   // DZP is always a copy, read where xp() reads a padded copy.
-  const c = { ...constants(s, LINEAR, false, s.cin), PADDED: true };
+  const c = { ...constants(s, LINEAR, false, { channels: s.cin, cols: s.w }), PADDED: true };
   const uniforms = { batch: s.batch, x_off: r.dxOffset, pad_off: partialFloats(s) };
   const [dzName, wName] = r.reads;
-  const threads = s.batch * s.h * Math.ceil(s.w / 8) * Math.ceil(s.cin / c.CT);
+  const threads = s.batch * s.h * Math.ceil(s.w / (4 * c.QUADS)) * Math.ceil(s.cin / c.CT);
   return [
     await makeDispatch(ctx, CONV_PADDED_PROGRAM, {
       label: `${r.label}: padded dZ`, entryPoint: 'pad_dz', constants: c, buffers: r.buffers, uniforms,
