@@ -135,7 +135,9 @@ fn quad_at(x: u32) -> vec4<f32> { return vec4<f32>(xp(x), xp(x + 1u), xp(x + 2u)
 
 /** One input row under one kernel row: inputs x .. x + COLS - 1 + KW - 1, kernel column 0's
  *  weights at w. The window moves one input a column. The columns are unrolled under compile-time
- *  guards: a loop of KW trips costs more in its trips than in its taps on SwiftShader. */
+ *  guards: a loop of KW trips costs more in its trips than in its taps on SwiftShader. Columns
+ *  past the row's end read on into the next row (past the buffer's end WGSL's bounds rules return
+ *  some value of the buffer, or zero); only their own sums take those values, and they are dropped. */
 fn kernel_row(s: ptr<function, Window>, x: u32, w: vec4<u32>, flipped: bool) {
   var q = Quads(quad_at(x), quad_at(x + 4u), vec4<f32>(), vec4<f32>());
   if (QUADS > 2u) { q.c = quad_at(x + 8u); }

@@ -61,8 +61,8 @@ interface PaddedRequest {
 }
 
 /** Output channels a thread of forward or input_grad computes (CT): the fewest slots for
- *  `channels` (6 as 2 x 3, not 2 x 4), the more per thread on a tie. 4 is the most: the window's
- *  8 columns x 4 channels are 32 sums, the register block SwiftShader rewards (bench/NOTES.md). */
+ *  `channels` (6 as 2 x 3, not 2 x 4), the more per thread on a tie. 4 is the most the window
+ *  holds: in the harness 8 columns x 8 channels ran no faster than 12-16 columns x 4 (bench/NOTES.md). */
 function channelsPerThread(channels: number): number {
   let best = 1;
   for (let ct = 2; ct <= 4; ct++) if (Math.ceil(channels / ct) * ct <= Math.ceil(channels / best) * best) best = ct;
