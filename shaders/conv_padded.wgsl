@@ -180,6 +180,9 @@ fn kernel_rows(y: u32, top: u32, real: u32) -> vec2<u32> {
  *  channel c0 (of CT); segments of rows vary fastest, so the lanes of a group read the same weights. */
 struct Segment { n: u32, y: u32, x0: u32, c0: u32 }
 
+/** Threads of forward or input_grad: a segment of COLS columns of each of batch x rows output rows, per CT of `channels`. */
+fn segments(rows: u32, cols: u32, channels: u32) -> u32 { return params.batch * rows * ((cols + COLS - 1u) / COLS) * ((channels + CT - 1u) / CT); }
+
 fn segment(t: u32, rows: u32, cols: u32) -> Segment {
   let segs = (cols + COLS - 1u) / COLS;
   let row_segs = params.batch * rows * segs;
@@ -200,7 +203,7 @@ fn filter_row(co: u32) -> u32 { return min(co, COUT - 1u) * TAPS; }
 fn forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
            @builtin(local_invocation_index) lid: u32) {
   let t = thread_id(wid, nwg, lid);
-  if (t >= params.batch * HO * ((WO + COLS - 1u) / COLS) * ((COUT + CT - 1u) / CT)) { return; }
+  if (t >= segments(HO, WO, COUT)) { return; }
   let g = segment(t, HO, WO);
   let w = vec4<u32>(filter_row(g.c0), filter_row(g.c0 + 1u), filter_row(g.c0 + 2u), filter_row(g.c0 + 3u));
   let out = sums(window(xp_start() + g.n * CIN * HP * WP + g.y * WP + g.x0, w, CIN, HP * WP, WP, KH * KW, kernel_rows(g.y, PAD, H), false));
@@ -309,7 +312,7 @@ fn channel(ci: u32) -> u32 { return min(ci, CIN - 1u) * KH * KW; }
 fn input_grad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
               @builtin(local_invocation_index) lid: u32) {
   let t = thread_id(wid, nwg, lid);
-  if (t >= params.batch * H * ((W + COLS - 1u) / COLS) * ((CIN + CT - 1u) / CT)) { return; }
+  if (t >= segments(H, W, CIN)) { return; }
   let g = segment(t, H, W);
   let w = vec4<u32>(channel(g.c0), channel(g.c0 + 1u), channel(g.c0 + 2u), channel(g.c0 + 3u));
   // The filters are the planes summed over: filter co's weights for channel ci at co CIN KH KW + ci KH KW.

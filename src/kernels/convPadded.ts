@@ -83,6 +83,11 @@ const constants = (s: ConvShape, act: ActivationSpec, hasBias: boolean, outputs?
   COUT: s.cout, KH: s.kh, KW: s.kw, STRIDE: s.stride, PAD: s.padding, HO: s.ho, WO: s.wo, ACT: act.id, HAS_BIAS: hasBias, PADDED: s.padding > 0,
   CT: outputs ? channelsPerThread(outputs.channels) : 1, QUADS: outputs ? quadsPerThread(outputs.cols) : 2 });
 
+/** Threads of forward or input_grad (the kernel's `segments`): COLS columns of each of batch x
+ *  `rows` output rows, per CT of `channels`. */
+const windowThreads = (batch: number, rows: number, cols: number, channels: number, c: ReturnType<typeof constants>) =>
+  batch * rows * Math.ceil(cols / (4 * c.QUADS)) * Math.ceil(channels / c.CT);
+
 /** The padded copy of X, when the layer pads (else X is read in place). */
 async function padDispatches(ctx: KernelContext, r: PaddedRequest, c: ReturnType<typeof constants>): Promise<Dispatch[]> {
   const s = r.shape;
@@ -110,7 +115,7 @@ export interface PaddedForwardRequest extends PaddedRequest {
 export async function paddedForwardDispatches(ctx: KernelContext, r: PaddedForwardRequest): Promise<Dispatch[]> {
   const s = r.shape;
   const c = constants(s, r.act, r.biasOffset !== undefined, { channels: s.cout, cols: s.wo });
-  const threads = s.batch * s.ho * Math.ceil(s.wo / (4 * c.QUADS)) * Math.ceil(s.cout / c.CT);
+  const threads = windowThreads(s.batch, s.ho, s.wo, s.cout, c);
   return [...await padDispatches(ctx, r, c), await makeDispatch(ctx, CONV_PADDED_PROGRAM, {
     label: r.label, entryPoint: 'forward', constants: c, buffers: r.buffers,
     uniforms: { batch: s.batch, x_off: r.xOffset, z_off: r.zOffset, a_off: r.aOffset, bias_off: r.biasOffset ?? 0, pad_off: partialFloats(s), slope: r.act.param },
@@ -146,7 +151,7 @@ export async function paddedInputGradDispatches(ctx: KernelContext, r: PaddedInp
   const c = { ...constants(s, LINEAR, false, { channels: s.cin, cols: s.w }), PADDED: true };
   const uniforms = { batch: s.batch, x_off: r.dxOffset, pad_off: partialFloats(s) };
   const [dzName, wName] = r.reads;
-  const threads = s.batch * s.h * Math.ceil(s.w / (4 * c.QUADS)) * Math.ceil(s.cin / c.CT);
+  const threads = windowThreads(s.batch, s.h, s.w, s.cin, c);
   return [
     await makeDispatch(ctx, CONV_PADDED_PROGRAM, {
       label: `${r.label}: padded dZ`, entryPoint: 'pad_dz', constants: c, buffers: r.buffers, uniforms,
