@@ -1,31 +1,34 @@
-// Conv forward, dW and dX at stride 1 for CPU adapters (SwiftShader), over a zero-padded copy of
-// X or dZ, so that no tap needs a bounds test and no thread takes a border path:
+// Conv forward, dW and dX at stride 1 for CPU adapters (SwiftShader), with no bounds test per tap
+// and no border path:
+//   forward:   Z[n, co, oy, ox] = sum over (ci, ky, kx) of X[n, ci, oy + ky - PAD, ox + kx - PAD] W[co, ci, ky, kx]
+//              (X zero outside). Epilogue: + b, Z written, A = act(Z).
+//   input_grad: dX[n, ci, y, x] = sum over (co, ky, kx) of dZ[n, co, y + ky - QH, x + kx - QW] W[co, ci, KH-1-ky, KW-1-kx]
+//              (dZ zero outside), QH = KH - 1 - PAD (QW alike; needs PAD < KH, KW): the transposed
+//              conv as the forward's product, with the kernel flipped.
 //   pad_input: XP[n, ci, y, x] = X[n, ci, y - PAD, x - PAD], 0 outside; [batch x CIN x HP x WP]
-//              at part[pad_off] (the shared scratch, after dW's split-K partials).
-//   forward:   Z[n, co, oy, ox] = sum over (ci, ky, kx) of XP[n, ci, oy + ky, ox + kx] W[co, ci, ky, kx].
-//              Epilogue: + b, Z written, A = act(Z). With PAD = 0, X itself is XP and no copy is made.
+//              at part[pad_off] (the shared scratch, after dW's split-K partials), for weight_grad.
 //   weight_grad: dW[co, k] = sum over p of dZ[co, p] XP(p, k), k = (ci, ky, kx) one of TAPS = CIN KH KW,
 //              p = (n, oy, ox), split-K over the batch HO image rows (split s sums rows
 //              s rows_per_split ..), into part[s, w] as conv.wgsl's weight_grad (w < COUT TAPS for
 //              dW, then COUT entries for db); conv.wgsl's reduce_weight_grad sums the splits. A
 //              thread computes 4 filters x 8 taps (matmul_outer.wgsl's tile), or db of 4 filters,
 //              walking the positions of a row with one index step (no division per position).
-//   pad_dz:    DZP[n, co, y, x] = dZ[n, co, y - QH, x - QW], 0 outside, QH = KH - 1 - PAD (QW
-//              alike; needs PAD < KH, KW); [batch x COUT x HQ x WQ] at part[pad_off].
-//   input_grad: dX[n, ci, y, x] = sum over (co, ky, kx) of DZP[n, co, y + ky, x + kx] W[co, ci, KH-1-ky, KW-1-kx]:
-//              the transposed conv as the forward's product, with the kernel flipped.
+//              With PAD = 0, X itself is XP and no copy is made.
 // Forward and input_grad share `window`: a thread computes COLS = 8, 12 or 16 consecutive columns
 // of one output row (QUADS of 4) for CT output channels (CT of 1-4), chosen per dispatch (CT to
-// waste the fewest channel slots, QUADS for the most columns per unit of time). For each input plane and kernel row it loads the COLS + KW - 1 inputs
-// under the row once and uses each for every kernel column: 3x3 with 16 columns and CT = 4 is 18 +
-// 12 loads per 192 multiply-adds, where a tile of 4 positions x 8 filters does 12 per 32. On
-// SwiftShader every load at a computed index is a per-lane gather, far dearer than a multiply-add
-// (bench/NOTES.md, 2026-12-07 night and 12-08). Kernel rows that fall wholly in the padding are
-// skipped; kernel columns are unrolled up to KW_MAX = 7 (wider kernels use conv.wgsl).
-//   dispatch: pad_input (pad_dz) one thread per XP (DZP) element; forward batch HO ceil(WO / COLS)
-//   x ceil(COUT / CT) threads; input_grad batch H ceil(W / COLS) x ceil(CIN / CT);
-//   weight_grad splits x ceil(COUT / 4) x (ceil(TAPS / 8) + 1); workgroup 64, folded into 2-D
-//   past 65535 workgroups.
+// waste the fewest channel slots, QUADS for the most columns per unit of time). For each input
+// plane and kernel row it loads the COLS + KW - 1 inputs under the row once and uses each for every
+// kernel column: 3x3 with 16 columns and CT = 4 is 18 + 12 loads per 192 multiply-adds, where a
+// tile of 4 positions x 8 filters does 12 per 32. On SwiftShader every load at a computed index is
+// a per-lane gather, far dearer than a multiply-add (bench/NOTES.md, 2026-12-07 night and 12-08).
+// The window reads X or dZ where it lies: kernel rows outside the source are skipped per thread,
+// and the loads that can fall left or right of a source row (known at compile time from the
+// kernel, the padding, the row's width and COLS) are zeroed by a select. A padded copy cost more
+// than the window's trip over it (bench/NOTES.md, 2026-12-08 later). Kernel columns are unrolled
+// up to KW_MAX = 7 (wider kernels use conv.wgsl).
+//   dispatch: pad_input one thread per XP row; forward batch HO ceil(WO / COLS) x ceil(COUT / CT)
+//   threads; input_grad batch H ceil(W / COLS) x ceil(CIN / CT); weight_grad splits x
+//   ceil(COUT / 4) x (ceil(TAPS / 8) + 1); workgroup 64, folded into 2-D past 65535 workgroups.
 
 struct PaddedParams {
   batch: u32, x_off: u32, z_off: u32, a_off: u32,
@@ -47,40 +50,48 @@ const WP: u32 = W + 2u * PAD;
 // constant may not underflow even in an entry point that is not used).
 const QH: u32 = max(KH, PAD + 1u) - 1u - PAD;
 const QW: u32 = max(KW, PAD + 1u) - 1u - PAD;
-const HQ: u32 = HO + 2u * QH;
-const WQ: u32 = WO + 2u * QW;
-// Output channels (1-4) and columns (4 QUADS, QUADS of 2-4) a thread of forward or input_grad computes.
+// Output channels (1-4) and columns (QUADS of 4, QUADS of 2-4) a thread of forward or input_grad computes.
 const CT: u32 = ${CT}u;
 const QUADS: u32 = ${QUADS}u;
 const COLS: u32 = 4u * QUADS;
+// The window's product this dispatch runs: input_grad (over dZ, the kernel flipped) or forward (over X).
+const INPUT_GRAD: bool = ${INPUT_GRAD};
+// The window's source planes (X, or dZ for dX) of SRC_H x SRC_W, read as if padded by TOP rows and
+// LEFT columns of zeros, and the width of the rows it computes.
+const SRC_H: u32 = select(H, HO, INPUT_GRAD);
+const SRC_W: u32 = select(W, WO, INPUT_GRAD);
+const TOP: u32 = select(PAD, QH, INPUT_GRAD);
+const LEFT: u32 = select(PAD, QW, INPUT_GRAD);
+const OUT_W: u32 = select(WO, W, INPUT_GRAD);
+// Load j of the window of a thread whose first column is x0 reads source column x0 - LEFT + j,
+// inside the row for j < SRC_W + LEFT - x0. The last segment of a row has the largest x0, so no
+// thread's loads below REAL_MIN pass the row's end, and loads from LEFT to REAL_MIN need no select.
+const REAL_MIN: i32 = i32(SRC_W + LEFT) - i32(((OUT_W + COLS - 1u) / COLS - 1u) * COLS);
 
 fn thread_id(wid: vec3<u32>, nwg: vec3<u32>, lid: u32) -> u32 { return (wid.x + wid.y * nwg.x) * 64u + lid; }
 
-/** Where element i of a padded copy comes from: planes of rows x cols, padded by `top` rows and
- *  `left` columns on each side; `inside` is false in the padding (the index is clamped there). */
-struct Source { at: u32, inside: bool }
-
-fn padded_source(i: u32, rows: u32, cols: u32, top: u32, left: u32) -> Source {
-  let pcols = cols + 2u * left;
-  let prows = rows + 2u * top;
-  let x = i32(i % pcols) - i32(left);
-  let y = i32((i / pcols) % prows) - i32(top);
-  let inside = x >= 0 && x < i32(cols) && y >= 0 && y < i32(rows);
-  return Source((i / (pcols * prows)) * rows * cols + u32(clamp(y, 0, i32(rows) - 1)) * cols + u32(clamp(x, 0, i32(cols) - 1)), inside);
-}
-
+/** A thread per row of XP: the row of X under it between PAD zeros, or zeros in the padding rows. */
 @compute @workgroup_size(64)
 fn pad_input(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
              @builtin(local_invocation_index) lid: u32) {
-  let i = thread_id(wid, nwg, lid);
-  if (i >= params.batch * CIN * HP * WP) { return; }
-  let src = padded_source(i, H, W, PAD, PAD);
-  part[params.pad_off + i] = select(0.0, act[params.x_off + src.at], src.inside);
+  let r = thread_id(wid, nwg, lid);
+  if (r >= params.batch * CIN * HP) { return; }
+  let out = params.pad_off + r * WP;
+  let y = i32(r % HP) - i32(PAD);
+  if (y < 0 || y >= i32(H)) {
+    for (var x = 0u; x < WP; x++) { part[out + x] = 0.0; }
+    return;
+  }
+  let row = params.x_off + ((r / HP) * H + u32(y)) * W;
+  for (var x = 0u; x < PAD; x++) {
+    part[out + x] = 0.0;
+    part[out + PAD + W + x] = 0.0;
+  }
+  for (var x = 0u; x < W; x++) { part[out + PAD + x] = act[row + x]; }
 }
 
-/** XP (input_grad: DZP) is read as xp(xp_start() + i) for its element i: the padded copy, or X
- *  itself when there is no padding (DZP is always a copy). The start is added once per thread, not
- *  per load. */
+/** weight_grad reads XP as xp(xp_start() + i) for its element i: the padded copy, or X itself
+ *  when there is no padding. The start is added once per thread, not per load. */
 fn xp(at: u32) -> f32 {
 #if ${PADDED}
   return part[at];
@@ -94,6 +105,15 @@ fn xp_start() -> u32 {
   return params.pad_off;
 #else
   return params.x_off;
+#endif
+}
+
+/** The window's source: dZ for input_grad, else X (in act). */
+fn src(at: u32) -> f32 {
+#if ${INPUT_GRAD}
+  return dz[at];
+#else
+  return act[at];
 #endif
 }
 
@@ -121,8 +141,11 @@ fn column(s: ptr<function, Window>, x: Quads, w: vec4<u32>) {
   if (CT > 3u) { (*s).s3 = fma_quads((*s).s3, x, weights[w.w]); }
 }
 
-/** Kernel column kx's weights, from column 0's at w (the flipped kernel runs backwards). */
-fn column_at(w: vec4<u32>, kx: u32, flipped: bool) -> vec4<u32> { return select(w + kx, w - kx, flipped); }
+/** Kernel column kx's weights, from column 0's at w (input_grad's flipped kernel runs backwards). */
+fn column_at(w: vec4<u32>, kx: u32) -> vec4<u32> {
+  if (INPUT_GRAD) { return w - kx; }
+  return w + kx;
+}
 
 /** The window one input on: each column takes its right neighbour's input, the last `next`. */
 fn shifted(x: Quads, next: f32) -> Quads {
@@ -131,49 +154,70 @@ fn shifted(x: Quads, next: f32) -> Quads {
   return Quads(vec4<f32>(x.a.yzw, x.b.x), vec4<f32>(x.b.yzw, x.c.x), vec4<f32>(x.c.yzw, x.d.x), vec4<f32>(x.d.yzw, next));
 }
 
-fn quad_at(x: u32) -> vec4<f32> { return vec4<f32>(xp(x), xp(x + 1u), xp(x + 2u), xp(x + 3u)); }
-
-/** One input row under one kernel row: inputs x .. x + COLS - 1 + KW - 1, kernel column 0's
- *  weights at w. The window moves one input a column. The columns are unrolled under compile-time
- *  guards: a loop of KW trips costs more in its trips than in its taps on SwiftShader. Columns
- *  past the row's end read on into the next row (past the buffer's end WGSL's bounds rules return
- *  some value of the buffer, or zero); only their own sums take those values, and they are dropped. */
-fn kernel_row(s: ptr<function, Window>, x: u32, w: vec4<u32>, flipped: bool) {
-  var q = Quads(quad_at(x), quad_at(x + 4u), vec4<f32>(), vec4<f32>());
-  if (QUADS > 2u) { q.c = quad_at(x + 8u); }
-  if (QUADS > 3u) { q.d = quad_at(x + 12u); }
-  column(s, q, w);
-  if (KW > 1u) { q = shifted(q, xp(x + COLS)); column(s, q, column_at(w, 1u, flipped)); }
-  if (KW > 2u) { q = shifted(q, xp(x + COLS + 1u)); column(s, q, column_at(w, 2u, flipped)); }
-  if (KW > 3u) { q = shifted(q, xp(x + COLS + 2u)); column(s, q, column_at(w, 3u, flipped)); }
-  if (KW > 4u) { q = shifted(q, xp(x + COLS + 3u)); column(s, q, column_at(w, 4u, flipped)); }
-  if (KW > 5u) { q = shifted(q, xp(x + COLS + 4u)); column(s, q, column_at(w, 5u, flipped)); }
-  if (KW > 6u) { q = shifted(q, xp(x + COLS + 5u)); column(s, q, column_at(w, 6u, flipped)); }
+/** Load j of the window at x, zero where it falls outside the source row (real.x <= j < real.y
+ *  inside). Only loads a row's ends can reach pay for the select: j is a constant at every call,
+ *  so once inlined the tests against LEFT and REAL_MIN are decided when the shader compiles. */
+fn load_at(x: u32, j: u32, real: vec2<i32>) -> f32 {
+  let v = src(x + j);
+  if (j < LEFT) { return select(0.0, v, i32(j) >= real.x); }
+  if (i32(j) >= REAL_MIN) { return select(0.0, v, i32(j) < real.y); }
+  return v;
 }
 
-/** The sums of forward and input_grad over `channels` input planes of `plane` floats in rows of
- *  `row`, from input x (the thread's first column in plane 0, kernel row 0); w: the CT channels'
- *  weights of plane 0, w_channel apart per plane; kernel rows rows.x .. rows.y - 1 (the others read
- *  only padding). Tap (c, ky, kx) reads the input at x + c plane + ky row + kx, W at w + c w_channel
- *  + ky KW + kx, or with `flipped` (dX) w + c w_channel + KH KW - 1 - (ky KW + kx). */
-fn window(x: u32, w: vec4<u32>, channels: u32, plane: u32, row: u32, w_channel: u32, rows: vec2<u32>, flipped: bool) -> Window {
+fn quad_at(x: u32, j: u32, real: vec2<i32>) -> vec4<f32> {
+  return vec4<f32>(load_at(x, j, real), load_at(x, j + 1u, real), load_at(x, j + 2u, real), load_at(x, j + 3u, real));
+}
+
+/** One source row under one kernel row: loads x .. x + COLS - 1 + KW - 1, of which `real` are
+ *  inside the row; kernel column 0's weights at w. The window moves one input a column. The
+ *  columns are unrolled under compile-time guards: a loop of KW trips costs more in its trips than
+ *  in its taps on SwiftShader. Loads kept inside the source may read on into the next row for
+ *  columns past the output row's end; only their own sums take those values, and they are dropped. */
+fn kernel_row(s: ptr<function, Window>, x: u32, w: vec4<u32>, real: vec2<i32>) {
+  var q = Quads(quad_at(x, 0u, real), quad_at(x, 4u, real), vec4<f32>(), vec4<f32>());
+  if (QUADS > 2u) { q.c = quad_at(x, 8u, real); }
+  if (QUADS > 3u) { q.d = quad_at(x, 12u, real); }
+  column(s, q, w);
+  if (KW > 1u) { q = shifted(q, load_at(x, COLS, real)); column(s, q, column_at(w, 1u)); }
+  if (KW > 2u) { q = shifted(q, load_at(x, COLS + 1u, real)); column(s, q, column_at(w, 2u)); }
+  if (KW > 3u) { q = shifted(q, load_at(x, COLS + 2u, real)); column(s, q, column_at(w, 3u)); }
+  if (KW > 4u) { q = shifted(q, load_at(x, COLS + 3u, real)); column(s, q, column_at(w, 4u)); }
+  if (KW > 5u) { q = shifted(q, load_at(x, COLS + 4u, real)); column(s, q, column_at(w, 5u)); }
+  if (KW > 6u) { q = shifted(q, load_at(x, COLS + 5u, real)); column(s, q, column_at(w, 6u)); }
+}
+
+/** The sums of forward and input_grad over `channels` source planes of SRC_H x SRC_W, from source
+ *  index x (the thread's load 0 in plane 0 at kernel row 0, rows above the plane's start wrapping
+ *  round: only kernel rows rows.x .. rows.y - 1, those inside the source, are read); w: the CT
+ *  channels' weights of plane 0, w_channel apart per plane; `real`: the thread's loads inside a
+ *  row. Tap (c, ky, kx) reads the source at x + c plane + ky SRC_W + kx, W at w + c w_channel +
+ *  ky KW + kx, or for input_grad (the kernel flipped) w + c w_channel + KH KW - 1 - (ky KW + kx). */
+fn window(x: u32, w: vec4<u32>, channels: u32, w_channel: u32, rows: vec2<u32>, real: vec2<i32>) -> Window {
   var s = Window();
   for (var ky = rows.x; ky < rows.y; ky++) {
-    var xr = x + ky * row;
-    var wk = w + select(ky * KW, KH * KW - 1u - ky * KW, flipped);
+    var xr = x + ky * SRC_W;
+    var wk = w + ky * KW;
+    if (INPUT_GRAD) { wk = w + KH * KW - 1u - ky * KW; }
     for (var c = 0u; c < channels; c++) {
-      kernel_row(&s, xr, wk, flipped);
-      xr += plane;
+      kernel_row(&s, xr, wk, real);
+      xr += SRC_H * SRC_W;
       wk += w_channel;
     }
   }
   return s;
 }
 
-/** The kernel rows output row y reads outside the padding of a source with `top` padding rows
- *  above `real` rows: ky with top <= y + ky < top + real. */
-fn kernel_rows(y: u32, top: u32, real: u32) -> vec2<u32> {
-  return vec2<u32>(u32(max(i32(top) - i32(y), 0)), u32(clamp(i32(top + real) - i32(y), 0, i32(KH))));
+/** The first source index a thread's window reads (load 0 at kernel row 0), from its plane 0 at
+ *  `plane0`: above and left of the plane's start, by TOP rows and LEFT columns (u32 arithmetic
+ *  wraps; the window reads only from the rows and loads inside the source). */
+fn window_start(plane0: u32, g: Segment) -> u32 { return plane0 + g.y * SRC_W + g.x0 - TOP * SRC_W - LEFT; }
+
+/** The loads of a thread's window inside the source row: LEFT - x0 <= j < SRC_W + LEFT - x0. */
+fn real_loads(g: Segment) -> vec2<i32> { return vec2<i32>(i32(LEFT) - i32(g.x0), i32(SRC_W + LEFT) - i32(g.x0)); }
+
+/** The kernel rows output row y reads inside the source: ky with 0 <= y + ky - TOP < SRC_H. */
+fn kernel_rows(y: u32) -> vec2<u32> {
+  return vec2<u32>(u32(max(i32(TOP) - i32(y), 0)), u32(clamp(i32(TOP + SRC_H) - i32(y), 0, i32(KH))));
 }
 
 /** A thread of forward or input_grad: image n, output row y, first column x0 (of COLS), first
@@ -206,7 +250,7 @@ fn forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: 
   if (t >= segments(HO, WO, COUT)) { return; }
   let g = segment(t, HO, WO);
   let w = vec4<u32>(filter_row(g.c0), filter_row(g.c0 + 1u), filter_row(g.c0 + 2u), filter_row(g.c0 + 3u));
-  let out = sums(window(xp_start() + g.n * CIN * HP * WP + g.y * WP + g.x0, w, CIN, HP * WP, WP, KH * KW, kernel_rows(g.y, PAD, H), false));
+  let out = sums(window(window_start(params.x_off + g.n * CIN * H * W, g), w, CIN, KH * KW, kernel_rows(g.y), real_loads(g)));
   for (var j = 0u; j < CT; j++) {
     let co = g.c0 + j;
     if (co >= COUT) { break; }
@@ -296,15 +340,6 @@ fn weight_grad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
   }
 }
 
-@compute @workgroup_size(64)
-fn pad_dz(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-          @builtin(local_invocation_index) lid: u32) {
-  let i = thread_id(wid, nwg, lid);
-  if (i >= params.batch * COUT * HQ * WQ) { return; }
-  let src = padded_source(i, HO, WO, QH, QW);
-  part[params.pad_off + i] = select(0.0, dz[src.at], src.inside);
-}
-
 /** W's offset of input channel ci within a filter (a channel past CIN reads the last). */
 fn channel(ci: u32) -> u32 { return min(ci, CIN - 1u) * KH * KW; }
 
@@ -316,7 +351,7 @@ fn input_grad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
   let g = segment(t, H, W);
   let w = vec4<u32>(channel(g.c0), channel(g.c0 + 1u), channel(g.c0 + 2u), channel(g.c0 + 3u));
   // The filters are the planes summed over: filter co's weights for channel ci at co CIN KH KW + ci KH KW.
-  let out = sums(window(xp_start() + g.n * COUT * HQ * WQ + g.y * WQ + g.x0, w, COUT, HQ * WQ, WQ, CIN * KH * KW, kernel_rows(g.y, QH, HO), true));
+  let out = sums(window(window_start(g.n * COUT * HO * WO, g), w, COUT, CIN * KH * KW, kernel_rows(g.y), real_loads(g)));
   for (var j = 0u; j < CT; j++) {
     let ci = g.c0 + j;
     if (ci >= CIN) { break; }

@@ -4,7 +4,7 @@ import type { ConvShape } from '../model/net';
 import { ACTIVATIONS_WGSL, CONV_SHAPE_WGSL } from './includes';
 import { defineProgram, foldWorkgroups, makeDispatch, type Dispatch, type KernelContext } from './program';
 
-/** conv_padded.wgsl: the stride-1 conv forward, dW and dX on CPU adapters, over a zero-padded copy of X (of dZ for dX). */
+/** conv_padded.wgsl: the stride-1 conv forward, dW and dX on CPU adapters, with no bounds test per tap (dW over a zero-padded copy of X). */
 export const CONV_PADDED_PROGRAM = defineProgram({
   name: 'conv-padded',
   shader: { file: 'conv_padded.wgsl', code, includes: [ACTIVATIONS_WGSL, CONV_SHAPE_WGSL] },
@@ -30,10 +30,8 @@ export const usesPaddedForward = (s: ConvShape): boolean => s.stride === 1 && s.
  *  below the kernel in both directions, so dZ pads by kernel - 1 - padding >= 0. */
 export const usesPaddedInputGrad = (s: ConvShape): boolean => usesPaddedForward(s) && s.padding < s.kh && s.padding < s.kw;
 
-/** Floats of the padded copy of X (read in place without padding). */
-const paddedInputFloats = (s: ConvShape): number => (s.padding > 0 ? s.batch * s.cin * (s.h + 2 * s.padding) * (s.w + 2 * s.padding) : 0);
-/** Floats of dX's padded copy of dZ: batch x COUT x (H + KH - 1) x (W + KW - 1). */
-const paddedDzFloats = (s: ConvShape): number => (usesPaddedInputGrad(s) ? s.batch * s.cout * (s.h + s.kh - 1) * (s.w + s.kw - 1) : 0);
+/** Rows of dW's padded copy of X (read in place without padding), each of W + 2 padding floats. */
+const paddedInputRows = (s: ConvShape): number => (s.padding > 0 ? s.batch * s.cin * (s.h + 2 * s.padding) : 0);
 
 /** dW's split over the batch HO image rows: enough threads to fill two cores' worth of lanes
  *  (about 512); each thread sums 4 filters x 8 taps, or db of 4 filters. */
@@ -47,9 +45,9 @@ export function paddedWeightGradSplit(s: ConvShape): { splits: number; rowsPerSp
 /** dW's and db's entries in one split of the partials: COUT x TAPS, then COUT. */
 export const weightGradOutputs = (s: ConvShape): number => s.cout * s.cin * s.kh * s.kw + s.cout;
 
-/** The shared scratch these kernels use: dW's split-K partials, then the padded copy of X or dZ. */
+/** The shared scratch these kernels use: dW's split-K partials, then dW's padded copy of X. */
 const partialFloats = (s: ConvShape) => paddedWeightGradSplit(s).splits * weightGradOutputs(s);
-export const paddedScratchFloats = (s: ConvShape): number => partialFloats(s) + Math.max(paddedInputFloats(s), paddedDzFloats(s));
+export const paddedScratchFloats = (s: ConvShape): number => partialFloats(s) + paddedInputRows(s) * (s.w + 2 * s.padding);
 
 interface PaddedRequest {
   label: string;
@@ -77,25 +75,27 @@ function quadsPerThread(cols: number): number {
   return [3, 4].reduce((best, quads) => (rate(quads) > rate(best) ? quads : best), 2);
 }
 
-/** The kernel's constants; `outputs`: the channels and columns forward or input_grad computes
- *  (COUT and WO, CIN and W; undefined for the entry points without a window), which set CT and QUADS. */
-const constants = (s: ConvShape, act: ActivationSpec, hasBias: boolean, outputs?: { channels: number; cols: number }) => ({ CIN: s.cin, H: s.h, W: s.w,
-  COUT: s.cout, KH: s.kh, KW: s.kw, STRIDE: s.stride, PAD: s.padding, HO: s.ho, WO: s.wo, ACT: act.id, HAS_BIAS: hasBias, PADDED: s.padding > 0,
-  CT: outputs ? channelsPerThread(outputs.channels) : 1, QUADS: outputs ? quadsPerThread(outputs.cols) : 2 });
+/** The kernel's constants; `window`: the product forward or input_grad computes and its output
+ *  channels and columns (COUT and WO, CIN and W; undefined for the entry points without a window),
+ *  which set CT and QUADS. */
+const constants = (s: ConvShape, act: ActivationSpec, hasBias: boolean, window?: { inputGrad: boolean; channels: number; cols: number }) => ({
+  CIN: s.cin, H: s.h, W: s.w, COUT: s.cout, KH: s.kh, KW: s.kw, STRIDE: s.stride, PAD: s.padding, HO: s.ho, WO: s.wo, ACT: act.id,
+  HAS_BIAS: hasBias, PADDED: s.padding > 0, INPUT_GRAD: window?.inputGrad ?? false,
+  CT: window ? channelsPerThread(window.channels) : 1, QUADS: window ? quadsPerThread(window.cols) : 2 });
 
 /** Threads of forward or input_grad (the kernel's `segments`): COLS columns of each of batch x
  *  `rows` output rows, per CT of `channels`. */
 const windowThreads = (batch: number, rows: number, cols: number, channels: number, c: ReturnType<typeof constants>) =>
   batch * rows * Math.ceil(cols / (4 * c.QUADS)) * Math.ceil(channels / c.CT);
 
-/** The padded copy of X, when the layer pads (else X is read in place). */
+/** dW's padded copy of X, when the layer pads (else X is read in place), a thread per row. */
 async function padDispatches(ctx: KernelContext, r: PaddedRequest, c: ReturnType<typeof constants>): Promise<Dispatch[]> {
   const s = r.shape;
   if (s.padding === 0) return [];
   return [await makeDispatch(ctx, CONV_PADDED_PROGRAM, {
     label: `${r.label}: padded X`, entryPoint: 'pad_input', constants: c, buffers: r.buffers,
     uniforms: { batch: s.batch, x_off: r.xOffset, pad_off: partialFloats(s) },
-    workgroups: foldWorkgroups(ctx, Math.ceil(paddedInputFloats(s) / 64)), reads: [r.input], writes: ['partials'],
+    workgroups: foldWorkgroups(ctx, Math.ceil(paddedInputRows(s) / 64)), reads: [r.input], writes: ['partials'],
   })];
 }
 
@@ -111,15 +111,15 @@ export interface PaddedForwardRequest extends PaddedRequest {
   writes: string[];
 }
 
-/** Z = conv(X, W) (+ b), A = act(Z) at stride 1: the padded copy of X, then the product. */
+/** Z = conv(X, W) (+ b), A = act(Z) at stride 1, X read where it lies. */
 export async function paddedForwardDispatches(ctx: KernelContext, r: PaddedForwardRequest): Promise<Dispatch[]> {
   const s = r.shape;
-  const c = constants(s, r.act, r.biasOffset !== undefined, { channels: s.cout, cols: s.wo });
+  const c = constants(s, r.act, r.biasOffset !== undefined, { inputGrad: false, channels: s.cout, cols: s.wo });
   const threads = windowThreads(s.batch, s.ho, s.wo, s.cout, c);
-  return [...await padDispatches(ctx, r, c), await makeDispatch(ctx, CONV_PADDED_PROGRAM, {
+  return [await makeDispatch(ctx, CONV_PADDED_PROGRAM, {
     label: r.label, entryPoint: 'forward', constants: c, buffers: r.buffers,
-    uniforms: { batch: s.batch, x_off: r.xOffset, z_off: r.zOffset, a_off: r.aOffset, bias_off: r.biasOffset ?? 0, pad_off: partialFloats(s), slope: r.act.param },
-    workgroups: foldWorkgroups(ctx, Math.ceil(threads / 64)), reads: [xRead(r), ...r.params], writes: r.writes,
+    uniforms: { batch: s.batch, x_off: r.xOffset, z_off: r.zOffset, a_off: r.aOffset, bias_off: r.biasOffset ?? 0, slope: r.act.param },
+    workgroups: foldWorkgroups(ctx, Math.ceil(threads / 64)), reads: [r.input, ...r.params], writes: r.writes,
   })];
 }
 
@@ -144,22 +144,14 @@ export interface PaddedInputGradRequest extends Omit<PaddedRequest, 'xOffset' | 
   writes: string[];
 }
 
-/** dX at stride 1: dZ padded by kernel - 1 - padding, then the product with the flipped kernel. */
+/** dX at stride 1: the product of dZ (read where it lies, as if padded by kernel - 1 - padding)
+ *  with the flipped kernel. */
 export async function paddedInputGradDispatches(ctx: KernelContext, r: PaddedInputGradRequest): Promise<Dispatch[]> {
   const s = r.shape;
-  // DZP is always a copy, read where xp() reads a padded copy.
-  const c = { ...constants(s, LINEAR, false, { channels: s.cin, cols: s.w }), PADDED: true };
-  const uniforms = { batch: s.batch, x_off: r.dxOffset, pad_off: partialFloats(s) };
-  const [dzName, wName] = r.reads;
+  const c = constants(s, LINEAR, false, { inputGrad: true, channels: s.cin, cols: s.w });
   const threads = windowThreads(s.batch, s.h, s.w, s.cin, c);
-  return [
-    await makeDispatch(ctx, CONV_PADDED_PROGRAM, {
-      label: `${r.label}: padded dZ`, entryPoint: 'pad_dz', constants: c, buffers: r.buffers, uniforms,
-      workgroups: foldWorkgroups(ctx, Math.ceil(paddedDzFloats(s) / 64)), reads: [dzName], writes: ['partials'],
-    }),
-    await makeDispatch(ctx, CONV_PADDED_PROGRAM, {
-      label: r.label, entryPoint: 'input_grad', constants: c, buffers: r.buffers, uniforms,
-      workgroups: foldWorkgroups(ctx, Math.ceil(threads / 64)), reads: ['partials', wName], writes: r.writes,
-    }),
-  ];
+  return [await makeDispatch(ctx, CONV_PADDED_PROGRAM, {
+    label: r.label, entryPoint: 'input_grad', constants: c, buffers: r.buffers, uniforms: { batch: s.batch, x_off: r.dxOffset },
+    workgroups: foldWorkgroups(ctx, Math.ceil(threads / 64)), reads: r.reads, writes: r.writes,
+  })];
 }

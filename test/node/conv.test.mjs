@@ -108,6 +108,18 @@ const NETS = [
     ],
     shapes: [[4, 7, 15], [3, 7, 10], [210], [3]],
   },
+  {
+    // conv_padded.wgsl's window at a row's right end ('cpu' set): 49 columns in 12-column segments,
+    // the last holding one, so the segment before it also reads past the row (padding 2 > 1).
+    name: 'the window at a row\'s end: 5x5 padding 2 on 49 columns, relu',
+    input: [2, 3, 49], activation: 'relu',
+    layers: [
+      { type: 'conv', filters: 2, size: 5, padding: 2 },                   // [2, 3, 49]
+      { type: 'flatten' },
+      { type: 'dense', units: 3, activation: 'linear' },
+    ],
+    shapes: [[2, 3, 49], [294], [3]],
+  },
   ...['batch', 'layer'].map((norm) => ({
     name: `conv + ${norm === 'batch' ? 'BatchNorm2d' : 'GroupNorm (one group)'} + ReLU, max pool, a conv without norm (the last weighted layer is dense)`,
     input: [3, 6, 5], activation: 'relu', norm,
