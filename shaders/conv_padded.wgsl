@@ -11,9 +11,11 @@
 //              p = (n, oy, ox), split-K over the batch HO image rows (split s sums rows
 //              s rows_per_split ..), into part[s, w] as conv.wgsl's weight_grad (w < COUT TAPS for
 //              dW, then COUT entries for db); conv.wgsl's reduce_weight_grad sums the splits. A
-//              thread computes 4 filters x 8 taps (matmul_outer.wgsl's tile), or db of 4 filters,
-//              walking the positions of a row with one index step (no division per position).
-//              With PAD = 0, X itself is XP and no copy is made.
+//              thread sums FT filters x CC input channels x the KW columns of one kernel row, or
+//              db of FT filters, walking its rows' positions four at a time (the last WO mod 4 one
+//              at a time): per trip 4 FT dZ loads and, per channel, 4 + KW - 1 of XP's row, for 16
+//              CC KW multiply-adds (3x3, FT = CC = 4: 40 loads per 192; the 4 x 8 tile it replaced
+//              did 12 per 32). With PAD = 0, X itself is XP and no copy is made.
 // Forward and input_grad share `window`: a thread computes COLS = 8, 12 or 16 consecutive columns
 // of one output row (QUADS of 4) for CT output channels (CT of 1-4), chosen per dispatch (CT to
 // waste the fewest channel slots, QUADS for the most columns per unit of time). For each input
@@ -24,11 +26,11 @@
 // The window reads X or dZ where it lies: kernel rows outside the source are skipped per thread,
 // and the loads that can fall left or right of a source row (known at compile time from the
 // kernel, the padding, the row's width and COLS) are zeroed by a select. A padded copy cost more
-// than the window's trip over it (bench/NOTES.md, 2026-12-08 later). Kernel columns are unrolled
-// up to KW_MAX = 7 (wider kernels use conv.wgsl).
+// than these selects (bench/NOTES.md, 2026-12-08 later). Kernel columns are unrolled
+// up to KW_MAX = 7, in dW too (wider kernels use conv.wgsl).
 //   dispatch: pad_input one thread per XP row; forward batch HO ceil(WO / COLS) x ceil(COUT / CT)
 //   threads; input_grad batch H ceil(W / COLS) x ceil(CIN / CT); weight_grad splits x
-//   ceil(COUT / 4) x (ceil(TAPS / 8) + 1); workgroup 64, folded into 2-D past 65535 workgroups.
+//   ceil(COUT / FT) x (ceil(CIN / CC) KH + 1); workgroup 64, folded into 2-D past 65535 workgroups.
 
 struct PaddedParams {
   batch: u32, x_off: u32, z_off: u32, a_off: u32,
@@ -267,75 +269,123 @@ fn forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: 
   }
 }
 
-// weight_grad: a thread's 4 x 8 sums, filter i in ci (taps 0-3) and di (taps 4-7).
-struct Tile { c0: vec4<f32>, c1: vec4<f32>, c2: vec4<f32>, c3: vec4<f32>, d0: vec4<f32>, d1: vec4<f32>, d2: vec4<f32>, d3: vec4<f32> }
-// The 8 taps' offsets.
-struct Rows { lo: vec4<u32>, hi: vec4<u32> }
-
-/** Where tap k (clamped to the last) reads XP relative to a position's base: ci HP WP + ky WP + kx. */
-fn tap_offset(k: u32) -> u32 {
-  let t = min(k, TAPS - 1u);
-  let r = t % (KH * KW);
-  return (t / (KH * KW)) * HP * WP + (r / KW) * WP + r % KW;
-}
+// weight_grad: a thread's sums for FT filters (the lanes of each vec4) x CC input channels x the
+// KW kernel columns of one kernel row: channel j's column kx in cj.kx (unused ones stay zero).
+const FT: u32 = ${FT}u;
+const CC: u32 = ${CC}u;
+struct ColumnSums { k0: vec4<f32>, k1: vec4<f32>, k2: vec4<f32>, k3: vec4<f32>, k4: vec4<f32>, k5: vec4<f32>, k6: vec4<f32> }
+struct Sums { c0: ColumnSums, c1: ColumnSums, c2: ColumnSums, c3: ColumnSums }
+// dZ of the thread's filters at four consecutive positions.
+struct Positions { p0: vec4<f32>, p1: vec4<f32>, p2: vec4<f32>, p3: vec4<f32> }
 
 /** dZ's plane of filter co (a filter past COUT reads the last; its sums are dropped). */
 fn dz_plane(co: u32) -> u32 { return min(co, COUT - 1u) * HO * WO; }
 
+/** dZ of the thread's FT filters (planes at f) at position `at` of an image's plane. */
+fn dz_filters(f: vec4<u32>, at: u32) -> vec4<f32> {
+  var d = vec4<f32>(dz[at + f.x], 0.0, 0.0, 0.0);
+  if (FT > 1u) { d.y = dz[at + f.y]; }
+  if (FT > 2u) { d.z = dz[at + f.z]; }
+  if (FT > 3u) { d.w = dz[at + f.w]; }
+  return d;
+}
+
+/** Sum over the four positions i of d.pi x[i] (x: the inputs under them at one kernel column). */
+fn positions_dot(d: Positions, x: vec4<f32>) -> vec4<f32> { return d.p0 * x.x + d.p1 * x.y + d.p2 * x.z + d.p3 * x.w; }
+
+/** One channel's kernel columns over four positions: XP at x .. x + 3 + KW - 1, the window of
+ *  four inputs moving one a column (unrolled under compile-time guards, as kernel_row). */
+fn four_positions(acc: ColumnSums, d: Positions, x: u32) -> ColumnSums {
+  var r = acc;
+  var q = vec4<f32>(xp(x), xp(x + 1u), xp(x + 2u), xp(x + 3u));
+  r.k0 += positions_dot(d, q);
+  if (KW > 1u) { q = vec4<f32>(q.yzw, xp(x + 4u)); r.k1 += positions_dot(d, q); }
+  if (KW > 2u) { q = vec4<f32>(q.yzw, xp(x + 5u)); r.k2 += positions_dot(d, q); }
+  if (KW > 3u) { q = vec4<f32>(q.yzw, xp(x + 6u)); r.k3 += positions_dot(d, q); }
+  if (KW > 4u) { q = vec4<f32>(q.yzw, xp(x + 7u)); r.k4 += positions_dot(d, q); }
+  if (KW > 5u) { q = vec4<f32>(q.yzw, xp(x + 8u)); r.k5 += positions_dot(d, q); }
+  if (KW > 6u) { q = vec4<f32>(q.yzw, xp(x + 9u)); r.k6 += positions_dot(d, q); }
+  return r;
+}
+
+/** One channel's kernel columns at one position: XP at x .. x + KW - 1. */
+fn one_position(acc: ColumnSums, d: vec4<f32>, x: u32) -> ColumnSums {
+  var r = acc;
+  r.k0 += d * xp(x);
+  if (KW > 1u) { r.k1 += d * xp(x + 1u); }
+  if (KW > 2u) { r.k2 += d * xp(x + 2u); }
+  if (KW > 3u) { r.k3 += d * xp(x + 3u); }
+  if (KW > 4u) { r.k4 += d * xp(x + 4u); }
+  if (KW > 5u) { r.k5 += d * xp(x + 5u); }
+  if (KW > 6u) { r.k6 += d * xp(x + 6u); }
+  return r;
+}
+
+fn column_sums(c: ColumnSums) -> array<vec4<f32>, 7> { return array<vec4<f32>, 7>(c.k0, c.k1, c.k2, c.k3, c.k4, c.k5, c.k6); }
+
+/** XP's plane of input channel ci, relative to channel 0's (a channel past CIN reads the last; its sums are dropped). */
+fn xp_plane(ci: u32) -> u32 { return min(ci, CIN - 1u) * HP * WP; }
+
 @compute @workgroup_size(64)
 fn weight_grad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                @builtin(local_invocation_index) lid: u32) {
-  let co_blocks = (COUT + 3u) / 4u;
-  let tap_blocks = (TAPS + 7u) / 8u + 1u;
-  let blocks = co_blocks * tap_blocks;
+  let filter_groups = (COUT + FT - 1u) / FT;
+  // Per filter group: a job per (channel group, kernel row), and one for db.
+  let jobs = ((CIN + CC - 1u) / CC) * KH + 1u;
   let t = thread_id(wid, nwg, lid);
-  if (t >= blocks * params.splits) { return; }
-  let b = t % blocks;
-  let split = t / blocks;
-  let co0 = (b % co_blocks) * 4u;
-  let tap_block = b / co_blocks;
+  if (t >= filter_groups * jobs * params.splits) { return; }
+  let split = t / (filter_groups * jobs);
+  let b = t % (filter_groups * jobs);
+  let co0 = (b % filter_groups) * FT;
+  let job = b / filter_groups;
   let first = split * params.rows_per_split;
   let last = min(first + params.rows_per_split, params.batch * HO);
   let f = vec4<u32>(dz_plane(co0), dz_plane(co0 + 1u), dz_plane(co0 + 2u), dz_plane(co0 + 3u));
   let outputs = COUT * TAPS + COUT;
-  if (tap_block == tap_blocks - 1u) {
+  if (job == jobs - 1u) {
     var db = vec4<f32>();
     for (var r = first; r < last; r++) {
       let zb = (r / HO) * COUT * HO * WO + (r % HO) * WO;
-      for (var ox = 0u; ox < WO; ox++) { db += vec4<f32>(dz[zb + f.x + ox], dz[zb + f.y + ox], dz[zb + f.z + ox], dz[zb + f.w + ox]); }
+      for (var ox = 0u; ox < WO; ox++) { db += dz_filters(f, zb + ox); }
     }
-    for (var j = 0u; j < 4u; j++) {
+    for (var j = 0u; j < FT; j++) {
       if (co0 + j < COUT) { part[split * outputs + COUT * TAPS + co0 + j] = db[j]; }
     }
     return;
   }
-  let k0 = tap_block * 8u;
-  let taps = Rows(vec4<u32>(tap_offset(k0), tap_offset(k0 + 1u), tap_offset(k0 + 2u), tap_offset(k0 + 3u)),
-                  vec4<u32>(tap_offset(k0 + 4u), tap_offset(k0 + 5u), tap_offset(k0 + 6u), tap_offset(k0 + 7u)));
-  var acc = Tile();
+  let ci0 = (job / KH) * CC;
+  let ky = job % KH;
+  let planes = vec4<u32>(xp_plane(ci0), xp_plane(ci0 + 1u), xp_plane(ci0 + 2u), xp_plane(ci0 + 3u));
+  var s = Sums();
   for (var r = first; r < last; r++) {
     let n = r / HO;
-    let oy = r % HO;
-    var xb = xp_start() + n * CIN * HP * WP + oy * WP;
-    var zb = n * COUT * HO * WO + oy * WO;
-    for (var ox = 0u; ox < WO; ox++) {
-      let a0 = dz[zb + f.x]; let a1 = dz[zb + f.y]; let a2 = dz[zb + f.z]; let a3 = dz[zb + f.w];
-      let x0 = vec4<f32>(xp(xb + taps.lo.x), xp(xb + taps.lo.y), xp(xb + taps.lo.z), xp(xb + taps.lo.w));
-      let x1 = vec4<f32>(xp(xb + taps.hi.x), xp(xb + taps.hi.y), xp(xb + taps.hi.z), xp(xb + taps.hi.w));
-      acc.c0 += a0 * x0; acc.c1 += a1 * x0; acc.c2 += a2 * x0; acc.c3 += a3 * x0;
-      acc.d0 += a0 * x1; acc.d1 += a1 * x1; acc.d2 += a2 * x1; acc.d3 += a3 * x1;
-      xb++;
-      zb++;
+    let zb = n * COUT * HO * WO + (r % HO) * WO;
+    // XP's row under output row r % HO at kernel row ky, in the image's plane 0.
+    let xb = xp_start() + n * CIN * HP * WP + (r % HO + ky) * WP;
+    var ox = 0u;
+    for (; ox + 4u <= WO; ox += 4u) {
+      let d = Positions(dz_filters(f, zb + ox), dz_filters(f, zb + ox + 1u), dz_filters(f, zb + ox + 2u), dz_filters(f, zb + ox + 3u));
+      s.c0 = four_positions(s.c0, d, xb + planes.x + ox);
+      if (CC > 1u) { s.c1 = four_positions(s.c1, d, xb + planes.y + ox); }
+      if (CC > 2u) { s.c2 = four_positions(s.c2, d, xb + planes.z + ox); }
+      if (CC > 3u) { s.c3 = four_positions(s.c3, d, xb + planes.w + ox); }
+    }
+    for (; ox < WO; ox++) {
+      let d = dz_filters(f, zb + ox);
+      s.c0 = one_position(s.c0, d, xb + planes.x + ox);
+      if (CC > 1u) { s.c1 = one_position(s.c1, d, xb + planes.y + ox); }
+      if (CC > 2u) { s.c2 = one_position(s.c2, d, xb + planes.z + ox); }
+      if (CC > 3u) { s.c3 = one_position(s.c3, d, xb + planes.w + ox); }
     }
   }
-  let tile = array<vec4<f32>, 8>(acc.c0, acc.d0, acc.c1, acc.d1, acc.c2, acc.d2, acc.c3, acc.d3);
-  for (var i = 0u; i < 4u; i++) {
+  let sums = array<array<vec4<f32>, 7>, 4>(column_sums(s.c0), column_sums(s.c1), column_sums(s.c2), column_sums(s.c3));
+  for (var i = 0u; i < FT; i++) {
     let co = co0 + i;
     if (co >= COUT) { break; }
-    for (var j = 0u; j < 8u; j++) {
-      let k = k0 + j;
-      if (k >= TAPS) { break; }
-      part[split * outputs + co * TAPS + k] = tile[2u * i + j / 4u][j % 4u];
+    for (var j = 0u; j < CC; j++) {
+      let ci = ci0 + j;
+      if (ci >= CIN) { break; }
+      for (var kx = 0u; kx < KW; kx++) { part[split * outputs + co * TAPS + (ci * KH + ky) * KW + kx] = sums[j][kx][i]; }
     }
   }
 }

@@ -3,7 +3,7 @@ import { LINEAR, type ActivationSpec } from '../model/activations';
 import type { ConvShape } from '../model/net';
 import { convGemmDispatch, convGemmPlan } from './convGemm';
 import {
-  paddedForwardDispatches, paddedInputGradDispatches, paddedScratchFloats, paddedWeightGradDispatches, paddedWeightGradSplit, usesPaddedForward,
+  paddedForwardDispatches, paddedInputGradDispatches, paddedScratchFloats, paddedWeightGradDispatches, paddedWeightGradSplit,
   usesPaddedInputGrad, usesPaddedKernels, weightGradOutputs,
 } from './convPadded';
 import { ACTIVATIONS_WGSL, CONV_SHAPE_WGSL } from './includes';
@@ -57,8 +57,8 @@ interface Common {
   /** Bound where a binding is unused (read-only bindings only: one buffer may not be bound both
    *  read-only and writable in a dispatch). */
   dummy: GPUBuffer;
-  /** The shared scratch: dW's split-K partial sums, and on CPU adapters at stride 1 the padded copy
-   *  of X or dZ after them (bound, unused, by the other entry points). */
+  /** The shared scratch: dW's split-K partial sums, and on CPU adapters at stride 1 dW's padded
+   *  copy of X after them (bound, unused, by the other entry points). */
   partials: GPUBuffer;
   reads: string[];
   writes: string[];
@@ -71,8 +71,8 @@ export interface ConvForwardRequest extends Common {
   biasOffset?: number;
 }
 
-/** Z = conv(X, W) (+ b), A = act(Z): one dispatch, or on CPU adapters at stride 1 (kernels up to
- *  7 wide) the padded copy of X and the product (conv_padded.wgsl). `reads` lists X's name first. */
+/** Z = conv(X, W) (+ b), A = act(Z): one dispatch (on CPU adapters at stride 1 with kernels up to
+ *  7 wide, conv_padded.wgsl's window). `reads` lists X's name first. */
 export async function convForwardDispatches(ctx: KernelContext, r: ConvForwardRequest): Promise<Dispatch[]> {
   const s = r.shape;
   if (ctx.target === 'gpu') {
@@ -80,7 +80,7 @@ export async function convForwardDispatches(ctx: KernelContext, r: ConvForwardRe
       buffers: { act: r.arena, small: r.small, weights: r.weights, dz: r.dummy, part: r.partials },
       xOffset: r.xOffset, zOffset: r.zOffset, aOffset: r.aOffset, biasOffset: r.biasOffset, reads: r.reads, writes: r.writes })];
   }
-  if (usesPaddedForward(s)) {
+  if (usesPaddedKernels(s)) {
     const [input, ...params] = r.reads;
     return paddedForwardDispatches(ctx, { label: r.label, shape: s, act: r.act,
       buffers: { act: r.arena, small: r.small, weights: r.weights, dz: r.dummy, part: r.partials },
@@ -104,8 +104,8 @@ export interface ConvInputGradRequest extends Common {
   dxOffset: number;
 }
 
-/** dX = dZ convolved with the flipped W: one dispatch, or on CPU adapters at stride 1 (padding
- *  below the kernel) the padded copy of dZ and the product (conv_padded.wgsl). */
+/** dX = dZ convolved with the flipped W: one dispatch (on CPU adapters at stride 1 with kernels up
+ *  to 7 wide and padding below the kernel, conv_padded.wgsl's window). */
 export async function convInputGradDispatches(ctx: KernelContext, r: ConvInputGradRequest): Promise<Dispatch[]> {
   const s = r.shape;
   const buffers = { act: r.arena, small: r.small, weights: r.weights, dz: r.dz, part: r.partials };
@@ -131,8 +131,8 @@ export interface ConvWeightGradRequest extends Common {
   dbOffset?: number;
 }
 
-/** The split-K partial sums of dW and db (on CPU adapters at stride 1, conv_padded.wgsl's, after
- *  its padded copy of X). */
+/** The split-K partial sums of dW and db (on CPU adapters at stride 1 with kernels up to 7 wide,
+ *  conv_padded.wgsl's, after its padded copy of X). */
 async function weightGradPartials(ctx: KernelContext, r: ConvWeightGradRequest, hasBias: boolean): Promise<Dispatch[]> {
   const s = r.shape;
   const label = `${r.label} (split-K partials)`;

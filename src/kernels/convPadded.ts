@@ -15,30 +15,35 @@ export const CONV_PADDED_PROGRAM = defineProgram({
   },
 });
 
-/** The widest kernel conv_padded.wgsl's forward and input_grad unroll (its `kernel_row`). */
+/** The widest kernel conv_padded.wgsl unrolls (its `kernel_row`, `four_positions`, `one_position`). */
 const KW_MAX = 7;
 
-/** Whether conv_padded.wgsl computes this layer's dW on CPU adapters (stride 1; conv.wgsl keeps
- *  the strided layers). */
-export const usesPaddedKernels = (s: ConvShape): boolean => s.stride === 1;
-
-/** Whether conv_padded.wgsl computes this layer's forward on CPU adapters: stride 1, kernel at
- *  most KW_MAX wide. */
-export const usesPaddedForward = (s: ConvShape): boolean => s.stride === 1 && s.kw <= KW_MAX;
+/** Whether conv_padded.wgsl computes this layer's forward and dW on CPU adapters: stride 1, kernel
+ *  at most KW_MAX wide (conv.wgsl keeps the others). */
+export const usesPaddedKernels = (s: ConvShape): boolean => s.stride === 1 && s.kw <= KW_MAX;
 
 /** Whether conv_padded.wgsl computes this layer's dX on CPU adapters: as the forward, and padding
  *  below the kernel in both directions, so dZ pads by kernel - 1 - padding >= 0. */
-export const usesPaddedInputGrad = (s: ConvShape): boolean => usesPaddedForward(s) && s.padding < s.kh && s.padding < s.kw;
+export const usesPaddedInputGrad = (s: ConvShape): boolean => usesPaddedKernels(s) && s.padding < s.kh && s.padding < s.kw;
 
 /** Rows of dW's padded copy of X (read in place without padding), each of W + 2 padding floats. */
 const paddedInputRows = (s: ConvShape): number => (s.padding > 0 ? s.batch * s.cin * (s.h + 2 * s.padding) : 0);
 
+/** Filters (FT) and input channels (CC) a dW thread sums over: FT of 1-4 (the lanes of a vec4),
+ *  CC with CC x KW <= 12 sums of vec4 (at most 4), each the fewest wasted slots. */
+const weightGradBlock = (s: ConvShape) => ({ FT: channelsPerThread(s.cout, 4), CC: channelsPerThread(s.cin, Math.max(1, Math.min(4, Math.floor(12 / s.kw)))) });
+
+/** dW's threads per split: per group of FT filters a job per (group of CC channels, kernel row), and one for db. */
+const weightGradThreadsPerSplit = (s: ConvShape) => {
+  const { FT, CC } = weightGradBlock(s);
+  return Math.ceil(s.cout / FT) * (Math.ceil(s.cin / CC) * s.kh + 1);
+};
+
 /** dW's split over the batch HO image rows: enough threads to fill two cores' worth of lanes
- *  (about 512); each thread sums 4 filters x 8 taps, or db of 4 filters. */
+ *  (about 512). */
 export function paddedWeightGradSplit(s: ConvShape): { splits: number; rowsPerSplit: number } {
-  const threadsPerSplit = Math.ceil(s.cout / 4) * (Math.ceil((s.cin * s.kh * s.kw) / 8) + 1);
   const rows = s.batch * s.ho;
-  const rowsPerSplit = Math.ceil(rows / Math.min(rows, Math.ceil(512 / threadsPerSplit)));
+  const rowsPerSplit = Math.ceil(rows / Math.min(rows, Math.ceil(512 / weightGradThreadsPerSplit(s))));
   return { splits: Math.ceil(rows / rowsPerSplit), rowsPerSplit };
 }
 
@@ -58,12 +63,12 @@ interface PaddedRequest {
   input: string;
 }
 
-/** Output channels a thread of forward or input_grad computes (CT): the fewest slots for
- *  `channels` (6 as 2 x 3, not 2 x 4), the more per thread on a tie. 4 is the most the window
- *  holds: in the harness 8 columns x 8 channels ran no faster than 12-16 columns x 4 (bench/NOTES.md). */
-function channelsPerThread(channels: number): number {
+/** Channels a thread computes or sums over, at most `most`: the fewest slots for `channels` (6 as
+ *  2 x 3, not 2 x 4), the more per thread on a tie. The window (CT) holds at most 4: in the harness
+ *  8 columns x 8 channels ran no faster than 12-16 columns x 4 (bench/NOTES.md). */
+function channelsPerThread(channels: number, most: number): number {
   let best = 1;
-  for (let ct = 2; ct <= 4; ct++) if (Math.ceil(channels / ct) * ct <= Math.ceil(channels / best) * best) best = ct;
+  for (let ct = 2; ct <= most; ct++) if (Math.ceil(channels / ct) * ct <= Math.ceil(channels / best) * best) best = ct;
   return best;
 }
 
@@ -81,7 +86,7 @@ function quadsPerThread(cols: number): number {
 const constants = (s: ConvShape, act: ActivationSpec, hasBias: boolean, window?: { inputGrad: boolean; channels: number; cols: number }) => ({
   CIN: s.cin, H: s.h, W: s.w, COUT: s.cout, KH: s.kh, KW: s.kw, STRIDE: s.stride, PAD: s.padding, HO: s.ho, WO: s.wo, ACT: act.id,
   HAS_BIAS: hasBias, PADDED: s.padding > 0, INPUT_GRAD: window?.inputGrad ?? false,
-  CT: window ? channelsPerThread(window.channels) : 1, QUADS: window ? quadsPerThread(window.cols) : 2 });
+  CT: window ? channelsPerThread(window.channels, 4) : 1, QUADS: window ? quadsPerThread(window.cols) : 2, ...weightGradBlock(s) });
 
 /** Threads of forward or input_grad (the kernel's `segments`): COLS columns of each of batch x
  *  `rows` output rows, per CT of `channels`. */
@@ -129,7 +134,7 @@ export async function paddedWeightGradDispatches(ctx: KernelContext, r: PaddedRe
   const s = r.shape;
   const c = constants(s, LINEAR, r.hasBias);
   const { splits, rowsPerSplit } = paddedWeightGradSplit(s);
-  const threads = splits * Math.ceil(s.cout / 4) * (Math.ceil((s.cin * s.kh * s.kw) / 8) + 1);
+  const threads = splits * weightGradThreadsPerSplit(s);
   return [...await padDispatches(ctx, r, c), await makeDispatch(ctx, CONV_PADDED_PROGRAM, {
     label: `${r.label} (split-K partials)`, entryPoint: 'weight_grad', constants: c, buffers: r.buffers,
     uniforms: { batch: s.batch, x_off: r.xOffset, pad_off: partialFloats(s), splits, rows_per_split: rowsPerSplit },

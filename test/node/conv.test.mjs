@@ -120,6 +120,18 @@ const NETS = [
     ],
     shapes: [[2, 3, 49], [294], [3]],
   },
+  {
+    // conv_padded.wgsl's dW ('cpu' set): 4 input channels a thread (3x3 on 8 channels), 4 filters,
+    // rows of one quad of positions and two taken one at a time.
+    name: 'dW over 4 channels a thread: 3x3 padding 1 on 8 channels, 6 columns, 4 filters, tanh',
+    input: [8, 3, 6], activation: 'tanh',
+    layers: [
+      { type: 'conv', filters: 4, size: 3, padding: 1 },                   // [4, 3, 6]
+      { type: 'flatten' },
+      { type: 'dense', units: 3, activation: 'linear' },
+    ],
+    shapes: [[4, 3, 6], [72], [3]],
+  },
   ...['batch', 'layer'].map((norm) => ({
     name: `conv + ${norm === 'batch' ? 'BatchNorm2d' : 'GroupNorm (one group)'} + ReLU, max pool, a conv without norm (the last weighted layer is dense)`,
     input: [3, 6, 5], activation: 'relu', norm,
