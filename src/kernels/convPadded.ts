@@ -23,7 +23,7 @@ const KW_MAX = 7;
 export const usesPaddedKernels = (s: ConvShape): boolean => s.stride === 1 && s.kw <= KW_MAX;
 
 /** Whether conv_padded.wgsl computes this layer's dX on CPU adapters: as the forward, and padding
- *  below the kernel in both directions, so dZ pads by kernel - 1 - padding >= 0. */
+ *  below the kernel in both directions, so the window reads dZ as if padded by kernel - 1 - padding >= 0. */
 export const usesPaddedInputGrad = (s: ConvShape): boolean => usesPaddedKernels(s) && s.padding < s.kh && s.padding < s.kw;
 
 /** Rows of dW's padded copy of X (read in place without padding), each of W + 2 padding floats. */
