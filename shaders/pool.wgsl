@@ -1,11 +1,17 @@
 // Pooling family (design.md section 9): windows of SIZE x SIZE every STRIDE, no padding.
 //   X: [batch x C x H x W] in `act` at x_off;  Y: [batch x C x HO x WO] at y_off;
 //   dY at dy_off, dX at dx_off (same layouts). MODE 0 = max, 1 = average.
-// Entry points, one thread per element, no barriers:
-//   forward:   Y = max or mean of the window.
-//   backward:  dX as a gather: each X element sums dY over the windows that hold it; max sends a
-//              window's dY to its first arg-max in row-major window order (PyTorch's max_pool2d),
-//              found again from X, so nothing but Y is stored by the forward pass.
+// Entry points, no barriers:
+//   forward:   Y = max or mean of the window; a thread per element of Y.
+//   backward:  dX as a gather, a thread per element of X: each sums dY over the windows that hold
+//              it; max sends a window's dY to its first arg-max in row-major window order
+//              (PyTorch's max_pool2d), found again from X, so nothing but Y is stored by the
+//              forward pass.
+//   backward_windows: the same dX where windows do not overlap (STRIDE = SIZE), a thread per
+//              window: it finds the arg-max once (the gather found it once per element, SIZE^2
+//              times) and writes every element of dX it holds: dY at the arg-max and 0 elsewhere
+//              (max), dY / SIZE^2 each (average); the last window of a row (column) also writes
+//              0 to the W - WO SIZE columns (H - HO SIZE rows) past it, which no window holds.
 
 struct PoolParams {
   batch: u32, x_off: u32, y_off: u32, dy_off: u32,
@@ -84,4 +90,30 @@ fn backward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg:
     }
   }
   act[params.dx_off + i] = g;
+}
+
+@compute @workgroup_size(64)
+fn backward_windows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+                    @builtin(local_invocation_index) lid: u32) {
+  let i = thread_id(wid, nwg, lid);
+  if (i >= params.batch * C * HO * WO) { return; }
+  let ox = i % WO;
+  let oy = (i / WO) % HO;
+  let plane = i / (WO * HO);
+  let dy = act[params.dy_off + i];
+  var arg = 0u;
+  if (MODE == 0u) { arg = argmax_at(plane, oy, ox); }
+  let last = vec2<u32>(select(oy * SIZE + SIZE, H, oy == HO - 1u), select(ox * SIZE + SIZE, W, ox == WO - 1u));
+  for (var y = oy * SIZE; y < last.x; y++) {
+    for (var x = ox * SIZE; x < last.y; x++) {
+      let at = y * W + x;
+      var g = 0.0;
+      if (MODE == 0u) {
+        g = select(0.0, dy, at == arg);
+      } else {
+        g = select(0.0, dy / f32(SIZE * SIZE), y < oy * SIZE + SIZE && x < ox * SIZE + SIZE);
+      }
+      act[params.dx_off + plane * H * W + at] = g;
+    }
+  }
 }

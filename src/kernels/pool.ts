@@ -34,12 +34,14 @@ export function poolForwardDispatch(ctx: KernelContext, r: PoolRequest): Promise
   });
 }
 
-/** dX of pool given dY: one thread per element of X. */
+/** dX of pool given dY: where windows do not overlap (stride = size) one thread per window, else
+ *  one per element of X (a gather). */
 export function poolBackwardDispatch(ctx: KernelContext, r: PoolRequest & { dyOffset: number; dxOffset: number }): Promise<Dispatch> {
   const s = r.shape;
+  const perWindow = s.stride === s.size;
   return makeDispatch(ctx, POOL_PROGRAM, {
-    label: r.label, entryPoint: 'backward', constants: constants(r), buffers: { act: r.arena },
+    label: r.label, entryPoint: perWindow ? 'backward_windows' : 'backward', constants: constants(r), buffers: { act: r.arena },
     uniforms: { batch: s.batch, x_off: r.xOffset, dy_off: r.dyOffset, dx_off: r.dxOffset },
-    workgroups: foldWorkgroups(ctx, Math.ceil((s.batch * s.c * s.h * s.w) / 64)), reads: r.reads, writes: r.writes,
+    workgroups: foldWorkgroups(ctx, Math.ceil((s.batch * s.c * (perWindow ? s.ho * s.wo : s.h * s.w)) / 64)), reads: r.reads, writes: r.writes,
   });
 }

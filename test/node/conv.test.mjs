@@ -110,27 +110,31 @@ const NETS = [
   },
   {
     // conv_padded.wgsl's window at a row's right end ('cpu' set): 49 columns in 12-column segments,
-    // the last holding one, so the segment before it also reads past the row (padding 2 > 1).
-    name: 'the window at a row\'s end: 5x5 padding 2 on 49 columns, relu',
+    // the last holding one, so the segment before it also reads past the row (padding 2 > 1); a
+    // max pool whose last window row and column leave a row and a column that no window holds.
+    name: 'the window at a row\'s end: 5x5 padding 2 on 49 columns, relu; max pool 2 on 3 x 49',
     input: [2, 3, 49], activation: 'relu',
     layers: [
       { type: 'conv', filters: 2, size: 5, padding: 2 },                   // [2, 3, 49]
+      { type: 'maxpool', size: 2 },                                         // [2, 1, 24]
       { type: 'flatten' },
       { type: 'dense', units: 3, activation: 'linear' },
     ],
-    shapes: [[2, 3, 49], [294], [3]],
+    shapes: [[2, 3, 49], [2, 1, 24], [48], [3]],
   },
   {
     // conv_padded.wgsl's dW ('cpu' set): 4 input channels a thread (3x3 on 8 channels), 4 filters,
-    // rows of one quad of positions and two taken one at a time.
-    name: 'dW over 4 channels a thread: 3x3 padding 1 on 8 channels, 6 columns, 4 filters, tanh',
+    // rows of one quad of positions and two taken one at a time; an average pool of windows that
+    // do not overlap, its last row held by none.
+    name: 'dW over 4 channels a thread: 3x3 padding 1 on 8 channels, 6 columns, 4 filters, tanh; avg pool 2 on 3 x 6',
     input: [8, 3, 6], activation: 'tanh',
     layers: [
       { type: 'conv', filters: 4, size: 3, padding: 1 },                   // [4, 3, 6]
+      { type: 'avgpool', size: 2 },                                         // [4, 1, 3]
       { type: 'flatten' },
       { type: 'dense', units: 3, activation: 'linear' },
     ],
-    shapes: [[4, 3, 6], [72], [3]],
+    shapes: [[4, 3, 6], [4, 1, 3], [12], [3]],
   },
   ...['batch', 'layer'].map((norm) => ({
     name: `conv + ${norm === 'batch' ? 'BatchNorm2d' : 'GroupNorm (one group)'} + ReLU, max pool, a conv without norm (the last weighted layer is dense)`,
