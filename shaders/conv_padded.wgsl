@@ -236,10 +236,57 @@ fn segment(t: u32, rows: u32, cols: u32) -> Segment {
   return Segment(r / rows, r % rows, ((t % row_segs) % segs) * COLS, (t / row_segs) * CT);
 }
 
-/** The window's sums as values a store loop can index: channel j's column i in [4j + i / 4][i % 4]. */
-fn sums(s: Window) -> array<vec4<f32>, 16> {
-  return array<vec4<f32>, 16>(s.s0.a, s.s0.b, s.s0.c, s.s0.d, s.s1.a, s.s1.b, s.s1.c, s.s1.d,
-                              s.s2.a, s.s2.b, s.s2.c, s.s2.d, s.s3.a, s.s3.b, s.s3.c, s.s3.d);
+// The window's sums are stored unrolled (channels and quads under compile-time guards): a loop
+// over columns would index them as a private array at a computed index, a per-lane gather on
+// SwiftShader, for every store.
+const OUT_C: u32 = select(COUT, CIN, INPUT_GRAD);
+const OUT_H: u32 = select(HO, H, INPUT_GRAD);
+
+/** Element `at` of the output (its offset within Z or dX): forward writes Z = v + b and A = act(Z), input_grad dX = v. */
+fn store_at(at: u32, v: f32, b: f32) {
+  if (INPUT_GRAD) {
+    act[params.x_off + at] = v;
+    return;
+  }
+  act[params.z_off + at] = v + b;
+  act[params.a_off + at] = act_f(ACT, v + b, params.slope);
+}
+
+/** Four columns from column x, element `at`; those past the row's end are not stored. */
+fn store_quad(q: vec4<f32>, at: u32, x: u32, b: f32) {
+  if (x < OUT_W) { store_at(at, q.x, b); }
+  if (x + 1u < OUT_W) { store_at(at + 1u, q.y, b); }
+  if (x + 2u < OUT_W) { store_at(at + 2u, q.z, b); }
+  if (x + 3u < OUT_W) { store_at(at + 3u, q.w, b); }
+}
+
+/** Bias of output channel c (forward only). */
+fn bias(c: u32) -> f32 {
+#if ${HAS_BIAS}
+  return small[params.bias_off + c];
+#else
+  return 0.0;
+#endif
+}
+
+/** Channel j of the thread's sums (none past the last channel: convPadded.ts picks a CT that
+ *  divides the channels, so this test holds for every thread today). */
+fn store_channel(q: Quads, g: Segment, j: u32) {
+  let c = g.c0 + j;
+  if (c >= OUT_C) { return; }
+  let at = ((g.n * OUT_C + c) * OUT_H + g.y) * OUT_W + g.x0;
+  let b = bias(c);
+  store_quad(q.a, at, g.x0, b);
+  store_quad(q.b, at + 4u, g.x0 + 4u, b);
+  if (QUADS > 2u) { store_quad(q.c, at + 8u, g.x0 + 8u, b); }
+  if (QUADS > 3u) { store_quad(q.d, at + 12u, g.x0 + 12u, b); }
+}
+
+fn store_window(s: Window, g: Segment) {
+  store_channel(s.s0, g, 0u);
+  if (CT > 1u) { store_channel(s.s1, g, 1u); }
+  if (CT > 2u) { store_channel(s.s2, g, 2u); }
+  if (CT > 3u) { store_channel(s.s3, g, 3u); }
 }
 
 /** W's row of filter co (a filter past COUT reads the last; its sums are dropped). */
@@ -252,21 +299,7 @@ fn forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: 
   if (t >= segments(HO, WO, COUT)) { return; }
   let g = segment(t, HO, WO);
   let w = vec4<u32>(filter_row(g.c0), filter_row(g.c0 + 1u), filter_row(g.c0 + 2u), filter_row(g.c0 + 3u));
-  let out = sums(window(window_start(params.x_off + g.n * CIN * H * W, g), w, CIN, KH * KW, kernel_rows(g.y), real_loads(g)));
-  for (var j = 0u; j < CT; j++) {
-    let co = g.c0 + j;
-    if (co >= COUT) { break; }
-    let first = ((g.n * COUT + co) * HO + g.y) * WO + g.x0;
-    for (var i = 0u; i < COLS; i++) {
-      if (g.x0 + i >= WO) { break; }
-      var z = out[4u * j + i / 4u][i % 4u];
-#if ${HAS_BIAS}
-      z += small[params.bias_off + co];
-#endif
-      act[params.z_off + first + i] = z;
-      act[params.a_off + first + i] = act_f(ACT, z, params.slope);
-    }
-  }
+  store_window(window(window_start(params.x_off + g.n * CIN * H * W, g), w, CIN, KH * KW, kernel_rows(g.y), real_loads(g)), g);
 }
 
 // weight_grad: a thread's sums for FT filters (the lanes of each vec4) x CC input channels x the
@@ -401,14 +434,5 @@ fn input_grad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
   let g = segment(t, H, W);
   let w = vec4<u32>(channel(g.c0), channel(g.c0 + 1u), channel(g.c0 + 2u), channel(g.c0 + 3u));
   // The filters are the planes summed over: filter co's weights for channel ci at co CIN KH KW + ci KH KW.
-  let out = sums(window(window_start(g.n * COUT * HO * WO, g), w, COUT, CIN * KH * KW, kernel_rows(g.y), real_loads(g)));
-  for (var j = 0u; j < CT; j++) {
-    let ci = g.c0 + j;
-    if (ci >= CIN) { break; }
-    let first = ((g.n * CIN + ci) * H + g.y) * W + g.x0;
-    for (var i = 0u; i < COLS; i++) {
-      if (g.x0 + i >= W) { break; }
-      act[params.x_off + first + i] = out[4u * j + i / 4u][i % 4u];
-    }
-  }
+  store_window(window(window_start(g.n * COUT * HO * WO, g), w, COUT, CIN * KH * KW, kernel_rows(g.y), real_loads(g)), g);
 }

@@ -81,8 +81,8 @@ const NETS = [
   {
     // More than 16 filters and channels: conv_gemm.wgsl's 64 x 64 tile (the 'gpu' set) in the
     // forward, dX and dW of the first conv, and the 16 x 128 tile for the second's dW; on the 'cpu'
-    // set conv_padded.wgsl's window at 3 channels a thread over 33 filters (forward) and 3 of 17
-    // input channels in the last group (the third conv's dX: one of its slots past CIN).
+    // set conv_padded.wgsl's window at 3 channels a thread over 33 filters (forward) and at one
+    // over the third conv's 17 input channels (its dX: no wider group divides 17).
     name: 'wide layers: 33 filters 3x3 padding 1, 17 filters 1x1 stride 2 on 33 channels, 3x3 padding 1 on 17, gelu',
     input: [2, 5, 4], activation: 'gelu',
     layers: [
