@@ -33,6 +33,11 @@ const WG: u32 = 64u;
 
 fn thread_id(wid: vec3<u32>, nwg: vec3<u32>, lid: u32) -> u32 { return (wid.x + wid.y * nwg.x) * WG + lid; }
 
+/** Element i of planes of rows x cols: its plane, row and column. */
+struct Element { plane: u32, y: u32, x: u32 }
+
+fn element(i: u32, rows: u32, cols: u32) -> Element { return Element(i / (cols * rows), (i / cols) % rows, i % cols); }
+
 /** Row-major index within the plane of the first arg-max of window (oy, ox) of plane `plane`. */
 fn argmax_at(plane: u32, oy: u32, ox: u32) -> u32 {
   var best = act[params.x_off + plane * H * W + oy * STRIDE * W + ox * STRIDE];
@@ -52,9 +57,10 @@ fn forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: 
            @builtin(local_invocation_index) lid: u32) {
   let i = thread_id(wid, nwg, lid);
   if (i >= params.batch * C * HO * WO) { return; }
-  let ox = i % WO;
-  let oy = (i / WO) % HO;
-  let plane = i / (WO * HO);
+  let e = element(i, HO, WO);
+  let plane = e.plane;
+  let oy = e.y;
+  let ox = e.x;
   var y = 0.0;
   if (MODE == 0u) {
     y = act[params.x_off + plane * H * W + argmax_at(plane, oy, ox)];
@@ -72,9 +78,10 @@ fn backward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg:
             @builtin(local_invocation_index) lid: u32) {
   let i = thread_id(wid, nwg, lid);
   if (i >= params.batch * C * H * W) { return; }
-  let ix = i % W;
-  let iy = (i / W) % H;
-  let plane = i / (W * H);
+  let e = element(i, H, W);
+  let plane = e.plane;
+  let iy = e.y;
+  let ix = e.x;
   // Windows oy with oy * STRIDE <= iy < oy * STRIDE + SIZE, and oy < HO (ox alike).
   let oy_first = select(0u, (iy - SIZE + 1u + STRIDE - 1u) / STRIDE, iy + 1u > SIZE);
   let ox_first = select(0u, (ix - SIZE + 1u + STRIDE - 1u) / STRIDE, ix + 1u > SIZE);
@@ -97,9 +104,10 @@ fn backward_windows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgrou
                     @builtin(local_invocation_index) lid: u32) {
   let i = thread_id(wid, nwg, lid);
   if (i >= params.batch * C * HO * WO) { return; }
-  let ox = i % WO;
-  let oy = (i / WO) % HO;
-  let plane = i / (WO * HO);
+  let e = element(i, HO, WO);
+  let plane = e.plane;
+  let oy = e.y;
+  let ox = e.x;
   let dy = act[params.dy_off + i];
   var arg = 0u;
   if (MODE == 0u) { arg = argmax_at(plane, oy, ox); }
